@@ -1,0 +1,116 @@
+package monarch.config;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every knob of the mesh in one immutable value: read from the environment (the variables of
+ * DESIGN.md section 5) or built in code with the {@code with...} methods. A bad value is an
+ * IllegalArgumentException naming the variable, never a silent default.
+ *
+ * @param enableLogForwarding HYPERACTOR_MESH_ENABLE_LOG_FORWARDING: spawn log forwarders
+ * @param readLogBuffer HYPERACTOR_READ_LOG_BUFFER: lines per batch before a forced send
+ * @param forceFileLog HYPERACTOR_FORCE_FILE_LOG: per-proc files even on the local host
+ * @param prefixWithRank HYPERACTOR_PREFIX_WITH_RANK: "[rank] " before each line
+ * @param logDir MONARCH_LOG_DIR: where per-proc files go
+ * @param procJvmOptions MONARCH_PROC_JVM_OPTS: extra JVM options for JVM procs (space separated)
+ * @param procClasspath MONARCH_PROC_CLASSPATH: class path of JVM procs (default: the client's)
+ * @param procReadyTimeout MONARCH_PROC_READY_TIMEOUT_MS: how long a JVM proc may take to dial in
+ */
+public record MonarchConfig(
+    boolean enableLogForwarding,
+    int readLogBuffer,
+    boolean forceFileLog,
+    boolean prefixWithRank,
+    Path logDir,
+    List<String> procJvmOptions,
+    String procClasspath,
+    Duration procReadyTimeout) {
+
+  public MonarchConfig {
+    if (readLogBuffer < 1) {
+      throw new IllegalArgumentException("readLogBuffer must be at least 1, got " + readLogBuffer);
+    }
+    if (procReadyTimeout.isNegative() || procReadyTimeout.isZero()) {
+      throw new IllegalArgumentException("procReadyTimeout must be positive, got " + procReadyTimeout);
+    }
+    procJvmOptions = List.copyOf(procJvmOptions);
+  }
+
+  public static MonarchConfig defaults() {
+    return new MonarchConfig(
+        true, 100, false, true, defaultLogDir(), List.of(),
+        System.getProperty("java.class.path"), Duration.ofSeconds(60));
+  }
+
+  public static MonarchConfig fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  public static MonarchConfig fromEnvironment(Map<String, String> env) {
+    MonarchConfig d = defaults();
+    String jvmOpts = env.get("MONARCH_PROC_JVM_OPTS");
+    return new MonarchConfig(
+        bool(env, "HYPERACTOR_MESH_ENABLE_LOG_FORWARDING", d.enableLogForwarding),
+        positiveInt(env, "HYPERACTOR_READ_LOG_BUFFER", d.readLogBuffer),
+        bool(env, "HYPERACTOR_FORCE_FILE_LOG", d.forceFileLog),
+        bool(env, "HYPERACTOR_PREFIX_WITH_RANK", d.prefixWithRank),
+        env.containsKey("MONARCH_LOG_DIR") ? Paths.get(env.get("MONARCH_LOG_DIR")) : d.logDir,
+        jvmOpts == null || jvmOpts.isBlank()
+            ? d.procJvmOptions
+            : Arrays.asList(jvmOpts.trim().split("\\s+")),
+        env.getOrDefault("MONARCH_PROC_CLASSPATH", d.procClasspath),
+        Duration.ofMillis(positiveInt(env, "MONARCH_PROC_READY_TIMEOUT_MS",
+            (int) d.procReadyTimeout.toMillis())));
+  }
+
+  static Path defaultLogDir() {
+    return Paths.get(System.getProperty("java.io.tmpdir"), System.getProperty("user.name"), "monarch");
+  }
+
+  static boolean bool(Map<String, String> env, String name, boolean dflt) {
+    String v = env.get(name);
+    if (v == null || v.isEmpty()) {
+      return dflt;
+    }
+    switch (v.trim().toLowerCase()) {
+      case "1": case "true": case "yes": case "on":
+        return true;
+      case "0": case "false": case "no": case "off":
+        return false;
+      default:
+        throw new IllegalArgumentException(
+            name + " must be true or false (or 1/0, yes/no, on/off), got '" + v + "'");
+    }
+  }
+
+  static int positiveInt(Map<String, String> env, String name, int dflt) {
+    String v = env.get(name);
+    if (v == null || v.isEmpty()) {
+      return dflt;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException(name + " must be a positive integer, got '" + v + "'");
+  }
+
+  public MonarchConfig withProcJvmOptions(List<String> options) {
+    return new MonarchConfig(enableLogForwarding, readLogBuffer, forceFileLog, prefixWithRank,
+        logDir, options, procClasspath, procReadyTimeout);
+  }
+
+  public MonarchConfig withProcReadyTimeout(Duration timeout) {
+    return new MonarchConfig(enableLogForwarding, readLogBuffer, forceFileLog, prefixWithRank,
+        logDir, procJvmOptions, procClasspath, timeout);
+  }
+}

@@ -1,0 +1,55 @@
+package monarch.internal.client;
+
+import java.util.concurrent.CompletableFuture;
+import monarch.internal.host.AgentProtocol.Event;
+import monarch.internal.host.AgentProtocol.ProcsFailed;
+import monarch.internal.host.AgentProtocol.RankLost;
+import monarch.internal.host.AgentProtocol.RankReply;
+
+/**
+ * Collects one answer per rank for a request sent to every proc of a mesh, and completes with
+ * all of them indexed by rank. Memory: one slot per rank.
+ */
+public final class RankCollector implements Requests.Collector {
+  private final RankOutcome[] outcomes;
+  private int missing;
+  private final CompletableFuture<RankOutcome[]> done = new CompletableFuture<>();
+
+  public RankCollector(int ranks) {
+    this.outcomes = new RankOutcome[ranks];
+    this.missing = ranks;
+  }
+
+  public CompletableFuture<RankOutcome[]> future() {
+    return done;
+  }
+
+  @Override
+  public boolean accept(Event e) {
+    if (e instanceof RankReply r) {
+      put(new RankOutcome(r.rank(), r.value(), r.failure(), null));
+    } else if (e instanceof RankLost l) {
+      put(new RankOutcome(l.exit().rank(), null, null, l.exit()));
+    } else if (e instanceof ProcsFailed f) {
+      done.completeExceptionally(new IllegalStateException(f.message()));
+      return true;
+    }
+    if (missing == 0) {
+      done.complete(outcomes);
+      return true;
+    }
+    return false;
+  }
+
+  private void put(RankOutcome o) {
+    if (o.rank() >= 0 && o.rank() < outcomes.length && outcomes[o.rank()] == null) {
+      outcomes[o.rank()] = o;
+      missing--;
+    }
+  }
+
+  @Override
+  public void fail(Throwable cause) {
+    done.completeExceptionally(cause);
+  }
+}

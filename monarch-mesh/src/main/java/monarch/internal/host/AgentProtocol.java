@@ -1,0 +1,63 @@
+package monarch.internal.host;
+
+import java.util.List;
+import monarch.internal.WireMessage;
+import monarch.internal.channel.RemoteFailure;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What a client and a host agent say to each other. Commands go to the agent; events come back
+ * to the ProcMesh's receiver in the client. Every record is a {@link WireMessage}, so the same
+ * protocol works in-process and over Artery.
+ */
+public final class AgentProtocol {
+  private AgentProtocol() {}
+
+  /** Client to host agent. */
+  public sealed interface Command extends WireMessage {}
+
+  /** Start {@code count} procs for a mesh; ranks rankOffset.. ; events go to {@code client}. */
+  public record SpawnProcs(
+      long requestId, String meshId, int count, int rankOffset, int worldSize,
+      ActorRef<Event> client) implements Command {}
+
+  /** Construct actor {@code name} of {@code className} on every proc of the mesh on this host. */
+  public record SpawnActor(
+      long requestId, String meshId, String name, String className, byte[] args)
+      implements Command {}
+
+  /** Run an endpoint on every proc of the mesh on this host; broadcast if !wantsReply. */
+  public record CallActor(
+      long requestId, String meshId, String actor, String endpoint, byte[] args,
+      boolean wantsReply) implements Command {}
+
+  /** Stop the mesh's procs: gracefully, then by force within a bound. */
+  public record StopProcs(long requestId, String meshId) implements Command {}
+
+  /** Stop every mesh of this agent, then the agent itself; ProcsStopped answers it. */
+  public record Shutdown(long requestId, ActorRef<Event> replyTo) implements Command {}
+
+  /** Host agent to client. */
+  public sealed interface Event extends WireMessage {}
+
+  public record ProcInfo(int rank, long pid, String hostname) {}
+
+  /** How a proc ended: its exit status and the last lines it wrote. */
+  public record ProcExit(int rank, long pid, String hostname, int exitStatus, List<String> lastLines) {}
+
+  public record ProcsReady(long requestId, List<ProcInfo> procs) implements Event {}
+
+  public record ProcsFailed(long requestId, String message) implements Event {}
+
+  /** One rank's answer to a SpawnActor or CallActor: a value (may be null) or a failure. */
+  public record RankReply(long requestId, int rank, byte[] value, RemoteFailure failure)
+      implements Event {}
+
+  /** One rank cannot answer a request because its proc is gone. */
+  public record RankLost(long requestId, ProcExit exit) implements Event {}
+
+  /** A proc exited without being asked to. */
+  public record ProcExited(String meshId, ProcExit exit) implements Event {}
+
+  public record ProcsStopped(long requestId) implements Event {}
+}

@@ -1,0 +1,226 @@
+package monarch.internal.host;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import monarch.config.MonarchConfig;
+import monarch.internal.channel.ProcFrame;
+import monarch.internal.channel.SocketDirectory;
+import monarch.internal.host.AgentProtocol.Event;
+import monarch.internal.host.AgentProtocol.ProcInfo;
+import monarch.internal.proc.ProcEnv;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Launches and owns the procs of one host: serves each proc's channel socket before starting it,
+ * pipes its stdio, routes requests to it and tears it down, gracefully and then by force within
+ * {@link #STOP_BOUND_MILLIS}. Thread-safe; never blocks its caller except in {@link #close()}.
+ * It knows nothing of Pekko: the HostAgent actor fronts it.
+ */
+public final class BootstrapProcManager implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BootstrapProcManager.class);
+  /** Graceful stop (Stop frame), then SIGTERM, then SIGKILL: each phase gets a share of this. */
+  static final long STOP_BOUND_MILLIS = 5_000;
+  private static final long GRACE_MILLIS = 3_000;
+  private static final long TERM_MILLIS = 1_000;
+
+  private final MonarchConfig config;
+  private final String hostname;
+  private final ProcLauncher launcher;
+  private final Map<String, List<ProcHandle>> meshes = new ConcurrentHashMap<>();
+  private volatile Path socketDir;
+  private volatile boolean closed;
+
+  public BootstrapProcManager(MonarchConfig config) {
+    this.config = config;
+    this.hostname = localHostname();
+    CdsArchive cds = CdsArchive.forClasspath(config.procClasspath(), ProcLauncher.STARTUP_FLAGS);
+    this.launcher = new ProcLauncher(config, cds);
+  }
+
+  public String hostname() {
+    return hostname;
+  }
+
+  /**
+   * Starts {@code count} JVM procs in parallel and completes when every one has dialed in. If any
+   * fails to start, the others are stopped and the future fails with what went wrong.
+   */
+  public CompletableFuture<List<ProcInfo>> spawn(
+      String meshId, int count, int rankOffset, int worldSize, Consumer<Event> events) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the host agent is stopped"));
+    }
+    List<ProcHandle> procs = new ArrayList<>(count);
+    try {
+      Path dir = socketDir();
+      List<String> command = launcher.jvmCommand();
+      for (int i = 0; i < count; i++) {
+        int rank = rankOffset + i;
+        Path sock = dir.resolve(meshId + "-r" + rank + ".sock");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(sock));
+        Files.setPosixFilePermissions(sock, SocketDirectory.OWNER_ONLY_FILE);
+        ProcessBuilder pb = new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        new ProcEnv(rank, i, worldSize, count, sock.toString(), meshId + "/" + rank, hostname)
+            .exportTo(pb.environment());
+        Process process = pb.start();
+        procs.add(new ProcHandle(rank, hostname, meshId, process, server, sock, events));
+        startPump(process, rank, meshId);
+      }
+    } catch (IOException | RuntimeException e) {
+      stopAll(procs);
+      return CompletableFuture.failedFuture(
+          new IOException("cannot launch procs on " + hostname + ": " + e.getMessage(), e));
+    }
+    meshes.put(meshId, procs);
+    CompletableFuture<?>[] ready = procs.stream().map(ProcHandle::ready).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(ready)
+        .orTimeout(config.procReadyTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .handle((ok, err) -> {
+          if (err == null) {
+            return procs.stream().map(p -> p.ready().join()).toList();
+          }
+          meshes.remove(meshId);
+          CompletableFuture.runAsync(() -> stopAll(procs));
+          Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+          String why = cause instanceof java.util.concurrent.TimeoutException
+              ? "procs were not ready within " + config.procReadyTimeout().toMillis() + " ms"
+              : cause.getMessage();
+          throw new CompletionException(new IOException("cannot start procs on " + hostname + ": " + why, cause));
+        });
+  }
+
+  private void startPump(Process process, int rank, String meshId) {
+    Thread out = new Thread(new OutputPump(process.getInputStream(), System.out),
+        "monarch-stdout-" + meshId + "-r" + rank);
+    Thread err = new Thread(new OutputPump(process.getErrorStream(), System.err),
+        "monarch-stderr-" + meshId + "-r" + rank);
+    out.setDaemon(true);
+    err.setDaemon(true);
+    out.start();
+    err.start();
+  }
+
+  /** Sends {@code frame} to every proc of the mesh; ranks that cannot answer get RankLost. */
+  public void broadcast(String meshId, long requestId, ProcFrame frame, boolean tracked,
+      Consumer<Event> events) {
+    List<ProcHandle> procs = meshes.get(meshId);
+    if (procs == null) {
+      events.accept(new AgentProtocol.ProcsFailed(requestId, "no mesh " + meshId + " on " + hostname
+          + " (it was stopped, or never started here)"));
+      return;
+    }
+    for (ProcHandle p : procs) {
+      p.request(requestId, frame, tracked);
+    }
+  }
+
+  /** Stops the mesh's procs within {@link #STOP_BOUND_MILLIS}; completes when all have exited. */
+  public CompletableFuture<Void> stop(String meshId) {
+    List<ProcHandle> procs = meshes.remove(meshId);
+    if (procs == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.runAsync(() -> stopAll(procs), runnable -> {
+      Thread t = new Thread(runnable, "monarch-stop-" + meshId);
+      t.setDaemon(true);
+      t.start();
+    });
+  }
+
+  private static void stopAll(List<ProcHandle> procs) {
+    for (ProcHandle p : procs) {
+      p.requestStop();
+    }
+    awaitExit(procs, GRACE_MILLIS);
+    for (ProcHandle p : procs) {
+      p.process().destroy();
+    }
+    awaitExit(procs, TERM_MILLIS);
+    for (ProcHandle p : procs) {
+      if (p.process().isAlive()) {
+        log.warn("rank {} (pid {}) ignored SIGTERM; killing it", p.rank, p.pid());
+        p.process().destroyForcibly();
+      }
+    }
+    awaitExit(procs, STOP_BOUND_MILLIS - GRACE_MILLIS - TERM_MILLIS);
+  }
+
+  private static void awaitExit(List<ProcHandle> procs, long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    for (ProcHandle p : procs) {
+      long left = deadline - System.nanoTime();
+      try {
+        if (left <= 0 || !p.process().waitFor(left, TimeUnit.NANOSECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Stops every mesh of this host (bounded) and removes the socket directory. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<ProcHandle> all = new ArrayList<>();
+    for (String id : List.copyOf(meshes.keySet())) {
+      List<ProcHandle> procs = meshes.remove(id);
+      if (procs != null) {
+        all.addAll(procs);
+      }
+    }
+    stopAll(all);
+    Path dir = socketDir;
+    if (dir != null) {
+      try (var files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(f);
+        }
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        log.debug("cannot remove socket directory {}: {}", dir, e.toString());
+      }
+    }
+  }
+
+  private synchronized Path socketDir() throws IOException {
+    if (socketDir == null) {
+      socketDir = SocketDirectory.createAgentDirectory();
+    }
+    return socketDir;
+  }
+
+  private static String localHostname() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package monarch.internal.host;
+
+import java.util.concurrent.CompletionException;
+import monarch.internal.channel.ProcFrame;
+import monarch.internal.host.AgentProtocol.CallActor;
+import monarch.internal.host.AgentProtocol.Command;
+import monarch.internal.host.AgentProtocol.Event;
+import monarch.internal.host.AgentProtocol.ProcsFailed;
+import monarch.internal.host.AgentProtocol.ProcsReady;
+import monarch.internal.host.AgentProtocol.ProcsStopped;
+import monarch.internal.host.AgentProtocol.Shutdown;
+import monarch.internal.host.AgentProtocol.SpawnActor;
+import monarch.internal.host.AgentProtocol.SpawnProcs;
+import monarch.internal.host.AgentProtocol.StopProcs;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The host agent's front door: the one actor a client talks to on a host. It turns commands into
+ * calls on its {@link BootstrapProcManager} and never blocks: slow work (launching, stopping)
+ * completes on the manager's threads, which answer the client directly. It remembers which client
+ * owns each mesh so that proc-side answers find their way back.
+ */
+public final class HostAgent {
+  private HostAgent() {}
+
+  public static Behavior<Command> create(BootstrapProcManager manager) {
+    java.util.Map<String, ActorRef<Event>> owners = new java.util.concurrent.ConcurrentHashMap<>();
+    return Behaviors.receive(Command.class)
+        .onMessage(SpawnProcs.class, m -> {
+          owners.put(m.meshId(), m.client());
+          manager.spawn(m.meshId(), m.count(), m.rankOffset(), m.worldSize(), m.client()::tell)
+              .whenComplete((procs, err) -> m.client().tell(err == null
+                  ? new ProcsReady(m.requestId(), procs)
+                  : new ProcsFailed(m.requestId(), message(err))));
+          return Behaviors.same();
+        })
+        .onMessage(SpawnActor.class, m -> {
+          ActorRef<Event> owner = owners.get(m.meshId());
+          if (owner != null) {
+            manager.broadcast(m.meshId(), m.requestId(),
+                new ProcFrame.SpawnActor(m.requestId(), m.name(), m.className(), m.args()), true,
+                owner::tell);
+          }
+          return Behaviors.same();
+        })
+        .onMessage(CallActor.class, m -> {
+          ActorRef<Event> owner = owners.get(m.meshId());
+          if (owner != null) {
+            manager.broadcast(m.meshId(), m.requestId(),
+                new ProcFrame.Call(m.requestId(), m.actor(), m.endpoint(), m.args(), m.wantsReply()),
+                m.wantsReply(), owner::tell);
+          }
+          return Behaviors.same();
+        })
+        .onMessage(StopProcs.class, m -> {
+          ActorRef<Event> owner = owners.remove(m.meshId());
+          manager.stop(m.meshId()).whenComplete((ok, err) -> {
+            if (owner != null) {
+              owner.tell(new ProcsStopped(m.requestId()));
+            }
+          });
+          return Behaviors.same();
+        })
+        .onMessage(Shutdown.class, m -> {
+          // close() is bounded (STOP_BOUND_MILLIS); the agent is going away anyway.
+          manager.close();
+          m.replyTo().tell(new ProcsStopped(m.requestId()));
+          return Behaviors.stopped();
+        })
+        .onSignal(PostStop.class, s -> {
+          manager.close();
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private static String message(Throwable err) {
+    Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

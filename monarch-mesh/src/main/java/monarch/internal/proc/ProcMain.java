@@ -1,0 +1,139 @@
+package monarch.internal.proc;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.HashMap;
+import java.util.Map;
+import monarch.actor.Context;
+import monarch.internal.channel.FrameChannel;
+import monarch.internal.channel.FrameCodec;
+import monarch.internal.channel.ProcFrame;
+import monarch.internal.channel.RemoteFailure;
+
+/**
+ * The light runtime of a JVM proc: dial the host agent's socket, announce the rank, host actors
+ * and run their calls, and exit when the channel closes, so a proc never outlives its agent. It
+ * loads no Pekko class and prints nothing to stdout: everything the proc writes there is the
+ * user's.
+ */
+public final class ProcMain {
+  /** After a Stop or the channel's end, queued calls get this long before the proc exits. */
+  static final long DRAIN_MILLIS = 2_000;
+  /** If System.exit is held up (a user shutdown hook that hangs), the proc halts after this. */
+  static final long EXIT_WATCHDOG_MILLIS = 3_000;
+
+  private final ProcEnv env;
+  private final FrameChannel channel;
+  private final Map<String, ActorHost> actors = new HashMap<>();
+
+  ProcMain(ProcEnv env, FrameChannel channel) {
+    this.env = env;
+    this.channel = channel;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("--cds-train")) {
+      CdsTraining.run();
+      return;
+    }
+    ProcEnv env;
+    FrameChannel channel;
+    try {
+      env = ProcEnv.fromEnvironment(System.getenv());
+      SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+      socket.connect(UnixDomainSocketAddress.of(env.channel()));
+      channel = new FrameChannel(socket);
+      channel.write(new ProcFrame.Hello(env.rank(), ProcessHandle.current().pid(), FrameCodec.VERSION));
+    } catch (Exception e) {
+      System.err.println("monarch proc: cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    int status = new ProcMain(env, channel).serve();
+    exit(status);
+  }
+
+  /** Serves frames until Stop or the end of the channel; returns the exit status. */
+  int serve() {
+    int status = 0;
+    try {
+      ProcFrame frame;
+      while ((frame = channel.read()) != null) {
+        if (frame instanceof ProcFrame.Stop) {
+          break;
+        }
+        handle(frame);
+      }
+    } catch (IOException e) {
+      // The agent is gone or sent garbage: either way there is no one left to serve.
+      System.err.println("monarch proc " + env.rank() + ": channel failed: " + e.getMessage());
+      status = 1;
+    }
+    for (ActorHost host : actors.values()) {
+      try {
+        host.drain(DRAIN_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return status;
+  }
+
+  private void handle(ProcFrame frame) {
+    if (frame instanceof ProcFrame.SpawnActor s) {
+      spawn(s);
+    } else if (frame instanceof ProcFrame.Call c) {
+      ActorHost host = actors.get(c.actor());
+      if (host == null) {
+        reply(ProcFrame.Reply.failed(c.requestId(), RemoteFailure.of(new IllegalStateException(
+            "no actor named '" + c.actor() + "' on rank " + env.rank()))));
+      } else {
+        host.call(c);
+      }
+    } else {
+      System.err.println(
+          "monarch proc " + env.rank() + ": ignoring unexpected " + frame.getClass().getSimpleName());
+    }
+  }
+
+  private void spawn(ProcFrame.SpawnActor s) {
+    if (actors.containsKey(s.name())) {
+      reply(ProcFrame.Reply.failed(s.requestId(), RemoteFailure.of(new IllegalArgumentException(
+          "an actor named '" + s.name() + "' already runs on rank " + env.rank()))));
+      return;
+    }
+    ActorHost host = new ActorHost(s.name(), this::reply);
+    actors.put(s.name(), host);
+    Context context = new Context(
+        s.name(), env.rank(), env.worldSize(), env.localRank(), env.localWorldSize(), env.procId(),
+        env.hostname());
+    host.start(s.requestId(), s.className(), s.args(), context);
+  }
+
+  private void reply(ProcFrame.Reply reply) {
+    try {
+      channel.write(reply);
+    } catch (IOException e) {
+      // The channel is closing; the serve loop sees it too and the proc exits.
+    }
+  }
+
+  private static void exit(int status) {
+    System.out.flush();
+    System.err.flush();
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(EXIT_WATCHDOG_MILLIS);
+      } catch (InterruptedException ignored) {
+        // exiting anyway
+      }
+      Runtime.getRuntime().halt(status);
+    }, "monarch-exit-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    System.exit(status);
+  }
+}

@@ -1,0 +1,258 @@
+package monarch.mesh;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import monarch.config.MonarchConfig;
+import monarch.internal.client.ClientReceiver;
+import monarch.internal.client.ClientRuntime;
+import monarch.internal.client.Requests;
+import monarch.internal.host.AgentProtocol;
+import monarch.internal.host.AgentProtocol.Command;
+import monarch.internal.host.AgentProtocol.Event;
+import monarch.internal.host.AgentProtocol.ProcExited;
+import monarch.internal.host.AgentProtocol.ProcInfo;
+import monarch.internal.host.AgentProtocol.ProcsFailed;
+import monarch.internal.host.AgentProtocol.ProcsReady;
+import monarch.internal.host.AgentProtocol.RankReply;
+import monarch.internal.host.BootstrapProcManager;
+import monarch.internal.host.HostAgent;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hosts a client can launch procs on, each fronted by a host agent. {@link #local()} runs one
+ * agent inside this JVM; the client talks to it with the same serializable messages it would send
+ * to a remote one. Closing it stops every proc it launched.
+ */
+public final class HostMesh implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HostMesh.class);
+  private static final AtomicInteger AGENTS = new AtomicInteger();
+  /** Slack on top of the agent's own bounds before the client gives up waiting for it. */
+  private static final Duration CLIENT_SLACK = Duration.ofSeconds(5);
+
+  private final MonarchConfig config;
+  private final List<ActorRef<Command>> agents;
+  private final Requests requests;
+  private final ActorRef<Object> receiver;
+  private final Map<String, ProcMesh> meshes = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private HostMesh(MonarchConfig config, ActorSystem<Void> system, List<ActorRef<Command>> agents) {
+    this.config = config;
+    this.agents = List.copyOf(agents);
+    this.requests = new Requests(HostMesh::orphan);
+    this.receiver = system.systemActorOf(
+        ClientReceiver.create(requests, this::procExited),
+        "client-" + AGENTS.incrementAndGet(), Props.empty());
+    ClientRuntime.register(this);
+  }
+
+  /** One host: this machine, with its host agent running inside this JVM. */
+  public static HostMesh local() {
+    return local(MonarchConfig.fromEnvironment());
+  }
+
+  public static HostMesh local(MonarchConfig config) {
+    ActorSystem<Void> system = ClientRuntime.system();
+    BootstrapProcManager manager = new BootstrapProcManager(config);
+    ActorRef<Command> agent = system.systemActorOf(
+        HostAgent.create(manager), "host-agent-" + AGENTS.incrementAndGet(), Props.empty());
+    return new HostMesh(config, system, List.of(agent));
+  }
+
+  public int hostCount() {
+    return agents.size();
+  }
+
+  MonarchConfig config() {
+    return config;
+  }
+
+  Requests requests() {
+    return requests;
+  }
+
+  List<ActorRef<Command>> agents() {
+    return agents;
+  }
+
+  /**
+   * Launches procs on every host: {@code Map.of("gpus", 4)} starts 4 per host, in parallel, and
+   * returns when all of them are ready. Ranks are host-major: host h has ranks h*N .. h*N+N-1.
+   */
+  public ProcMesh spawnProcs(Map<String, Integer> perHost) {
+    int perHostCount = perHostCount(perHost);
+    ensureOpen();
+    String meshId = "m" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffffffL, 36);
+    int worldSize = perHostCount * agents.size();
+    ProcsCollector collector = new ProcsCollector(agents.size());
+    ActorRef<Event> client = receiver.narrow();
+    long id = requests.open(collector);
+    for (int h = 0; h < agents.size(); h++) {
+      agents.get(h).tell(new AgentProtocol.SpawnProcs(id, meshId, perHostCount, h * perHostCount,
+          worldSize, client));
+    }
+    List<ProcInfo> procs;
+    try {
+      procs = collector.future.get(
+          config.procReadyTimeout().plus(CLIENT_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      requests.cancel(id, e);
+      stopOnAgents(meshId);
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+      throw new MeshException("cannot spawn " + worldSize + " procs: " + cause.getMessage(), cause);
+    }
+    ProcMesh mesh = new ProcMesh(this, meshId, procs);
+    meshes.put(meshId, mesh);
+    return mesh;
+  }
+
+  static int perHostCount(Map<String, Integer> perHost) {
+    if (perHost == null || perHost.size() != 1) {
+      throw new IllegalArgumentException(
+          "spawnProcs expects exactly one per-host extent, such as Map.of(\"gpus\", 4); got "
+              + perHost);
+    }
+    Map.Entry<String, Integer> e = perHost.entrySet().iterator().next();
+    if (e.getValue() == null || e.getValue() < 1) {
+      throw new IllegalArgumentException(
+          "spawnProcs expects a positive proc count per host, such as Map.of(\"gpus\", 4); got "
+              + e.getKey() + "=" + e.getValue());
+    }
+    return e.getValue();
+  }
+
+  /** Stops a mesh's procs on every agent and waits for them, within the agents' stop bound. */
+  void stopOnAgents(String meshId) {
+    meshes.remove(meshId);
+    StoppedCollector collector = new StoppedCollector(agents.size());
+    long id = requests.open(collector);
+    for (ActorRef<Command> agent : agents) {
+      agent.tell(new AgentProtocol.StopProcs(id, meshId));
+    }
+    try {
+      collector.future.get(stopWaitMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      requests.cancel(id, e);
+      log.warn("procs of mesh {} did not confirm their stop in time: {}", meshId, e.toString());
+    }
+  }
+
+  private static long stopWaitMillis() {
+    return 5_000 + CLIENT_SLACK.toMillis();
+  }
+
+  private void procExited(ProcExited e) {
+    ProcMesh mesh = meshes.get(e.meshId());
+    if (mesh != null) {
+      mesh.procExited(e.exit());
+    }
+  }
+
+  private static void orphan(Event e) {
+    if (e instanceof RankReply r && r.failure() != null) {
+      log.warn("a broadcast failed on rank {}: {}", r.rank(), r.failure().summary());
+    }
+  }
+
+  void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("this HostMesh is closed");
+    }
+  }
+
+  /** Stops every proc launched through this mesh, then its agents. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    for (ProcMesh mesh : List.copyOf(meshes.values())) {
+      mesh.stop();
+    }
+    StoppedCollector collector = new StoppedCollector(agents.size());
+    long id = requests.open(collector);
+    for (ActorRef<Command> agent : agents) {
+      agent.tell(new AgentProtocol.Shutdown(id, receiver.narrow()));
+    }
+    try {
+      collector.future.get(stopWaitMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("host agents did not confirm their shutdown in time: {}", e.toString());
+    }
+    requests.failAll(new IllegalStateException("the HostMesh was closed"));
+    receiver.tell(ClientReceiver.Stop.INSTANCE);
+    ClientRuntime.unregister(this);
+  }
+
+  /** Gathers ProcsReady from every host. */
+  private static final class ProcsCollector implements Requests.Collector {
+    final CompletableFuture<List<ProcInfo>> future = new CompletableFuture<>();
+    private final List<ProcInfo> procs = new ArrayList<>();
+    private int hostsLeft;
+
+    ProcsCollector(int hosts) {
+      this.hostsLeft = hosts;
+    }
+
+    @Override
+    public boolean accept(Event e) {
+      if (e instanceof ProcsFailed f) {
+        future.completeExceptionally(new MeshException(f.message()));
+        return true;
+      }
+      if (e instanceof ProcsReady r) {
+        procs.addAll(r.procs());
+        if (--hostsLeft == 0) {
+          procs.sort(Comparator.comparingInt(ProcInfo::rank));
+          future.complete(List.copyOf(procs));
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+      future.completeExceptionally(cause);
+    }
+  }
+
+  /** Counts ProcsStopped from every host. */
+  private static final class StoppedCollector implements Requests.Collector {
+    final CompletableFuture<Void> future = new CompletableFuture<>();
+    private int hostsLeft;
+
+    StoppedCollector(int hosts) {
+      this.hostsLeft = hosts;
+    }
+
+    @Override
+    public boolean accept(Event e) {
+      if (e instanceof AgentProtocol.ProcsStopped && --hostsLeft == 0) {
+        future.complete(null);
+        return true;
+      }
+      return false;
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+      future.completeExceptionally(cause);
+    }
+  }
+}

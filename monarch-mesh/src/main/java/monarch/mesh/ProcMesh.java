@@ -1,0 +1,156 @@
+package monarch.mesh;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongFunction;
+import monarch.actor.Actor;
+import monarch.internal.channel.ValueCodec;
+import monarch.internal.client.RankCollector;
+import monarch.internal.client.RankOutcome;
+import monarch.internal.host.AgentProtocol;
+import monarch.internal.host.AgentProtocol.Command;
+import monarch.internal.host.AgentProtocol.ProcExit;
+import monarch.internal.host.AgentProtocol.ProcInfo;
+import monarch.internal.proc.Constructors;
+import monarch.internal.proc.EndpointTable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A set of running procs, ranks 0..size-1, launched by a {@link HostMesh}. Spawns actors on every
+ * proc and stops them all. A proc that dies is reported (rank, exit status) and listed in
+ * {@link #failures()}; requests that involve it fail instead of waiting.
+ */
+public final class ProcMesh implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProcMesh.class);
+
+  private final HostMesh host;
+  private final String meshId;
+  private final List<ProcInfo> procs;
+  private final Set<String> actorNames = ConcurrentHashMap.newKeySet();
+  private final List<ProcFailure> failures = new CopyOnWriteArrayList<>();
+  private volatile boolean stopped;
+
+  ProcMesh(HostMesh host, String meshId, List<ProcInfo> procs) {
+    this.host = host;
+    this.meshId = meshId;
+    this.procs = procs;
+  }
+
+  /** The number of procs (ranks 0..size-1). */
+  public int size() {
+    return procs.size();
+  }
+
+  /** The pid of each rank's proc, index = rank. */
+  public List<Long> pids() {
+    return procs.stream().map(ProcInfo::pid).toList();
+  }
+
+  /** Procs that exited without being asked to, in the order the client learned of it. */
+  public List<ProcFailure> failures() {
+    return List.copyOf(failures);
+  }
+
+  /**
+   * Constructs {@code actorClass} with {@code args} on every proc and returns when all ranks have
+   * it. The class needs a public constructor that accepts the arguments.
+   */
+  public <A extends Actor> ActorMesh<A> spawn(String name, Class<A> actorClass, Object... args) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("an actor needs a non-blank name");
+    }
+    if (actorClass == null) {
+      throw new IllegalArgumentException("actorClass is null");
+    }
+    EndpointTable.of(actorClass);
+    Object[] ctorArgs = args == null ? new Object[] {null} : args;
+    Constructors.check(actorClass, ctorArgs);
+    byte[] encoded = ValueCodec.encodeArgs(ctorArgs);
+    ensureRunning();
+    if (!actorNames.add(name)) {
+      throw new IllegalArgumentException("this mesh already has an actor named '" + name + "'");
+    }
+    String what = "spawn of " + actorClass.getSimpleName() + " as '" + name + "'";
+    RankOutcome[] outcomes = request(id -> new AgentProtocol.SpawnActor(
+        id, meshId, name, actorClass.getName(), encoded)).join();
+    ActorMesh.throwFailures(what, outcomes);
+    return new ActorMesh<>(this, name, actorClass);
+  }
+
+  /** As {@link #spawn(String, Class, Object...)}, naming the class; an unknown name is an error. */
+  public ActorMesh<? extends Actor> spawn(String name, String className, Object... args) {
+    Class<?> cls;
+    try {
+      cls = Class.forName(className, false, Thread.currentThread().getContextClassLoader());
+    } catch (ClassNotFoundException | NoClassDefFoundError e) {
+      throw new IllegalArgumentException(
+          "unknown actor class '" + className + "': it is not on the class path", e);
+    }
+    if (!Actor.class.isAssignableFrom(cls)) {
+      throw new IllegalArgumentException(
+          cls.getName() + " is not an actor: it must extend " + Actor.class.getName());
+    }
+    return spawn(name, cls.asSubclass(Actor.class), args);
+  }
+
+  /** Sends a command built around a fresh request id to every agent; one outcome per rank. */
+  CompletableFuture<RankOutcome[]> request(LongFunction<Command> command) {
+    RankCollector collector = new RankCollector(size());
+    long id = host.requests().open(collector);
+    for (ActorRef<Command> agent : host.agents()) {
+      agent.tell(command.apply(id));
+    }
+    return collector.future();
+  }
+
+  /** Sends a command nobody waits for (a broadcast). */
+  void send(LongFunction<Command> command) {
+    long id = host.requests().nextId();
+    for (ActorRef<Command> agent : host.agents()) {
+      agent.tell(command.apply(id));
+    }
+  }
+
+  String meshId() {
+    return meshId;
+  }
+
+  void ensureRunning() {
+    if (stopped) {
+      throw new IllegalStateException("proc mesh " + meshId + " is stopped");
+    }
+    host.ensureOpen();
+  }
+
+  void procExited(ProcExit exit) {
+    ProcFailure f = toFailure(exit);
+    failures.add(f);
+    log.warn("proc {}", f.describe()
+        + (f.lastLines().isEmpty() ? "" : "; its last lines:\n  " + String.join("\n  ", f.lastLines())));
+  }
+
+  static ProcFailure toFailure(ProcExit exit) {
+    return new ProcFailure(exit.rank(), exit.pid(), exit.hostname(), exit.exitStatus(), exit.lastLines());
+  }
+
+  /** Stops every proc: gracefully, then by force within about 5 s. Idempotent. */
+  public void stop() {
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+    }
+    host.stopOnAgents(meshId);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
