@@ -55,20 +55,20 @@ public final class ActorMesh<A extends Actor> {
 
   /** Runs the endpoint on every rank; its results, index = rank. */
   public <R> List<R> call(Value0<A, R> endpoint) {
-    return await(invoke(endpoint, true));
+    return invoke(endpoint, true).await();
   }
 
   /** Runs the endpoint on every rank and returns when all ran it. */
   public void call(Void0<A> endpoint) {
-    await(invoke(endpoint, false));
+    invoke(endpoint, false).await();
   }
 
   public <R> CompletableFuture<List<R>> callAsync(Value0<A, R> endpoint) {
-    return invoke(endpoint, true);
+    return invoke(endpoint, true).async();
   }
 
   public CompletableFuture<Void> callAsync(Void0<A> endpoint) {
-    return invoke(endpoint, false).thenApply(r -> null);
+    return invoke(endpoint, false).<Void>async().thenApply(r -> null);
   }
 
   /** Fire and forget; a failure is logged by the client. */
@@ -83,20 +83,20 @@ public final class ActorMesh<A extends Actor> {
 
   /** Runs the endpoint on every rank; its results, index = rank. */
   public <T1, R> List<R> call(Value1<A, T1, R> endpoint, T1 a1) {
-    return await(invoke(endpoint, true, a1));
+    return invoke(endpoint, true, a1).await();
   }
 
   /** Runs the endpoint on every rank and returns when all ran it. */
   public <T1> void call(Void1<A, T1> endpoint, T1 a1) {
-    await(invoke(endpoint, false, a1));
+    invoke(endpoint, false, a1).await();
   }
 
   public <T1, R> CompletableFuture<List<R>> callAsync(Value1<A, T1, R> endpoint, T1 a1) {
-    return invoke(endpoint, true, a1);
+    return invoke(endpoint, true, a1).async();
   }
 
   public <T1> CompletableFuture<Void> callAsync(Void1<A, T1> endpoint, T1 a1) {
-    return invoke(endpoint, false, a1).thenApply(r -> null);
+    return invoke(endpoint, false, a1).<Void>async().thenApply(r -> null);
   }
 
   /** Fire and forget; a failure is logged by the client. */
@@ -111,20 +111,20 @@ public final class ActorMesh<A extends Actor> {
 
   /** Runs the endpoint on every rank; its results, index = rank. */
   public <T1, T2, R> List<R> call(Value2<A, T1, T2, R> endpoint, T1 a1, T2 a2) {
-    return await(invoke(endpoint, true, a1, a2));
+    return invoke(endpoint, true, a1, a2).await();
   }
 
   /** Runs the endpoint on every rank and returns when all ran it. */
   public <T1, T2> void call(Void2<A, T1, T2> endpoint, T1 a1, T2 a2) {
-    await(invoke(endpoint, false, a1, a2));
+    invoke(endpoint, false, a1, a2).await();
   }
 
   public <T1, T2, R> CompletableFuture<List<R>> callAsync(Value2<A, T1, T2, R> endpoint, T1 a1, T2 a2) {
-    return invoke(endpoint, true, a1, a2);
+    return invoke(endpoint, true, a1, a2).async();
   }
 
   public <T1, T2> CompletableFuture<Void> callAsync(Void2<A, T1, T2> endpoint, T1 a1, T2 a2) {
-    return invoke(endpoint, false, a1, a2).thenApply(r -> null);
+    return invoke(endpoint, false, a1, a2).<Void>async().thenApply(r -> null);
   }
 
   /** Fire and forget; a failure is logged by the client. */
@@ -139,20 +139,20 @@ public final class ActorMesh<A extends Actor> {
 
   /** Runs the endpoint on every rank; its results, index = rank. */
   public <T1, T2, T3, R> List<R> call(Value3<A, T1, T2, T3, R> endpoint, T1 a1, T2 a2, T3 a3) {
-    return await(invoke(endpoint, true, a1, a2, a3));
+    return invoke(endpoint, true, a1, a2, a3).await();
   }
 
   /** Runs the endpoint on every rank and returns when all ran it. */
   public <T1, T2, T3> void call(Void3<A, T1, T2, T3> endpoint, T1 a1, T2 a2, T3 a3) {
-    await(invoke(endpoint, false, a1, a2, a3));
+    invoke(endpoint, false, a1, a2, a3).await();
   }
 
   public <T1, T2, T3, R> CompletableFuture<List<R>> callAsync(Value3<A, T1, T2, T3, R> endpoint, T1 a1, T2 a2, T3 a3) {
-    return invoke(endpoint, true, a1, a2, a3);
+    return invoke(endpoint, true, a1, a2, a3).async();
   }
 
   public <T1, T2, T3> CompletableFuture<Void> callAsync(Void3<A, T1, T2, T3> endpoint, T1 a1, T2 a2, T3 a3) {
-    return invoke(endpoint, false, a1, a2, a3).thenApply(r -> null);
+    return invoke(endpoint, false, a1, a2, a3).<Void>async().thenApply(r -> null);
   }
 
   /** Fire and forget; a failure is logged by the client. */
@@ -165,13 +165,28 @@ public final class ActorMesh<A extends Actor> {
     send(endpoint, a1, a2, a3);
   }
 
-  private <R> CompletableFuture<List<R>> invoke(Serializable ref, boolean value, Object... args) {
+  /** A call in flight: its outcomes arrive on the client's receiver; decode() runs elsewhere. */
+  private record Pending(String what, Type resultType, CompletableFuture<RankOutcome[]> outcomes) {
+    <R> List<R> await() {
+      try {
+        return decode(what, resultType, outcomes.join());
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : e;
+      }
+    }
+
+    <R> CompletableFuture<List<R>> async() {
+      return outcomes.thenApplyAsync(o -> decode(what, resultType, o));
+    }
+  }
+
+  private Pending invoke(Serializable ref, boolean value, Object... args) {
     Method m = EndpointRefs.resolve(ref, actorClass);
     byte[] encoded = ValueCodec.encodeArgs(args);
     mesh.ensureRunning();
-    String what = actorClass.getSimpleName() + "." + m.getName();
-    return mesh.request(id -> new AgentProtocol.CallActor(id, mesh.meshId(), name, m.getName(), encoded, true))
-        .thenApply(outcomes -> decode(what, value ? m.getGenericReturnType() : null, outcomes));
+    return new Pending(actorClass.getSimpleName() + "." + m.getName(),
+        value ? m.getGenericReturnType() : null,
+        mesh.request(id -> new AgentProtocol.CallActor(id, mesh.meshId(), name, m.getName(), encoded, true)));
   }
 
   private void send(Serializable ref, Object... args) {
@@ -179,18 +194,6 @@ public final class ActorMesh<A extends Actor> {
     byte[] encoded = ValueCodec.encodeArgs(args);
     mesh.ensureRunning();
     mesh.send(id -> new AgentProtocol.CallActor(id, mesh.meshId(), name, m.getName(), encoded, false));
-  }
-
-  /** Waits for a call; a failure is rethrown as the mesh exception itself, not wrapped. */
-  private static <R> List<R> await(CompletableFuture<List<R>> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw e;
-    }
   }
 
   @SuppressWarnings("unchecked")
@@ -216,7 +219,9 @@ public final class ActorMesh<A extends Actor> {
     MeshException first = null;
     for (RankOutcome o : outcomes) {
       MeshException e = null;
-      if (o.failure() != null) {
+      if (o == null) {
+        continue; // still busy when another rank was lost
+      } else if (o.failure() != null) {
         e = new ActorCallException(what, o.rank(), o.failure().type(), o.failure().message(),
             o.failure().stackTrace());
       } else if (o.lost() != null) {

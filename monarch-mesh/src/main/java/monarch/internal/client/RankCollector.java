@@ -8,7 +8,8 @@ import monarch.internal.host.AgentProtocol.RankReply;
 
 /**
  * Collects one answer per rank for a request sent to every proc of a mesh, and completes with
- * all of them indexed by rank. Memory: one slot per rank.
+ * all of them indexed by rank, or as soon as a rank is lost (missing slots then stay null).
+ * Memory: one slot per rank.
  */
 public final class RankCollector implements Requests.Collector {
   private final RankOutcome[] outcomes;
@@ -30,6 +31,9 @@ public final class RankCollector implements Requests.Collector {
       put(new RankOutcome(r.rank(), r.value(), r.failure(), null));
     } else if (e instanceof RankLost l) {
       put(new RankOutcome(l.exit().rank(), null, null, l.exit()));
+      // A lost rank fails the whole call now, even if other ranks are still busy; their late
+      // answers are still absorbed here until every rank is accounted for.
+      done.complete(outcomes.clone());
     } else if (e instanceof ProcsFailed f) {
       done.completeExceptionally(new IllegalStateException(f.message()));
       return true;
