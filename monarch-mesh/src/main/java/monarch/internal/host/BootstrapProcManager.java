@@ -50,6 +50,7 @@ public final class BootstrapProcManager implements AutoCloseable {
     this.hostname = localHostname();
     CdsArchive cds = CdsArchive.forClasspath(config.procClasspath(), ProcLauncher.STARTUP_FLAGS);
     this.launcher = new ProcLauncher(config, cds);
+    cds.flags(); // starts the one-off training run now, so the archive is likely ready by the first spawn
   }
 
   public String hostname() {
