@@ -1,0 +1,301 @@
+package monarch.internal.host;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import monarch.logging.OutputTarget;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tee of one proc stream (stdout or stderr): one task that reads the pipe, frames lines
+ * ({@link LineFramer}: rank prefix, UTF-8 repair, 4 KiB cap), batches them and writes each batch
+ * to the proc's file, to the host console when that is on, and to the {@link LocalLogSender}.
+ *
+ * <p>Exact drain. The task only ever reads what {@code available()} (FIONREAD) reports, so every
+ * byte taken out of the pipe is framed and handed off before the task looks at the pipe again,
+ * and a byte still in the pipe is counted by {@code available()}. A drain request is therefore
+ * answered exactly: its marker goes into the hand-off after {@code consumed + available()} bytes
+ * at the moment the task takes the request, i.e. after every byte written before it. Requests are
+ * only queued by the caller (it never blocks, even under back-pressure); the task takes them.
+ * When the pipe is empty the task parks with a short backoff ({@link #MAX_IDLE_NANOS}), which is
+ * also the longest a line waits after a quiet spell; a request unparks it at once.
+ *
+ * <p>Batches: up to {@code maxBatchLines} lines or {@link #BATCH_BYTES} bytes, and whatever is
+ * framed when the pipe runs empty goes at once. Memory per tee: one read buffer
+ * ({@link #READ_BUFFER}), one batch buffer (BATCH_BYTES + one line) and the framer's line buffer.
+ *
+ * <p>At EOF it forwards the final partial line, then posts one {@code Flush(empty)}.
+ */
+public final class StreamForwarder {
+  private static final Logger log = LoggerFactory.getLogger(StreamForwarder.class);
+  static final int READ_BUFFER = 64 * 1024;
+  static final int BATCH_BYTES = 64 * 1024;
+  static final long MIN_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+  static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  static final int RECENT_LINES = 20;
+
+  /** What the tee writes to besides the sender; any of them may be absent. */
+  public record Sinks(LocalLogSender sender, FileAppender files, PrintStream console, BooleanSupplier consoleOn) {}
+
+  private final InputStream pipe;
+  private final OutputTarget target;
+  private final BooleanSupplier writerAlive;
+  private final Sinks sinks;
+  private final int maxBatchLines;
+  private final LineFramer framer;
+  private final RotatingLineBuffer recent = new RotatingLineBuffer(RECENT_LINES);
+  private final byte[] readBuf = new byte[READ_BUFFER];
+  private final byte[] batch;
+  private int batchLen;
+  private int batchLines;
+  private long consumed;
+  /** Requests not yet seen by the task; the task turns them into due markers. */
+  private final Queue<Long> requested = new ConcurrentLinkedQueue<>();
+  /** Markers the task owes, in order: {version, due byte offset}. Touched by the task only. */
+  private final ArrayDeque<long[]> due = new ArrayDeque<>();
+  private final Object endLock = new Object();
+  private boolean ended;
+  private volatile boolean stopped;
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private final Thread task;
+
+  public StreamForwarder(String name, InputStream pipe, OutputTarget target, byte[] prefix,
+      int maxBatchLines, BooleanSupplier writerAlive, Sinks sinks) {
+    this.pipe = pipe;
+    this.target = target;
+    this.writerAlive = writerAlive;
+    this.sinks = sinks;
+    this.maxBatchLines = maxBatchLines;
+    this.framer = new LineFramer(LineFramer.MAX_LINE_SIZE, prefix, this::line);
+    this.batch = new byte[BATCH_BYTES + framer.bufferCapacity() + 1];
+    this.task = new Thread(this::run, name);
+    task.setDaemon(true);
+  }
+
+  public StreamForwarder start() {
+    task.start();
+    return this;
+  }
+
+  public OutputTarget target() {
+    return target;
+  }
+
+  /** Completes when the stream has ended and everything in it was handed off. */
+  public CompletableFuture<Void> done() {
+    return done;
+  }
+
+  /** The most recent lines of this stream, oldest first. */
+  public List<String> peek() {
+    return recent.snapshot();
+  }
+
+  /**
+   * Asks for a {@code Flush(version)} marker after every byte written to the pipe before this
+   * call. Never blocks; after EOF the marker is posted at once.
+   */
+  public void requestDrain(long version) {
+    synchronized (endLock) {
+      if (ended) {
+        post(OptionalLong.of(version));
+        return;
+      }
+      requested.add(version);
+    }
+    LockSupport.unpark(task);
+  }
+
+  /** Stops the task (closing the pipe if it is stuck) and returns the recent lines. */
+  public List<String> abort() {
+    stopped = true;
+    LockSupport.unpark(task);
+    try {
+      done.get(500, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      try {
+        pipe.close();
+      } catch (IOException ignored) {
+        // closing is how we unblock it
+      }
+      try {
+        done.get(500, TimeUnit.MILLISECONDS);
+      } catch (Exception stillRunning) {
+        log.debug("tee {} did not stop in time", task.getName());
+      }
+    }
+    return peek();
+  }
+
+  private void run() {
+    long idle = MIN_IDLE_NANOS;
+    try {
+      while (!stopped) {
+        int avail = pipe.available();
+        if (avail > 0) {
+          int n = pipe.read(readBuf, 0, Math.min(avail, readBuf.length));
+          if (n < 0) {
+            break;
+          }
+          process(n);
+          idle = MIN_IDLE_NANOS;
+        } else if (!writerAlive.getAsBoolean()) {
+          // The proc is gone; a blocking read now returns -1 at EOF (or the rest of what a child
+          // of the proc that kept the pipe open still writes).
+          int n = pipe.read(readBuf, 0, readBuf.length);
+          if (n < 0) {
+            break;
+          }
+          process(n);
+        } else {
+          flushBatch();
+          takeRequests();
+          if (due.isEmpty()) {
+            LockSupport.parkNanos(idle);
+            idle = Math.min(idle * 2, MAX_IDLE_NANOS);
+          }
+        }
+      }
+    } catch (IOException e) {
+      if (!stopped) {
+        log.debug("tee {} ended with {}", task.getName(), e.toString());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("tee {} failed", task.getName(), e);
+    } finally {
+      end();
+    }
+  }
+
+  /** Frames n freshly read bytes, placing due markers exactly at their byte offsets. */
+  private void process(int n) throws IOException, InterruptedException {
+    int off = 0;
+    long start = consumed;
+    while (!due.isEmpty() && due.peekFirst()[1] <= start + n) {
+      int upTo = (int) Math.max(0, due.peekFirst()[1] - start);
+      if (upTo > off) {
+        framer.feed(readBuf, off, upTo - off);
+        off = upTo;
+      }
+      consumed = start + off;
+      emitMarker(due.pollFirst()[0]);
+    }
+    framer.feed(readBuf, off, n - off);
+    consumed = start + n;
+    if (batchLines > 0 && pipe.available() == 0) {
+      flushBatch();
+    }
+    takeRequests();
+  }
+
+  /** Turns queued requests into markers due after the bytes now in the pipe; emits due ones. */
+  private void takeRequests() throws IOException, InterruptedException {
+    Long v;
+    while ((v = requested.poll()) != null) {
+      due.addLast(new long[] {v, consumed + pipe.available()});
+    }
+    while (!due.isEmpty() && due.peekFirst()[1] <= consumed) {
+      emitMarker(due.pollFirst()[0]);
+    }
+  }
+
+  /** A barrier covers a partial line too: it goes out as a line before the marker. */
+  private void emitMarker(long version) throws InterruptedException {
+    if (framer.hasPartialLine()) {
+      framer.finish();
+    }
+    flushBatch();
+    post(OptionalLong.of(version));
+  }
+
+  private void post(OptionalLong version) {
+    if (sinks.sender() != null) {
+      sinks.sender().flush(target, version);
+    }
+  }
+
+  private void line(byte[] buf, int off, int len) {
+    if (batchLen + len + 1 > batch.length) {
+      flushBatchUnchecked();
+    }
+    System.arraycopy(buf, off, batch, batchLen, len);
+    batchLen += len;
+    batch[batchLen++] = '\n';
+    recent.add(buf, off, len);
+    if (++batchLines >= maxBatchLines || batchLen >= BATCH_BYTES) {
+      flushBatchUnchecked();
+    }
+  }
+
+  private void flushBatchUnchecked() {
+    try {
+      flushBatch();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+    }
+  }
+
+  private void flushBatch() throws InterruptedException {
+    if (batchLines == 0) {
+      return;
+    }
+    if (sinks.files() != null) {
+      sinks.files().append(target, batch, 0, batchLen);
+    }
+    if (sinks.console() != null && sinks.consoleOn().getAsBoolean()) {
+      PrintStream console = sinks.console();
+      synchronized (console) {
+        console.write(batch, 0, batchLen);
+        console.flush();
+      }
+    }
+    if (sinks.sender() != null) {
+      sinks.sender().send(target, Arrays.copyOf(batch, batchLen), batchLines);
+    }
+    batchLen = 0;
+    batchLines = 0;
+  }
+
+  /** EOF (or abort): the final partial line, pending markers, then one Flush(empty). */
+  private void end() {
+    try {
+      framer.finish();
+      flushBatch();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("tee {} could not forward its last lines", task.getName(), e);
+    }
+    synchronized (endLock) {
+      ended = true;
+      while (!due.isEmpty()) {
+        post(OptionalLong.of(due.pollFirst()[0]));
+      }
+      Long v;
+      while ((v = requested.poll()) != null) {
+        post(OptionalLong.of(v));
+      }
+      post(OptionalLong.empty());
+    }
+    try {
+      pipe.close();
+    } catch (IOException ignored) {
+      // nothing left to read
+    }
+    done.complete(null);
+  }
+}
