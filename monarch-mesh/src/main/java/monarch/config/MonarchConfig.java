@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import monarch.internal.host.LocalLogSender;
 
 /**
  * Every knob of the mesh in one immutable value: read from the environment (the variables of
@@ -20,6 +21,8 @@ import java.util.Map;
  * @param procJvmOptions MONARCH_PROC_JVM_OPTS: extra JVM options for JVM procs (space separated)
  * @param procClasspath MONARCH_PROC_CLASSPATH: class path of JVM procs (default: the client's)
  * @param procReadyTimeout MONARCH_PROC_READY_TIMEOUT_MS: how long a JVM proc may take to dial in
+ * @param logPolicy MONARCH_LOG_POLICY: when the client is slower than the procs,
+ *     {@code backpressure} (default: lossless, procs wait) or {@code drop} (counted, reported)
  */
 public record MonarchConfig(
     boolean enableLogForwarding,
@@ -29,7 +32,8 @@ public record MonarchConfig(
     Path logDir,
     List<String> procJvmOptions,
     String procClasspath,
-    Duration procReadyTimeout) {
+    Duration procReadyTimeout,
+    LocalLogSender.Policy logPolicy) {
 
   public MonarchConfig {
     if (readLogBuffer < 1) {
@@ -44,7 +48,8 @@ public record MonarchConfig(
   public static MonarchConfig defaults() {
     return new MonarchConfig(
         true, 100, false, true, defaultLogDir(), List.of(),
-        System.getProperty("java.class.path"), Duration.ofSeconds(60));
+        System.getProperty("java.class.path"), Duration.ofSeconds(60),
+        LocalLogSender.Policy.BACKPRESSURE);
   }
 
   public static MonarchConfig fromEnvironment() {
@@ -65,7 +70,8 @@ public record MonarchConfig(
             : Arrays.asList(jvmOpts.trim().split("\\s+")),
         env.getOrDefault("MONARCH_PROC_CLASSPATH", d.procClasspath),
         Duration.ofMillis(positiveInt(env, "MONARCH_PROC_READY_TIMEOUT_MS",
-            (int) d.procReadyTimeout.toMillis())));
+            (int) d.procReadyTimeout.toMillis())),
+        policy(env, d.logPolicy));
   }
 
   static Path defaultLogDir() {
@@ -88,6 +94,22 @@ public record MonarchConfig(
     }
   }
 
+  static LocalLogSender.Policy policy(Map<String, String> env, LocalLogSender.Policy dflt) {
+    String v = env.get("MONARCH_LOG_POLICY");
+    if (v == null || v.isEmpty()) {
+      return dflt;
+    }
+    switch (v.trim().toLowerCase()) {
+      case "backpressure":
+        return LocalLogSender.Policy.BACKPRESSURE;
+      case "drop":
+        return LocalLogSender.Policy.DROP;
+      default:
+        throw new IllegalArgumentException(
+            "MONARCH_LOG_POLICY must be backpressure or drop, got '" + v + "'");
+    }
+  }
+
   static int positiveInt(Map<String, String> env, String name, int dflt) {
     String v = env.get(name);
     if (v == null || v.isEmpty()) {
@@ -106,11 +128,26 @@ public record MonarchConfig(
 
   public MonarchConfig withProcJvmOptions(List<String> options) {
     return new MonarchConfig(enableLogForwarding, readLogBuffer, forceFileLog, prefixWithRank,
-        logDir, options, procClasspath, procReadyTimeout);
+        logDir, options, procClasspath, procReadyTimeout, logPolicy);
   }
 
   public MonarchConfig withProcReadyTimeout(Duration timeout) {
     return new MonarchConfig(enableLogForwarding, readLogBuffer, forceFileLog, prefixWithRank,
-        logDir, procJvmOptions, procClasspath, timeout);
+        logDir, procJvmOptions, procClasspath, timeout, logPolicy);
+  }
+
+  public MonarchConfig withLogForwarding(boolean on) {
+    return new MonarchConfig(on, readLogBuffer, forceFileLog, prefixWithRank,
+        logDir, procJvmOptions, procClasspath, procReadyTimeout, logPolicy);
+  }
+
+  public MonarchConfig withFileLog(Path dir) {
+    return new MonarchConfig(enableLogForwarding, readLogBuffer, true, prefixWithRank,
+        dir, procJvmOptions, procClasspath, procReadyTimeout, logPolicy);
+  }
+
+  public MonarchConfig withLogPolicy(LocalLogSender.Policy policy) {
+    return new MonarchConfig(enableLogForwarding, readLogBuffer, forceFileLog, prefixWithRank,
+        logDir, procJvmOptions, procClasspath, procReadyTimeout, policy);
   }
 }

@@ -24,6 +24,8 @@ import monarch.internal.host.AgentProtocol.ProcsReady;
 import monarch.internal.host.AgentProtocol.RankReply;
 import monarch.internal.host.BootstrapProcManager;
 import monarch.internal.host.HostAgent;
+import monarch.internal.logging.LogClientActor;
+import monarch.internal.logging.LogClientMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -65,7 +67,7 @@ public final class HostMesh implements AutoCloseable {
 
   public static HostMesh local(MonarchConfig config) {
     ActorSystem<Void> system = ClientRuntime.system();
-    BootstrapProcManager manager = new BootstrapProcManager(config);
+    BootstrapProcManager manager = new BootstrapProcManager(config, true);
     ActorRef<Command> agent = system.systemActorOf(
         HostAgent.create(manager), "host-agent-" + AGENTS.incrementAndGet(), Props.empty());
     return new HostMesh(config, system, List.of(agent));
@@ -98,10 +100,16 @@ public final class HostMesh implements AutoCloseable {
     int worldSize = perHostCount * agents.size();
     ProcsCollector collector = new ProcsCollector(agents.size());
     ActorRef<Event> client = receiver.narrow();
+    // The one LogClientActor of this mesh exists before the procs, so no line is ever early.
+    ActorRef<LogClientMessage> logClient = config.enableLogForwarding()
+        ? ClientRuntime.system().systemActorOf(
+            LogClientActor.create(System.out, System.err, LogClientActor.DEFAULT_WINDOW_SEC),
+            "log-client-" + meshId, Props.empty())
+        : null;
     long id = requests.open(collector);
     for (int h = 0; h < agents.size(); h++) {
       agents.get(h).tell(new AgentProtocol.SpawnProcs(id, meshId, perHostCount, h * perHostCount,
-          worldSize, client));
+          worldSize, client, logClient, true));
     }
     List<ProcInfo> procs;
     try {
@@ -110,11 +118,15 @@ public final class HostMesh implements AutoCloseable {
     } catch (Exception e) {
       requests.cancel(id, e);
       stopOnAgents(meshId);
+      if (logClient != null) {
+        logClient.tell(new LogClientMessage.Shutdown());
+      }
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
       throw new MeshException("cannot spawn " + worldSize + " procs: " + cause.getMessage(), cause);
     }
-    ProcMesh mesh = new ProcMesh(this, meshId, procs);
+    ProcMesh mesh = new ProcMesh(this, meshId, procs, logClient);
     meshes.put(meshId, mesh);
+    mesh.logging().init();
     return mesh;
   }
 

@@ -14,6 +14,9 @@ import monarch.internal.host.AgentProtocol;
 import monarch.internal.host.AgentProtocol.Command;
 import monarch.internal.host.AgentProtocol.ProcExit;
 import monarch.internal.host.AgentProtocol.ProcInfo;
+import monarch.internal.logging.LogClientMessage;
+import monarch.internal.logging.LogForwardMessage;
+import monarch.logging.LoggingOptions;
 import monarch.internal.proc.Constructors;
 import monarch.internal.proc.EndpointTable;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -33,12 +36,52 @@ public final class ProcMesh implements AutoCloseable {
   private final List<ProcInfo> procs;
   private final Set<String> actorNames = ConcurrentHashMap.newKeySet();
   private final List<ProcFailure> failures = new CopyOnWriteArrayList<>();
+  private final LoggingManager logging;
   private volatile boolean stopped;
 
-  ProcMesh(HostMesh host, String meshId, List<ProcInfo> procs) {
+  ProcMesh(HostMesh host, String meshId, List<ProcInfo> procs, ActorRef<LogClientMessage> logClient) {
     this.host = host;
     this.meshId = meshId;
     this.procs = procs;
+    List<ActorRef<LogForwardMessage>> forwarders = logClient == null
+        ? List.of() : procs.stream().map(ProcInfo::forwarder).toList();
+    this.logging = new LoggingManager(new LoggingMeshClient(this, logClient, forwarders));
+  }
+
+  LoggingManager logging() {
+    return logging;
+  }
+
+  /**
+   * Streams the procs' output to this client or not, aggregates it over a window of
+   * {@code aggregateWindowSec} seconds (null: every line as it comes) and sets the procs' log
+   * level (Python's numbers: 10 DEBUG .. 50 FATAL). Returns once the procs have the new level.
+   */
+  public void loggingOption(boolean streamToClient, Integer aggregateWindowSec, int level) {
+    loggingOption(new LoggingOptions(streamToClient, aggregateWindowSec, level));
+  }
+
+  public void loggingOption(LoggingOptions options) {
+    ensureRunning();
+    logging.apply(options);
+  }
+
+  /**
+   * The barrier: returns once everything every proc wrote to stdout/stderr before this call has
+   * been printed by this client. A dead or silent proc cannot hold it past its timeout (10 s):
+   * it then throws {@link FlushIncompleteException} naming those ranks.
+   */
+  public void flush() {
+    try {
+      flushAsync().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
+  }
+
+  public CompletableFuture<Void> flushAsync() {
+    ensureRunning();
+    return logging.flushAsync();
   }
 
   /** The number of procs (ranks 0..size-1). */
@@ -138,15 +181,20 @@ public final class ProcMesh implements AutoCloseable {
     return new ProcFailure(exit.rank(), exit.pid(), exit.hostname(), exit.exitStatus(), exit.lastLines());
   }
 
-  /** Stops every proc: gracefully, then by force within about 5 s. Idempotent. */
+  /**
+   * Flushes (at most 3 s), then stops every proc: gracefully, then by force within about 5 s;
+   * then prints their last lines and what is still aggregated. Idempotent.
+   */
   public void stop() {
     synchronized (this) {
       if (stopped) {
         return;
       }
+      logging.flushBeforeStop();
       stopped = true;
     }
     host.stopOnAgents(meshId);
+    logging.drain();
   }
 
   @Override

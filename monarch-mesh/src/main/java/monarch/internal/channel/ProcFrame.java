@@ -15,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = ProcFrame.Call.class, name = "call"),
   @JsonSubTypes.Type(value = ProcFrame.Reply.class, name = "reply"),
   @JsonSubTypes.Type(value = ProcFrame.Stop.class, name = "stop"),
+  @JsonSubTypes.Type(value = ProcFrame.FlushStreams.class, name = "flush"),
+  @JsonSubTypes.Type(value = ProcFrame.SetLevel.class, name = "level"),
 })
 public sealed interface ProcFrame {
 
@@ -38,6 +40,12 @@ public sealed interface ProcFrame {
       return new Reply(requestId, null, failure);
     }
   }
+
+  /** Agent to proc: flush System.out and System.err now (the first step of a barrier). */
+  record FlushStreams(long requestId) implements ProcFrame {}
+
+  /** Agent to proc: set the root level of the proc's logging backends (Python's numbers). */
+  record SetLevel(long requestId, int level) implements ProcFrame {}
 
   /** Agent to proc: finish what is running, flush stdout/stderr and exit 0. */
   record Stop() implements ProcFrame {}

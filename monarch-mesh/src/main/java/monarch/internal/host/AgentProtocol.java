@@ -3,6 +3,8 @@ package monarch.internal.host;
 import java.util.List;
 import monarch.internal.WireMessage;
 import monarch.internal.channel.RemoteFailure;
+import monarch.internal.logging.LogClientMessage;
+import monarch.internal.logging.LogForwardMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -16,10 +18,22 @@ public final class AgentProtocol {
   /** Client to host agent. */
   public sealed interface Command extends WireMessage {}
 
-  /** Start {@code count} procs for a mesh; ranks rankOffset.. ; events go to {@code client}. */
+  /**
+   * Start {@code count} procs for a mesh; ranks rankOffset.. ; events go to {@code client}. With
+   * a {@code logClient}, each proc gets a LogForwardActor relaying to it from the first byte on
+   * (streaming as {@code streamToClient} says); without one, log forwarding is off.
+   */
   public record SpawnProcs(
       long requestId, String meshId, int count, int rankOffset, int worldSize,
-      ActorRef<Event> client) implements Command {}
+      ActorRef<Event> client, ActorRef<LogClientMessage> logClient, boolean streamToClient)
+      implements Command {}
+
+  /**
+   * set_mode on this host: streaming to each forwarder first (null leaves it as it is), then the
+   * level to every proc; one RankReply per rank once the proc has applied it.
+   */
+  public record SetLogging(long requestId, String meshId, Boolean streamToClient, int level)
+      implements Command {}
 
   /** Construct actor {@code name} of {@code className} on every proc of the mesh on this host. */
   public record SpawnActor(
@@ -40,7 +54,8 @@ public final class AgentProtocol {
   /** Host agent to client. */
   public sealed interface Event extends WireMessage {}
 
-  public record ProcInfo(int rank, long pid, String hostname) {}
+  /** A ready proc; {@code forwarder} is its LogForwardActor, null when forwarding is off. */
+  public record ProcInfo(int rank, long pid, String hostname, ActorRef<LogForwardMessage> forwarder) {}
 
   /** How a proc ended: its exit status and the last lines it wrote. */
   public record ProcExit(int rank, long pid, String hostname, int exitStatus, List<String> lastLines) {}

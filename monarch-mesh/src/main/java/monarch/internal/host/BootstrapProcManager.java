@@ -2,6 +2,7 @@ package monarch.internal.host;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -15,12 +16,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import monarch.config.MonarchConfig;
 import monarch.internal.channel.ProcFrame;
 import monarch.internal.channel.SocketDirectory;
 import monarch.internal.host.AgentProtocol.Event;
 import monarch.internal.host.AgentProtocol.ProcInfo;
+import monarch.internal.logging.LogForwardActor;
+import monarch.internal.logging.LogForwardMessage;
+import org.apache.pekko.actor.typed.ActorRef;
 import monarch.internal.proc.ProcEnv;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,20 +38,36 @@ import org.slf4j.LoggerFactory;
  */
 public final class BootstrapProcManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BootstrapProcManager.class);
+  /** Batches of one proc between its tees and the client: the data path's memory bound per proc. */
+  static final int IN_FLIGHT_BATCHES = 32;
+
+  /** Creates a proc's LogForwardActor; called on the agent's thread, before the proc's tees start. */
+  @FunctionalInterface
+  public interface ForwarderFactory {
+    ActorRef<LogForwardMessage> create(LogForwardActor.Origin origin, LocalLogSender sender,
+        LogForwardActor.ProcControl proc);
+  }
   /** Graceful stop (Stop frame), then SIGTERM, then SIGKILL: each phase gets a share of this. */
   static final long STOP_BOUND_MILLIS = 5_000;
   private static final long GRACE_MILLIS = 3_000;
   private static final long TERM_MILLIS = 1_000;
 
   private final MonarchConfig config;
+  private final boolean local;
   private final String hostname;
   private final ProcLauncher launcher;
   private final Map<String, List<ProcHandle>> meshes = new ConcurrentHashMap<>();
   private volatile Path socketDir;
   private volatile boolean closed;
 
-  public BootstrapProcManager(MonarchConfig config) {
+  /**
+   * @param local whether this agent runs inside the client, whose terminal is then the host
+   *     console: the tees keep quiet there while lines are streamed, and files are written only
+   *     when HYPERACTOR_FORCE_FILE_LOG says so
+   */
+  public BootstrapProcManager(MonarchConfig config, boolean local) {
     this.config = config;
+    this.local = local;
     this.hostname = localHostname();
     CdsArchive cds = CdsArchive.forClasspath(config.procClasspath(), ProcLauncher.STARTUP_FLAGS);
     this.launcher = new ProcLauncher(config, cds);
@@ -61,8 +82,8 @@ public final class BootstrapProcManager implements AutoCloseable {
    * Starts {@code count} JVM procs in parallel and completes when every one has dialed in. If any
    * fails to start, the others are stopped and the future fails with what went wrong.
    */
-  public CompletableFuture<List<ProcInfo>> spawn(
-      String meshId, int count, int rankOffset, int worldSize, Consumer<Event> events) {
+  public CompletableFuture<List<ProcInfo>> spawn(String meshId, int count, int rankOffset,
+      int worldSize, Consumer<Event> events, ForwarderFactory forwarders) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the host agent is stopped"));
     }
@@ -81,8 +102,9 @@ public final class BootstrapProcManager implements AutoCloseable {
         new ProcEnv(rank, i, worldSize, count, sock.toString(), meshId + "/" + rank, hostname)
             .exportTo(pb.environment());
         Process process = pb.start();
-        procs.add(new ProcHandle(rank, hostname, meshId, process, server, sock, events));
-        startPump(process, rank, meshId);
+        ProcHandle proc = new ProcHandle(rank, hostname, meshId, process, server, sock, events);
+        procs.add(proc);
+        startTees(proc, rank, process.pid(), forwarders);
       }
     } catch (IOException | RuntimeException e) {
       stopAll(procs);
@@ -107,15 +129,45 @@ public final class BootstrapProcManager implements AutoCloseable {
         });
   }
 
-  private void startPump(Process process, int rank, String meshId) {
-    Thread out = new Thread(new OutputPump(process.getInputStream(), System.out),
-        "monarch-stdout-" + meshId + "-r" + rank);
-    Thread err = new Thread(new OutputPump(process.getErrorStream(), System.err),
-        "monarch-stderr-" + meshId + "-r" + rank);
-    out.setDaemon(true);
-    err.setDaemon(true);
-    out.start();
-    err.start();
+  private void startTees(ProcHandle proc, int rank, long pid, ForwarderFactory forwarders) {
+    byte[] prefix = config.prefixWithRank()
+        ? ("[" + rank + "] ").getBytes(StandardCharsets.UTF_8) : null;
+    LocalLogSender sender = null;
+    ActorRef<LogForwardMessage> forwarder = null;
+    if (forwarders != null) {
+      sender = new LocalLogSender(IN_FLIGHT_BATCHES, config.logPolicy(), prefix);
+      forwarder = forwarders.create(new LogForwardActor.Origin(hostname, pid, rank), sender, proc);
+      sender.attach(forwarder::tell);
+    }
+    LocalLogSender s = sender;
+    // A local agent's console is the client's terminal: quiet while the client prints the lines.
+    BooleanSupplier consoleOn = local ? () -> s == null || !s.streaming() : () -> true;
+    proc.start(prefix, config.readLogBuffer(), sender, files(rank), forwarder, consoleOn);
+  }
+
+  private FileAppender files(int rank) {
+    if (local && !config.forceFileLog()) {
+      return null;
+    }
+    try {
+      return FileAppender.create(config.logDir(), "rank" + rank, hostname);
+    } catch (IOException e) {
+      log.warn("cannot create per-proc log files in {} ({}); streaming and the console go on",
+          config.logDir(), e.toString());
+      return null;
+    }
+  }
+
+  /** Sets the log level of every JVM proc of the mesh; one RankReply per rank. */
+  public void setLevel(String meshId, long requestId, int level, Consumer<Event> events) {
+    broadcast(meshId, requestId, new ProcFrame.SetLevel(requestId, level), true, events);
+  }
+
+  /** The forwarders of a mesh's procs on this host (none when forwarding is off). */
+  public List<ActorRef<LogForwardMessage>> forwarders(String meshId) {
+    List<ProcHandle> procs = meshes.get(meshId);
+    return procs == null ? List.of()
+        : procs.stream().map(ProcHandle::forwarder).filter(java.util.Objects::nonNull).toList();
   }
 
   /** Sends {@code frame} to every proc of the mesh; ranks that cannot answer get RankLost. */
@@ -146,6 +198,20 @@ public final class BootstrapProcManager implements AutoCloseable {
   }
 
   private static void stopAll(List<ProcHandle> procs) {
+    stopProcesses(procs);
+    // The tees forward what the procs wrote last; files close once they are done.
+    try {
+      CompletableFuture.allOf(procs.stream().map(ProcHandle::teesDone).toArray(CompletableFuture[]::new))
+          .get(TERM_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.debug("tees still running after the procs stopped: {}", e.toString());
+    }
+    for (ProcHandle p : procs) {
+      p.closeFiles();
+    }
+  }
+
+  private static void stopProcesses(List<ProcHandle> procs) {
     for (ProcHandle p : procs) {
       p.requestStop();
     }

@@ -10,7 +10,11 @@ import monarch.internal.host.AgentProtocol.ProcsReady;
 import monarch.internal.host.AgentProtocol.ProcsStopped;
 import monarch.internal.host.AgentProtocol.Shutdown;
 import monarch.internal.host.AgentProtocol.SpawnActor;
+import monarch.internal.host.AgentProtocol.SetLogging;
+import monarch.internal.logging.LogForwardMessage;
 import monarch.internal.host.AgentProtocol.SpawnProcs;
+import monarch.internal.logging.LogForwardActor;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import monarch.internal.host.AgentProtocol.StopProcs;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -27,14 +31,36 @@ public final class HostAgent {
   private HostAgent() {}
 
   public static Behavior<Command> create(BootstrapProcManager manager) {
+    return Behaviors.setup(ctx -> behavior(ctx, manager));
+  }
+
+  private static Behavior<Command> behavior(ActorContext<Command> ctx, BootstrapProcManager manager) {
     java.util.Map<String, ActorRef<Event>> owners = new java.util.concurrent.ConcurrentHashMap<>();
     return Behaviors.receive(Command.class)
         .onMessage(SpawnProcs.class, m -> {
           owners.put(m.meshId(), m.client());
-          manager.spawn(m.meshId(), m.count(), m.rankOffset(), m.worldSize(), m.client()::tell)
+          // Forwarders are this actor's children, one per proc; each stops once its proc's
+          // streams have ended and everything in them was relayed.
+          BootstrapProcManager.ForwarderFactory forwarders = m.logClient() == null ? null
+              : (origin, sender, proc) -> ctx.spawn(
+                  LogForwardActor.create(origin, m.logClient(), sender, proc, m.streamToClient()),
+                  "fwd-" + m.meshId() + "-r" + origin.rank());
+          manager.spawn(m.meshId(), m.count(), m.rankOffset(), m.worldSize(), m.client()::tell, forwarders)
               .whenComplete((procs, err) -> m.client().tell(err == null
                   ? new ProcsReady(m.requestId(), procs)
                   : new ProcsFailed(m.requestId(), message(err))));
+          return Behaviors.same();
+        })
+        .onMessage(SetLogging.class, m -> {
+          ActorRef<Event> owner = owners.get(m.meshId());
+          if (owner != null) {
+            if (m.streamToClient() != null) {
+              for (var f : manager.forwarders(m.meshId())) {
+                f.tell(new LogForwardMessage.SetMode(m.streamToClient()));
+              }
+            }
+            manager.setLevel(m.meshId(), m.requestId(), m.level(), owner::tell);
+          }
           return Behaviors.same();
         })
         .onMessage(SpawnActor.class, m -> {

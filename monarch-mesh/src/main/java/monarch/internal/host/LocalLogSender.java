@@ -5,6 +5,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
+import monarch.internal.logging.LogMessage;
 import monarch.logging.OutputTarget;
 
 /**
@@ -20,7 +21,7 @@ import monarch.logging.OutputTarget;
 public final class LocalLogSender {
   public enum Policy { BACKPRESSURE, DROP }
 
-  private final Consumer<LogMessage> downstream;
+  private volatile Consumer<LogMessage> downstream;
   private final Policy policy;
   private final int maxInFlight;
   private final Semaphore permits;
@@ -29,6 +30,13 @@ public final class LocalLogSender {
   private volatile boolean active = true;
   /** Drop notices sent without a permit whose acks must not release one. */
   private int unmetered;
+
+  private volatile boolean streaming;
+
+  /** A sender whose forwarder attaches later (see {@link #attach}). */
+  public LocalLogSender(int maxInFlight, Policy policy, byte[] rankPrefix) {
+    this(m -> { }, maxInFlight, policy, rankPrefix);
+  }
 
   public LocalLogSender(Consumer<LogMessage> downstream, int maxInFlight, Policy policy, byte[] rankPrefix) {
     if (maxInFlight < 1) {
@@ -104,6 +112,20 @@ public final class LocalLogSender {
     if (metered > 0) {
       permits.release(metered);
     }
+  }
+
+  /** Connects the forwarder; done before the tees start, so no message is sent before it. */
+  public void attach(Consumer<LogMessage> forwarder) {
+    this.downstream = forwarder;
+  }
+
+  /** Whether the forwarder is streaming to the client (a local agent then keeps its console quiet). */
+  public boolean streaming() {
+    return streaming;
+  }
+
+  public void setStreaming(boolean on) {
+    streaming = on;
   }
 
   /** The forwarder is gone: skip from now on, and free a tee waiting for a permit. */

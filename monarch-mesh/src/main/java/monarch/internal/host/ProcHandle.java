@@ -5,11 +5,15 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import monarch.internal.channel.FrameChannel;
 import monarch.internal.channel.FrameCodec;
 import monarch.internal.channel.ProcFrame;
@@ -19,16 +23,21 @@ import monarch.internal.host.AgentProtocol.ProcExited;
 import monarch.internal.host.AgentProtocol.ProcInfo;
 import monarch.internal.host.AgentProtocol.RankLost;
 import monarch.internal.host.AgentProtocol.RankReply;
+import monarch.internal.logging.LogForwardActor;
+import monarch.internal.logging.LogForwardMessage;
+import monarch.logging.OutputTarget;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running proc as its host agent sees it: the process, its channel, and the requests it has
- * not answered yet. Its channel thread accepts the proc's dial, reads its frames and, when the
- * channel ends, waits for the exit status and answers every open request with RankLost, so no
- * caller waits on a dead proc. It never touches the proc's stdout/stderr pipes.
+ * One running proc as its host agent sees it: the process, its channel, its two tees, and the
+ * requests it has not answered yet. Its channel thread accepts the proc's dial, reads its frames
+ * and, when the channel ends, waits for the exit status and the tees' last lines and answers
+ * every open request with RankLost, so no caller waits on a dead proc. It is also the forwarder's
+ * {@link LogForwardActor.ProcControl}: flush the proc's buffers, drain both tees.
  */
-final class ProcHandle {
+final class ProcHandle implements LogForwardActor.ProcControl {
   private static final Logger log = LoggerFactory.getLogger(ProcHandle.class);
   /** After the channel closes, how long to wait for the exit status before reporting anyway. */
   private static final long EXIT_STATUS_WAIT_MILLIS = 2_000;
@@ -43,6 +52,12 @@ final class ProcHandle {
   private final CompletableFuture<ProcInfo> ready = new CompletableFuture<>();
   private final CompletableFuture<ProcExit> exited = new CompletableFuture<>();
   private final Set<Long> open = ConcurrentHashMap.newKeySet();
+  /** The agent's own requests to the proc (flush, ...), by negative id. */
+  private final Map<Long, CompletableFuture<ProcFrame.Reply>> local = new ConcurrentHashMap<>();
+  private final AtomicLong localIds = new AtomicLong();
+  private final List<StreamForwarder> tees = new ArrayList<>(2);
+  private volatile FileAppender files;
+  private volatile ActorRef<LogForwardMessage> forwarder;
   private volatile FrameChannel channel;
   private volatile boolean stopping;
 
@@ -55,7 +70,22 @@ final class ProcHandle {
     this.server = server;
     this.socketPath = socketPath;
     this.events = events;
-    Thread t = new Thread(this::serveChannel, "monarch-proc-" + meshId + "-r" + rank);
+  }
+
+  /**
+   * Starts the tees and the channel thread. The tees write to the files and the sender (either
+   * may be null) and to the host console while {@code consoleOn} says so.
+   */
+  void start(byte[] prefix, int batchLines, LocalLogSender sender, FileAppender files,
+      ActorRef<LogForwardMessage> forwarder, java.util.function.BooleanSupplier consoleOn) {
+    this.files = files;
+    this.forwarder = forwarder;
+    String name = meshId + "-r" + rank;
+    tees.add(tee("monarch-stdout-" + name, OutputTarget.STDOUT, process.getInputStream(), System.out,
+        prefix, batchLines, sender, files, consoleOn));
+    tees.add(tee("monarch-stderr-" + name, OutputTarget.STDERR, process.getErrorStream(), System.err,
+        prefix, batchLines, sender, files, consoleOn));
+    Thread t = new Thread(this::serveChannel, "monarch-proc-" + name);
     t.setDaemon(true);
     t.start();
     // A proc that dies before it dials must not leave accept() waiting forever.
@@ -64,6 +94,66 @@ final class ProcHandle {
         closeQuietly(server);
       }
     });
+  }
+
+  private StreamForwarder tee(String name, OutputTarget target, java.io.InputStream pipe,
+      PrintStream console, byte[] prefix, int batchLines, LocalLogSender sender, FileAppender files,
+      java.util.function.BooleanSupplier consoleOn) {
+    return new StreamForwarder(name, pipe, target, prefix, batchLines, process::isAlive,
+        new StreamForwarder.Sinks(sender, files, console, consoleOn)).start();
+  }
+
+  @Override
+  public CompletableFuture<Void> flushStreams() {
+    FrameChannel ch = channel;
+    if (ch == null || exited.isDone()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long id = -localIds.incrementAndGet();
+    CompletableFuture<ProcFrame.Reply> reply = new CompletableFuture<>();
+    local.put(id, reply);
+    try {
+      ch.write(new ProcFrame.FlushStreams(id));
+    } catch (IOException e) {
+      local.remove(id);
+      return CompletableFuture.completedFuture(null);
+    }
+    return reply.handle((r, err) -> null);
+  }
+
+  @Override
+  public void requestDrain(long version) {
+    for (StreamForwarder t : tees) {
+      t.requestDrain(version);
+    }
+  }
+
+  /** Completes when both tees have reached the end of their streams. */
+  CompletableFuture<Void> teesDone() {
+    return CompletableFuture.allOf(tees.stream().map(StreamForwarder::done).toArray(CompletableFuture[]::new));
+  }
+
+  ActorRef<LogForwardMessage> forwarder() {
+    return forwarder;
+  }
+
+  /** The last lines of stdout then stderr, each marked with its stream. */
+  List<String> lastLines() {
+    List<String> out = new ArrayList<>();
+    for (StreamForwarder t : tees) {
+      for (String line : t.peek()) {
+        out.add("[" + t.target().name().toLowerCase() + "] " + line);
+      }
+    }
+    return out;
+  }
+
+  /** Closes the files once the tees are done with them. */
+  void closeFiles() {
+    FileAppender f = files;
+    if (f != null) {
+      f.close();
+    }
   }
 
   CompletableFuture<ProcInfo> ready() {
@@ -143,11 +233,14 @@ final class ProcHandle {
         throw new IOException("rank " + rank + " did not announce itself correctly: " + first);
       }
       channel = ch;
-      ready.complete(new ProcInfo(rank, process.pid(), hostname));
+      ready.complete(new ProcInfo(rank, process.pid(), hostname, forwarder));
       ProcFrame frame;
       while ((frame = ch.read()) != null) {
         if (frame instanceof ProcFrame.Reply r) {
-          if (open.remove(r.requestId()) || r.failure() != null) {
+          CompletableFuture<ProcFrame.Reply> mine = r.requestId() < 0 ? local.remove(r.requestId()) : null;
+          if (mine != null) {
+            mine.complete(r);
+          } else if (open.remove(r.requestId()) || r.failure() != null) {
             events.accept(new RankReply(r.requestId(), rank, r.value(), r.failure()));
           }
         } else {
@@ -172,14 +265,22 @@ final class ProcHandle {
 
   /** The channel is over: learn the exit status, answer open requests, report the exit. */
   private void finish() {
+    for (CompletableFuture<ProcFrame.Reply> f : local.values()) {
+      f.complete(null);
+    }
+    local.clear();
     int status;
     try {
       status = process.waitFor(EXIT_STATUS_WAIT_MILLIS, TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+      // the last lines are only known once the tees have read the pipes to their end
+      teesDone().get(EXIT_STATUS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      status = -1;
+      status = process.isAlive() ? -1 : process.exitValue();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      status = process.isAlive() ? -1 : process.exitValue();
     }
-    ProcExit exit = new ProcExit(rank, process.pid(), hostname, status, List.of());
+    ProcExit exit = new ProcExit(rank, process.pid(), hostname, status, lastLines());
     exited.complete(exit);
     if (!ready.isDone()) {
       ready.completeExceptionally(new IOException(

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import monarch.internal.logging.LogMessage;
 import monarch.logging.OutputTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

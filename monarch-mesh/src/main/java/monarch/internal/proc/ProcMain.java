@@ -93,6 +93,18 @@ public final class ProcMain {
       } else {
         host.call(c);
       }
+    } else if (frame instanceof ProcFrame.FlushStreams f) {
+      // Runs here, not in an actor's mailbox, so a busy or hung endpoint cannot hold a barrier.
+      System.out.flush();
+      System.err.flush();
+      reply(ProcFrame.Reply.ok(f.requestId(), null));
+    } else if (frame instanceof ProcFrame.SetLevel l) {
+      try {
+        LoggerRuntimeActor.setLevel(l.level());
+        reply(ProcFrame.Reply.ok(l.requestId(), null));
+      } catch (RuntimeException e) {
+        reply(ProcFrame.Reply.failed(l.requestId(), RemoteFailure.of(e)));
+      }
     } else {
       System.err.println(
           "monarch proc " + env.rank() + ": ignoring unexpected " + frame.getClass().getSimpleName());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import monarch.internal.logging.LogMessage;
 import monarch.logging.OutputTarget;
 
 /** Stands in for a LogForwardActor: records what a LocalLogSender hands it, acks or stalls. */

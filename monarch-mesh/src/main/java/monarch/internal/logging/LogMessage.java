@@ -1,7 +1,6 @@
-package monarch.internal.host;
+package monarch.internal.logging;
 
 import java.util.OptionalLong;
-import monarch.internal.WireMessage;
 import monarch.logging.OutputTarget;
 
 /**
@@ -9,7 +8,7 @@ import monarch.logging.OutputTarget;
  * batches of lines, and Flush markers. {@code Flush(v)} follows every byte that was in the pipe
  * when barrier v was requested; {@code Flush(empty)} marks the end of the stream.
  */
-public sealed interface LogMessage extends WireMessage {
+public sealed interface LogMessage extends LogForwardMessage {
 
   /**
    * {@code lineCount} lines of one stream, each ending in '\n', valid UTF-8, already prefixed

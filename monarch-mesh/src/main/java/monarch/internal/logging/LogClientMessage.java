@@ -1,0 +1,57 @@
+package monarch.internal.logging;
+
+import java.util.List;
+import monarch.internal.WireMessage;
+import monarch.logging.OutputTarget;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** What the LogClientActor handles: relayed lines and barrier acks from forwarders, and controls. */
+public sealed interface LogClientMessage extends WireMessage {
+
+  /** A batch of one proc stream, relayed; the client acks it to {@code ackTo} once printed. */
+  record Log(String hostname, long pid, int rank, OutputTarget target, byte[] lines, int lineCount,
+      ActorRef<LogForwardMessage> ackTo) implements LogClientMessage {}
+
+  /** Forwarder {@code rank} has relayed everything before barrier {@code version}. */
+  record FlushAck(long version, int rank) implements LogClientMessage {}
+
+  /** Forwarder {@code rank} is alive (every second). */
+  record Heartbeat(int rank) implements LogClientMessage {}
+
+  /** Aggregation window in seconds; null turns aggregation off (pending groups print first). */
+  record SetAggregate(Integer windowSec) implements LogClientMessage {}
+
+  /**
+   * Starts barrier: the actor allocates a version, sends it to {@code versionTo}, and answers
+   * {@code replyTo} when every expected rank has acked it, or when {@code timeoutMillis} passed.
+   */
+  record StartSyncFlush(List<Integer> expectedRanks, long timeoutMillis,
+      ActorRef<FlushStarted> versionTo, ActorRef<FlushDone> replyTo) implements LogClientMessage {}
+
+  record FlushStarted(long version) implements WireMessage {}
+
+  /** A barrier ended: complete when {@code missingRanks} is empty. */
+  record FlushDone(long version, List<Integer> missingRanks) implements WireMessage {}
+
+  /** Both streams of forwarder {@code rank} ended; every batch of it came before this. */
+  record StreamsEnded(int rank) implements LogClientMessage {}
+
+  /**
+   * Teardown: waits until every rank in {@code ranks} has reported StreamsEnded (at most
+   * {@code timeoutMillis}), prints what is still aggregated (once), and answers.
+   */
+  record Drain(List<Integer> ranks, long timeoutMillis, ActorRef<FlushDone> replyTo)
+      implements LogClientMessage {}
+
+  /** Stops the actor (after a Drain, at teardown). */
+  record Shutdown() implements LogClientMessage {}
+
+  /** A drain's time ran out (the actor's own timer). */
+  record DrainTimedOut(long drainId) implements LogClientMessage {}
+
+  /** The window of the pending aggregate ended (the actor's own timer). */
+  record WindowEnded(long windowId) implements LogClientMessage {}
+
+  /** A barrier's time ran out (the actor's own timer). */
+  record FlushTimedOut(long version) implements LogClientMessage {}
+}

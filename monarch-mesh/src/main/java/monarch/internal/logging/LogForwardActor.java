@@ -1,0 +1,155 @@
+package monarch.internal.logging;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import monarch.internal.host.LocalLogSender;
+import monarch.internal.logging.LogForwardMessage.Ack;
+import monarch.internal.logging.LogForwardMessage.ForceSyncFlush;
+import monarch.internal.logging.LogForwardMessage.Heartbeat;
+import monarch.internal.logging.LogForwardMessage.ProcFlushed;
+import monarch.internal.logging.LogForwardMessage.SetMode;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * One proc's forwarder, in its host agent: relays the tees' batches to the LogClientActor while
+ * streaming is on, returns their permits to the LocalLogSender when the client has printed them
+ * (or at once when not streaming), and runs the proc's side of a barrier: ask the proc to flush
+ * its own buffers, then ask both tees for a drain marker, and ack the version to the client once
+ * both markers came through. Data and acks leave this one actor in order, so the client sees every
+ * relayed batch before the ack that covers it. When both streams have ended it tells the client
+ * (after the last batch) and stops. It never reads a pipe and never blocks.
+ */
+public final class LogForwardActor {
+  static final Duration HEARTBEAT = Duration.ofSeconds(1);
+  /** A proc that does not flush its buffers within this still gets its pipes drained. */
+  static final long PROC_FLUSH_TIMEOUT_MILLIS = 1_000;
+  private static final int STREAMS = 2;
+
+  /** What the forwarder needs from its proc and tees. */
+  public interface ProcControl {
+    /** Asks the proc to flush its stdout/stderr buffers; completes when done or impossible. */
+    CompletableFuture<Void> flushStreams();
+
+    /** Asks both tees for a Flush(version) marker after every byte now in their pipes. */
+    void requestDrain(long version);
+  }
+
+  /** Who the forwarder speaks for, as the client prints it. */
+  public record Origin(String hostname, long pid, int rank) {}
+
+  private final ActorContext<LogForwardMessage> ctx;
+  private final Origin origin;
+  private final ActorRef<LogClientMessage> client;
+  private final LocalLogSender sender;
+  private final ProcControl proc;
+  private boolean streaming;
+  /** Barrier version -> markers still to come (one per stream). */
+  private final Map<Long, Integer> barriers = new HashMap<>();
+  private int streamsEnded;
+
+  private LogForwardActor(ActorContext<LogForwardMessage> ctx, Origin origin,
+      ActorRef<LogClientMessage> client, LocalLogSender sender, ProcControl proc, boolean streaming) {
+    this.ctx = ctx;
+    this.origin = origin;
+    this.client = client;
+    this.sender = sender;
+    this.proc = proc;
+    setStreaming(streaming);
+  }
+
+  /** The spawner attaches {@code sender} to the new ref before any tee starts. */
+  public static Behavior<LogForwardMessage> create(Origin origin, ActorRef<LogClientMessage> client,
+      LocalLogSender sender, ProcControl proc, boolean streamToClient) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(new Heartbeat(), HEARTBEAT);
+      return new LogForwardActor(ctx, origin, client, sender, proc, streamToClient).behavior();
+    }));
+  }
+
+  private Behavior<LogForwardMessage> behavior() {
+    return Behaviors.receive(LogForwardMessage.class)
+        .onMessage(LogMessage.Log.class, this::onLog)
+        .onMessage(LogMessage.Flush.class, this::onFlush)
+        .onMessage(Ack.class, this::onAck)
+        .onMessage(SetMode.class, this::onSetMode)
+        .onMessage(ForceSyncFlush.class, this::onForceSyncFlush)
+        .onMessage(ProcFlushed.class, this::onProcFlushed)
+        .onMessage(Heartbeat.class, this::onHeartbeat)
+        .onSignal(PostStop.class, s -> {
+          sender.deactivate();
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<LogForwardMessage> onLog(LogMessage.Log log) {
+    if (streaming) {
+      client.tell(new LogClientMessage.Log(origin.hostname(), origin.pid(), origin.rank(),
+          log.target(), log.lines(), log.lineCount(), ctx.getSelf()));
+    } else {
+      sender.acked(1);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<LogForwardMessage> onFlush(LogMessage.Flush flush) {
+    if (flush.syncVersion().isPresent()) {
+      long v = flush.syncVersion().getAsLong();
+      Integer left = barriers.get(v);
+      if (left != null) {
+        if (left <= 1) {
+          barriers.remove(v);
+          client.tell(new LogClientMessage.FlushAck(v, origin.rank()));
+        } else {
+          barriers.put(v, left - 1);
+        }
+      }
+    }
+    if (flush.syncVersion().isEmpty() && ++streamsEnded == STREAMS) {
+      // Both streams ended and everything in them was relayed before this: say so, and go.
+      client.tell(new LogClientMessage.StreamsEnded(origin.rank()));
+      return Behaviors.stopped();
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<LogForwardMessage> onAck(Ack ack) {
+    sender.acked(ack.batches());
+    return Behaviors.same();
+  }
+
+  private Behavior<LogForwardMessage> onSetMode(SetMode m) {
+    setStreaming(m.streamToClient());
+    return Behaviors.same();
+  }
+
+  private void setStreaming(boolean on) {
+    streaming = on;
+    sender.setStreaming(on);
+  }
+
+  private Behavior<LogForwardMessage> onForceSyncFlush(ForceSyncFlush f) {
+    ctx.pipeToSelf(
+        proc.flushStreams().orTimeout(PROC_FLUSH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS),
+        (ok, err) -> new ProcFlushed(f.version()));
+    return Behaviors.same();
+  }
+
+  private Behavior<LogForwardMessage> onProcFlushed(ProcFlushed p) {
+    barriers.put(p.version(), STREAMS);
+    proc.requestDrain(p.version());
+    return Behaviors.same();
+  }
+
+  private Behavior<LogForwardMessage> onHeartbeat(Heartbeat h) {
+    client.tell(new LogClientMessage.Heartbeat(origin.rank()));
+    return Behaviors.same();
+  }
+}

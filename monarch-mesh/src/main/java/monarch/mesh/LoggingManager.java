@@ -1,0 +1,63 @@
+package monarch.mesh;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import monarch.logging.LoggingOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A ProcMesh's logging: starts it with the defaults (streaming on, 3 s window, INFO), applies
+ * loggingOption, runs flush with a timeout, and at stop flushes (bounded) and then prints what is
+ * still aggregated once every proc's streams have ended.
+ */
+final class LoggingManager {
+  private static final Logger log = LoggerFactory.getLogger(LoggingManager.class);
+  static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration STOP_FLUSH_TIMEOUT = Duration.ofSeconds(3);
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(3);
+
+  private final LoggingMeshClient client;
+  private final AtomicBoolean warnedNoForwarding = new AtomicBoolean();
+
+  LoggingManager(LoggingMeshClient client) {
+    this.client = client;
+  }
+
+  LoggingMeshClient client() {
+    return client;
+  }
+
+  void init() {
+    if (client.forwarding()) {
+      apply(LoggingOptions.defaults());
+    }
+  }
+
+  void apply(LoggingOptions options) {
+    if (!client.forwarding() && options.streamToClient() && warnedNoForwarding.compareAndSet(false, true)) {
+      log.warn("log forwarding is disabled (HYPERACTOR_MESH_ENABLE_LOG_FORWARDING=false): "
+          + "loggingOption(streamToClient=true) has no effect; procs' output stays on their hosts");
+    }
+    client.setMode(options.streamToClient(), options.aggregateWindowSec(), options.level());
+  }
+
+  CompletableFuture<Void> flushAsync() {
+    return client.flushAsync(FLUSH_TIMEOUT);
+  }
+
+  /** Before the procs stop: a bounded barrier; a failure is reported, never thrown. */
+  void flushBeforeStop() {
+    try {
+      client.flushAsync(STOP_FLUSH_TIMEOUT).join();
+    } catch (RuntimeException e) {
+      log.warn("flush before stop: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+    }
+  }
+
+  /** After the procs stopped: their last lines, then what is still aggregated, exactly once. */
+  void drain() {
+    client.drainAndStop(DRAIN_TIMEOUT);
+  }
+}
