@@ -47,15 +47,28 @@ public final class LoggingMeshClient {
     return clientActor != null;
   }
 
-  /** Streaming on/off, aggregation window (null: none) and the procs' level, as set_mode. */
+  /**
+   * Streaming on/off, aggregation window (null: none) and the procs' level, as set_mode. The
+   * switch is exact: a barrier (which prints nothing) first, so every line written before this
+   * call is handled under the old mode and every line written after it under the new one.
+   */
   public void setMode(boolean streamToClient, Integer aggregateWindowSec, int level) {
     LoggingOptions options = new LoggingOptions(streamToClient, aggregateWindowSec, LogLevel.check(level));
     mesh.ensureRunning();
+    if (forwarding()) {
+      try {
+        barrier(LoggingManager.STOP_FLUSH_TIMEOUT, false).join();
+      } catch (CompletionException e) {
+        // a dead or silent rank: switch anyway; its late lines follow the new mode
+      }
+    }
     RankOutcome[] outcomes = mesh.request(id -> new AgentProtocol.SetLogging(
         id, mesh.meshId(), forwarding() ? options.streamToClient() : null, options.level())).join();
     ActorMesh.throwFailures("setting log level " + level, outcomes);
     if (forwarding()) {
-      clientActor.tell(new LogClientMessage.SetAggregate(options.aggregateWindowSec()));
+      CompletableFuture<LogClientMessage.Applied> applied = new CompletableFuture<>();
+      clientActor.tell(new LogClientMessage.SetAggregate(options.aggregateWindowSec(), promise(applied)));
+      applied.join();
     }
   }
 
@@ -73,6 +86,10 @@ public final class LoggingMeshClient {
    * {@code timeout}. A no-op when log forwarding is off.
    */
   CompletableFuture<Void> flushAsync(Duration timeout) {
+    return barrier(timeout, true);
+  }
+
+  private CompletableFuture<Void> barrier(Duration timeout, boolean print) {
     if (!forwarding()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -86,17 +103,18 @@ public final class LoggingMeshClient {
     CompletableFuture<LogClientMessage.FlushStarted> started = new CompletableFuture<>();
     CompletableFuture<LogClientMessage.FlushDone> done = new CompletableFuture<>();
     clientActor.tell(new LogClientMessage.StartSyncFlush(
-        expected, timeout.toMillis(), promise(started), promise(done)));
+        expected, timeout.toMillis(), print, promise(started), promise(done)));
     started.thenAccept(s -> {
       for (int r : expected) {
         forwarders.get(r).tell(new LogForwardMessage.ForceSyncFlush(s.version()));
       }
     });
     return done.thenApply(d -> {
-      List<Integer> missing = new ArrayList<>(d.missingRanks());
+      java.util.Set<Integer> missing = new java.util.TreeSet<>(d.missingRanks());
+      missing.addAll(d.deadRanks());
       missing.addAll(dead);
       if (!missing.isEmpty()) {
-        throw new FlushIncompleteException(missing.stream().sorted().toList(), timeout.toMillis());
+        throw new FlushIncompleteException(List.copyOf(missing), timeout.toMillis());
       }
       return null;
     });

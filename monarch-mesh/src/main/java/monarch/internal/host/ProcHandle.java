@@ -128,6 +128,11 @@ final class ProcHandle implements LogForwardActor.ProcControl {
     }
   }
 
+  @Override
+  public boolean alive() {
+    return process.isAlive();
+  }
+
   /** Completes when both tees have reached the end of their streams. */
   CompletableFuture<Void> teesDone() {
     return CompletableFuture.allOf(tees.stream().map(StreamForwarder::done).toArray(CompletableFuture[]::new));

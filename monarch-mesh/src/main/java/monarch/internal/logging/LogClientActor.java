@@ -71,10 +71,13 @@ public final class LogClientActor {
 
   private static final class Barrier {
     final Set<Integer> missing;
+    final Set<Integer> dead = new java.util.TreeSet<>();
+    final boolean print;
     final ActorRef<FlushDone> replyTo;
 
-    Barrier(List<Integer> expected, ActorRef<FlushDone> replyTo) {
+    Barrier(List<Integer> expected, boolean print, ActorRef<FlushDone> replyTo) {
       this.missing = new LinkedHashSet<>(expected);
+      this.print = print;
       this.replyTo = replyTo;
     }
   }
@@ -198,6 +201,9 @@ public final class LogClientActor {
           Duration.ofNanos(Math.max(0, remaining)));
     }
     windowSec = w;
+    if (s.appliedTo() != null) {
+      s.appliedTo().tell(new LogClientMessage.Applied());
+    }
     return Behaviors.same();
   }
 
@@ -239,12 +245,12 @@ public final class LogClientActor {
   private void finishDrain(Drain d) {
     printAggregates();
     List<Integer> missing = d.ranks().stream().filter(r -> !ended.contains(r)).toList();
-    d.replyTo().tell(new FlushDone(-1, missing));
+    d.replyTo().tell(new FlushDone(-1, missing, List.of()));
   }
 
   private Behavior<LogClientMessage> onStartSyncFlush(StartSyncFlush s) {
     long v = ++nextVersion;
-    barriers.put(v, new Barrier(s.expectedRanks(), s.replyTo()));
+    barriers.put(v, new Barrier(s.expectedRanks(), s.print(), s.replyTo()));
     s.versionTo().tell(new FlushStarted(v));
     timers.startSingleTimer("flush-" + v, new FlushTimedOut(v), Duration.ofMillis(s.timeoutMillis()));
     if (s.expectedRanks().isEmpty()) {
@@ -261,20 +267,25 @@ public final class LogClientActor {
           a.version(), a.rank());
       return Behaviors.same();
     }
-    b.missing.remove(a.rank());
+    if (b.missing.remove(a.rank()) && !a.procAlive()) {
+      b.dead.add(a.rank());
+    }
     if (b.missing.isEmpty()) {
       complete(a.version());
     }
     return Behaviors.same();
   }
 
-  /** Barrier v is complete: print, then release it and every older barrier still open. */
+  /** Barrier v is complete: print (if any of them asks), then release it and every older one. */
   private void complete(long v) {
-    printAggregates();
-    for (Map.Entry<Long, Barrier> e : new ArrayList<>(barriers.headMap(v, true).entrySet())) {
+    List<Map.Entry<Long, Barrier>> released = new ArrayList<>(barriers.headMap(v, true).entrySet());
+    if (released.stream().anyMatch(e -> e.getValue().print)) {
+      printAggregates();
+    }
+    for (Map.Entry<Long, Barrier> e : released) {
       barriers.remove(e.getKey());
       timers.cancel("flush-" + e.getKey());
-      e.getValue().replyTo.tell(new FlushDone(e.getKey(), List.of()));
+      e.getValue().replyTo.tell(new FlushDone(e.getKey(), List.of(), List.copyOf(e.getValue().dead)));
     }
   }
 
@@ -285,8 +296,10 @@ public final class LogClientActor {
       log.warn("barrier {} timed out; no ack from ranks {} (last heard from them {})", t.version(),
           b.missing, b.missing.stream().map(r -> lastHeard.containsKey(r)
               ? (now - lastHeard.get(r)) / 1_000_000 + " ms ago" : "never").toList());
-      printAggregates();
-      b.replyTo.tell(new FlushDone(t.version(), List.copyOf(b.missing)));
+      if (b.print) {
+        printAggregates();
+      }
+      b.replyTo.tell(new FlushDone(t.version(), List.copyOf(b.missing), List.copyOf(b.dead)));
     }
     return Behaviors.same();
   }

@@ -12,26 +12,37 @@ public sealed interface LogClientMessage extends WireMessage {
   record Log(String hostname, long pid, int rank, OutputTarget target, byte[] lines, int lineCount,
       ActorRef<LogForwardMessage> ackTo) implements LogClientMessage {}
 
-  /** Forwarder {@code rank} has relayed everything before barrier {@code version}. */
-  record FlushAck(long version, int rank) implements LogClientMessage {}
+  /**
+   * Forwarder {@code rank} has relayed everything before barrier {@code version}; {@code procAlive}
+   * says whether its proc was still running then (a dead proc's output is complete, but the
+   * caller is told the rank is gone).
+   */
+  record FlushAck(long version, int rank, boolean procAlive) implements LogClientMessage {}
 
   /** Forwarder {@code rank} is alive (every second). */
   record Heartbeat(int rank) implements LogClientMessage {}
 
-  /** Aggregation window in seconds; null turns aggregation off (pending groups print first). */
-  record SetAggregate(Integer windowSec) implements LogClientMessage {}
+  /**
+   * Aggregation window in seconds; null turns aggregation off (pending groups print first). The
+   * actor answers {@code appliedTo} (if given) once the window is in force.
+   */
+  record SetAggregate(Integer windowSec, ActorRef<Applied> appliedTo) implements LogClientMessage {}
+
+  record Applied() implements WireMessage {}
 
   /**
    * Starts barrier: the actor allocates a version, sends it to {@code versionTo}, and answers
    * {@code replyTo} when every expected rank has acked it, or when {@code timeoutMillis} passed.
+   * With {@code print}, what is aggregated is printed before the answer (a user's flush); without,
+   * it stays pending (the barrier that puts a mode switch after every earlier line).
    */
-  record StartSyncFlush(List<Integer> expectedRanks, long timeoutMillis,
+  record StartSyncFlush(List<Integer> expectedRanks, long timeoutMillis, boolean print,
       ActorRef<FlushStarted> versionTo, ActorRef<FlushDone> replyTo) implements LogClientMessage {}
 
   record FlushStarted(long version) implements WireMessage {}
 
-  /** A barrier ended: complete when {@code missingRanks} is empty. */
-  record FlushDone(long version, List<Integer> missingRanks) implements WireMessage {}
+  /** A barrier ended: complete when {@code missingRanks} (silent) and {@code deadRanks} are empty. */
+  record FlushDone(long version, List<Integer> missingRanks, List<Integer> deadRanks) implements WireMessage {}
 
   /** Both streams of forwarder {@code rank} ended; every batch of it came before this. */
   record StreamsEnded(int rank) implements LogClientMessage {}

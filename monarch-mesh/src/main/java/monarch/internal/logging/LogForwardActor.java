@@ -39,6 +39,9 @@ public final class LogForwardActor {
 
     /** Asks both tees for a Flush(version) marker after every byte now in their pipes. */
     void requestDrain(long version);
+
+    /** Whether the proc is still running. */
+    boolean alive();
   }
 
   /** Who the forwarder speaks for, as the client prints it. */
@@ -106,7 +109,7 @@ public final class LogForwardActor {
       if (left != null) {
         if (left <= 1) {
           barriers.remove(v);
-          client.tell(new LogClientMessage.FlushAck(v, origin.rank()));
+          client.tell(new LogClientMessage.FlushAck(v, origin.rank(), proc.alive()));
         } else {
           barriers.put(v, left - 1);
         }

@@ -60,12 +60,12 @@ class WireProtocolTest {
         new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.of(5)),
         new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.empty()),
         new LogClientMessage.Log("h", 10, 0, OutputTarget.STDOUT, new byte[] {'b', '\n'}, 1, fwd),
-        new LogClientMessage.FlushAck(3, 1),
+        new LogClientMessage.FlushAck(3, 1, true),
         new LogClientMessage.Heartbeat(1),
-        new LogClientMessage.SetAggregate(null),
-        new LogClientMessage.SetAggregate(3),
-        new LogClientMessage.StartSyncFlush(List.of(0, 1), 1000, started, done),
-        new LogClientMessage.FlushDone(3, List.of(1)),
+        new LogClientMessage.SetAggregate(null, null),
+        new LogClientMessage.SetAggregate(3, null),
+        new LogClientMessage.StartSyncFlush(List.of(0, 1), 1000, true, started, done),
+        new LogClientMessage.FlushDone(3, List.of(1), List.of(2)),
         new LogClientMessage.StreamsEnded(1),
         new LogClientMessage.Drain(List.of(0), 100, done));
     var serialization = SerializationExtension.get(system);

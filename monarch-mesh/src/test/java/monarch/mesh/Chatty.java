@@ -1,0 +1,50 @@
+package monarch.mesh;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+import monarch.actor.Actor;
+import monarch.actor.Endpoint;
+
+/** An actor that writes: prints to stdout/stderr and logs through java.util.logging. */
+public class Chatty extends Actor {
+  private static final Logger JUL = Logger.getLogger(Chatty.class.getName());
+
+  @Endpoint
+  public void print(String s) {
+    System.out.println(s);
+  }
+
+  @Endpoint
+  public void printTimes(String s, int n) {
+    for (int i = 0; i < n; i++) {
+      System.out.println(s);
+    }
+  }
+
+  @Endpoint
+  public void printErr(String s) {
+    System.err.println(s);
+  }
+
+  /** No newline: the barrier must still deliver it. */
+  @Endpoint
+  public void printPartial(String s) {
+    System.out.print(s);
+  }
+
+  @Endpoint
+  public void logError(String s) {
+    JUL.severe(s);
+  }
+
+  @Endpoint
+  public void logInfo(String s) {
+    JUL.info(s);
+  }
+
+  @Endpoint
+  public void printThenBlock(String s) throws InterruptedException {
+    System.out.println(s);
+    new CountDownLatch(1).await();
+  }
+}
