@@ -43,6 +43,16 @@ public class Chatty extends Actor {
   }
 
   @Endpoint
+  public void log4jError(String s) {
+    org.apache.logging.log4j.LogManager.getLogger(Chatty.class).error(s);
+  }
+
+  @Endpoint
+  public void log4jFatal(String s) {
+    org.apache.logging.log4j.LogManager.getLogger(Chatty.class).fatal(s);
+  }
+
+  @Endpoint
   public void printThenBlock(String s) throws InterruptedException {
     System.out.println(s);
     new CountDownLatch(1).await();

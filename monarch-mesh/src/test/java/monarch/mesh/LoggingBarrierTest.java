@@ -109,6 +109,23 @@ class LoggingBarrierTest {
   }
 
   @Test
+  void levelsReachLog4j2InTheProcsFatalHidesError() {
+    try {
+      pm.loggingOption(true, null, 40);
+      chatty.call(Chatty::log4jError, "log4j error at ERROR level");
+      pm.flush();
+      assertThat(out.text()).contains("log4j error at ERROR level");
+      pm.loggingOption(true, null, 50);
+      chatty.call(Chatty::log4jError, "log4j error at FATAL level");
+      chatty.call(Chatty::log4jFatal, "log4j fatal at FATAL level");
+      pm.flush();
+      assertThat(out.text()).doesNotContain("log4j error at FATAL level").contains("log4j fatal at FATAL level");
+    } finally {
+      pm.loggingOption(true, null, 20);
+    }
+  }
+
+  @Test
   void badArgumentsNameTheArgument() {
     assertThatThrownBy(() -> pm.loggingOption(false, 5, 20))
         .isInstanceOf(IllegalArgumentException.class)

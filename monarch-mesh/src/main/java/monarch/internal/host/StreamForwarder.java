@@ -68,6 +68,7 @@ public final class StreamForwarder {
   private final Object endLock = new Object();
   private boolean ended;
   private volatile boolean stopped;
+  private volatile Throwable failure;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final Thread task;
 
@@ -118,8 +119,11 @@ public final class StreamForwarder {
     LockSupport.unpark(task);
   }
 
-  /** Stops the task (closing the pipe if it is stuck) and returns the recent lines. */
-  public List<String> abort() {
+  /** What {@link #abort()} returns: the recent lines, and how the task ended (null: cleanly). */
+  public record AbortResult(List<String> recentLines, Throwable failure) {}
+
+  /** Stops the task (closing the pipe if it is stuck); its recent lines and its outcome. */
+  public AbortResult abort() {
     stopped = true;
     LockSupport.unpark(task);
     try {
@@ -136,7 +140,7 @@ public final class StreamForwarder {
         log.debug("tee {} did not stop in time", task.getName());
       }
     }
-    return peek();
+    return new AbortResult(peek(), failure);
   }
 
   private void run() {
@@ -170,11 +174,13 @@ public final class StreamForwarder {
       }
     } catch (IOException e) {
       if (!stopped) {
+        failure = e;
         log.debug("tee {} ended with {}", task.getName(), e.toString());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
+      failure = e;
       log.warn("tee {} failed", task.getName(), e);
     } finally {
       end();

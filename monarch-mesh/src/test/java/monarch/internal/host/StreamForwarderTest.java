@@ -114,6 +114,19 @@ class StreamForwarderTest {
   }
 
   @Test
+  void abortStopsATeeWhoseWriterIsStillAliveAndReturnsItsRecentLines() throws Exception {
+    Process p = sh("echo one; echo two; exec sleep 30");
+    TestForwarder fwd = new TestForwarder();
+    StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender(fwd, 4, LocalLogSender.Policy.BACKPRESSURE), null);
+    await().atMost(ofSeconds(5)).until(() -> fwd.lines(OutputTarget.STDOUT).size() == 2);
+    StreamForwarder.AbortResult r = out.abort();
+    assertThat(r.recentLines()).containsExactly("[3] one", "[3] two");
+    assertThat(r.failure()).isNull();
+    assertThat(out.done()).isCompleted();
+    p.destroyForcibly();
+  }
+
+  @Test
   void drainAfterEndOfStreamIsAnsweredAtOnce() throws Exception {
     Process p = sh("echo only");
     TestForwarder fwd = new TestForwarder();
