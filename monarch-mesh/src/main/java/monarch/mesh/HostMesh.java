@@ -26,6 +26,7 @@ import monarch.internal.host.BootstrapProcManager;
 import monarch.internal.host.HostAgent;
 import monarch.internal.logging.LogClientActor;
 import monarch.internal.logging.LogClientMessage;
+import monarch.logging.LoggingOptions;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -48,6 +49,8 @@ public final class HostMesh implements AutoCloseable {
   private final Requests requests;
   private final ActorRef<Object> receiver;
   private final Map<String, ProcMesh> meshes = new ConcurrentHashMap<>();
+  /** Exits that arrived before their mesh was registered (a fast executable); guarded by meshes. */
+  private final Map<String, List<ProcExited>> earlyExits = new java.util.HashMap<>();
   private volatile boolean closed;
 
   private HostMesh(MonarchConfig config, ActorSystem<Void> system, List<ActorRef<Command>> agents) {
@@ -94,6 +97,22 @@ public final class HostMesh implements AutoCloseable {
    * returns when all of them are ready. Ranks are host-major: host h has ranks h*N .. h*N+N-1.
    */
   public ProcMesh spawnProcs(Map<String, Integer> perHost) {
+    return spawnProcs(perHost, ProcCommand.actorHost());
+  }
+
+  /**
+   * As {@link #spawnProcs(Map)}, with each proc running {@code command}: the actor host, a Java
+   * main class, or any executable (which gets RANK, LOCAL_RANK, WORLD_SIZE and LOCAL_WORLD_SIZE).
+   */
+  public ProcMesh spawnProcs(Map<String, Integer> perHost, ProcCommand command) {
+    return spawnProcs(perHost, command, LoggingOptions.defaults());
+  }
+
+  /**
+   * As {@link #spawnProcs(Map, ProcCommand)}, with {@code logging} in force from the procs' first
+   * byte (for procs that may finish before a later loggingOption call could reach them).
+   */
+  public ProcMesh spawnProcs(Map<String, Integer> perHost, ProcCommand command, LoggingOptions logging) {
     int perHostCount = perHostCount(perHost);
     ensureOpen();
     String meshId = "m" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffffffL, 36);
@@ -103,13 +122,13 @@ public final class HostMesh implements AutoCloseable {
     // The one LogClientActor of this mesh exists before the procs, so no line is ever early.
     ActorRef<LogClientMessage> logClient = config.enableLogForwarding()
         ? ClientRuntime.system().systemActorOf(
-            LogClientActor.create(System.out, System.err, LogClientActor.DEFAULT_WINDOW_SEC),
+            LogClientActor.create(System.out, System.err, logging.aggregateWindowSec()),
             "log-client-" + meshId, Props.empty())
         : null;
     long id = requests.open(collector);
     for (int h = 0; h < agents.size(); h++) {
       agents.get(h).tell(new AgentProtocol.SpawnProcs(id, meshId, perHostCount, h * perHostCount,
-          worldSize, client, logClient, true));
+          worldSize, client, logClient, logging.streamToClient(), command.kind().name(), command.argv()));
     }
     List<ProcInfo> procs;
     try {
@@ -124,9 +143,16 @@ public final class HostMesh implements AutoCloseable {
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
       throw new MeshException("cannot spawn " + worldSize + " procs: " + cause.getMessage(), cause);
     }
-    ProcMesh mesh = new ProcMesh(this, meshId, procs, logClient);
-    meshes.put(meshId, mesh);
-    mesh.logging().init();
+    ProcMesh mesh = new ProcMesh(this, meshId, procs, logClient, command);
+    List<ProcExited> early;
+    synchronized (meshes) {
+      meshes.put(meshId, mesh);
+      early = earlyExits.remove(meshId);
+    }
+    if (early != null) {
+      early.forEach(this::procExited);
+    }
+    mesh.logging().init(logging);
     return mesh;
   }
 
@@ -147,7 +173,10 @@ public final class HostMesh implements AutoCloseable {
 
   /** Stops a mesh's procs on every agent and waits for them, within the agents' stop bound. */
   void stopOnAgents(String meshId) {
-    meshes.remove(meshId);
+    synchronized (meshes) {
+      meshes.remove(meshId);
+      earlyExits.remove(meshId);
+    }
     StoppedCollector collector = new StoppedCollector(agents.size());
     long id = requests.open(collector);
     for (ActorRef<Command> agent : agents) {
@@ -166,10 +195,16 @@ public final class HostMesh implements AutoCloseable {
   }
 
   private void procExited(ProcExited e) {
-    ProcMesh mesh = meshes.get(e.meshId());
-    if (mesh != null) {
-      mesh.procExited(e.exit());
+    ProcMesh mesh;
+    synchronized (meshes) {
+      mesh = meshes.get(e.meshId());
+      if (mesh == null) {
+        // bounded by the procs of meshes being spawned right now
+        earlyExits.computeIfAbsent(e.meshId(), k -> new ArrayList<>()).add(e);
+        return;
+      }
     }
+    mesh.procExited(e.exit(), e.failure());
   }
 
   private static void orphan(Event e) {

@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A ProcMesh's logging: starts it with the defaults (streaming on, 3 s window, INFO), applies
+ * A ProcMesh's logging: starts it with the given options (by default streaming on, a 3 s window,
+ * INFO), applies
  * loggingOption, runs flush with a timeout, and at stop flushes (bounded) and then prints what is
  * still aggregated once every proc's streams have ended.
  */
@@ -29,9 +30,10 @@ final class LoggingManager {
     return client;
   }
 
-  void init() {
+  /** The mesh's first options; the client actor and forwarders already started with them. */
+  void init(LoggingOptions options) {
     if (client.forwarding()) {
-      apply(LoggingOptions.defaults());
+      apply(options);
     }
   }
 

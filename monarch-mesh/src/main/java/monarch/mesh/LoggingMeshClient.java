@@ -64,6 +64,11 @@ public final class LoggingMeshClient {
     }
     RankOutcome[] outcomes = mesh.request(id -> new AgentProtocol.SetLogging(
         id, mesh.meshId(), forwarding() ? options.streamToClient() : null, options.level())).join();
+    if (mesh.command().runsToCompletion()) {
+      // a proc that already finished has no level left to set; that is not an error
+      outcomes = java.util.Arrays.stream(outcomes).filter(o -> o != null && o.lost() == null)
+          .toArray(RankOutcome[]::new);
+    }
     ActorMesh.throwFailures("setting log level " + level, outcomes);
     if (forwarding()) {
       CompletableFuture<LogClientMessage.Applied> applied = new CompletableFuture<>();

@@ -37,12 +37,21 @@ public final class ProcMesh implements AutoCloseable {
   private final Set<String> actorNames = ConcurrentHashMap.newKeySet();
   private final List<ProcFailure> failures = new CopyOnWriteArrayList<>();
   private final LoggingManager logging;
+  private final ProcCommand command;
+  /** Exit status by rank of procs that ended by themselves; completes when all have. */
+  private final Integer[] exitStatuses;
+  private int running;
+  private final CompletableFuture<List<Integer>> allExited = new CompletableFuture<>();
   private volatile boolean stopped;
 
-  ProcMesh(HostMesh host, String meshId, List<ProcInfo> procs, ActorRef<LogClientMessage> logClient) {
+  ProcMesh(HostMesh host, String meshId, List<ProcInfo> procs, ActorRef<LogClientMessage> logClient,
+      ProcCommand command) {
     this.host = host;
     this.meshId = meshId;
     this.procs = procs;
+    this.command = command;
+    this.exitStatuses = new Integer[procs.size()];
+    this.running = procs.size();
     List<ActorRef<LogForwardMessage>> forwarders = logClient == null
         ? List.of() : procs.stream().map(ProcInfo::forwarder).toList();
     this.logging = new LoggingManager(new LoggingMeshClient(this, logClient, forwarders));
@@ -170,11 +179,34 @@ public final class ProcMesh implements AutoCloseable {
     host.ensureOpen();
   }
 
-  void procExited(ProcExit exit) {
+  void procExited(ProcExit exit, boolean failure) {
     ProcFailure f = toFailure(exit);
-    failures.add(f);
-    log.warn("proc {}", f.describe()
-        + (f.lastLines().isEmpty() ? "" : "; its last lines:\n  " + String.join("\n  ", f.lastLines())));
+    if (failure) {
+      failures.add(f);
+      log.warn("proc {}", f.describe()
+          + (f.lastLines().isEmpty() ? "" : "; its last lines:\n  " + String.join("\n  ", f.lastLines())));
+    }
+    synchronized (exitStatuses) {
+      if (exit.rank() >= 0 && exit.rank() < exitStatuses.length && exitStatuses[exit.rank()] == null) {
+        exitStatuses[exit.rank()] = exit.exitStatus();
+        if (--running == 0) {
+          allExited.complete(List.of(exitStatuses));
+        }
+      }
+    }
+  }
+
+  /**
+   * Completes when every proc has exited by itself (a main class returned, an executable ended),
+   * with each rank's exit status, index = rank. Fails if the mesh is stopped first.
+   */
+  public CompletableFuture<List<Integer>> exitStatuses() {
+    return allExited;
+  }
+
+  /** What each proc runs. */
+  public ProcCommand command() {
+    return command;
   }
 
   static ProcFailure toFailure(ProcExit exit) {
@@ -195,6 +227,7 @@ public final class ProcMesh implements AutoCloseable {
     }
     host.stopOnAgents(meshId);
     logging.drain();
+    allExited.completeExceptionally(new IllegalStateException("proc mesh " + meshId + " was stopped"));
   }
 
   @Override

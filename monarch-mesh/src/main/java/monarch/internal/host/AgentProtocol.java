@@ -25,8 +25,8 @@ public final class AgentProtocol {
    */
   public record SpawnProcs(
       long requestId, String meshId, int count, int rankOffset, int worldSize,
-      ActorRef<Event> client, ActorRef<LogClientMessage> logClient, boolean streamToClient)
-      implements Command {}
+      ActorRef<Event> client, ActorRef<LogClientMessage> logClient, boolean streamToClient,
+      String kind, List<String> argv) implements Command {}
 
   /**
    * set_mode on this host: streaming to each forwarder first (null leaves it as it is), then the
@@ -51,6 +51,9 @@ public final class AgentProtocol {
   /** Stop every mesh of this agent, then the agent itself; ProcsStopped answers it. */
   public record Shutdown(long requestId, ActorRef<Event> replyTo) implements Command {}
 
+  /** The agent's own note that a mesh's procs have stopped (its forwarders go next). */
+  public record MeshStopped(long requestId, String meshId, ActorRef<Event> owner) implements Command {}
+
   /** Host agent to client. */
   public sealed interface Event extends WireMessage {}
 
@@ -71,8 +74,11 @@ public final class AgentProtocol {
   /** One rank cannot answer a request because its proc is gone. */
   public record RankLost(long requestId, ProcExit exit) implements Event {}
 
-  /** A proc exited without being asked to. */
-  public record ProcExited(String meshId, ProcExit exit) implements Event {}
+  /**
+   * A proc exited without being asked to. {@code failure}: an actor host always; a proc that runs
+   * to completion (a main class, an executable) only with a non-zero status.
+   */
+  public record ProcExited(String meshId, ProcExit exit, boolean failure) implements Event {}
 
   public record ProcsStopped(long requestId) implements Event {}
 }

@@ -83,26 +83,41 @@ public final class BootstrapProcManager implements AutoCloseable {
    * fails to start, the others are stopped and the future fails with what went wrong.
    */
   public CompletableFuture<List<ProcInfo>> spawn(String meshId, int count, int rankOffset,
-      int worldSize, Consumer<Event> events, ForwarderFactory forwarders) {
+      int worldSize, String kind, List<String> argv, Consumer<Event> events,
+      ForwarderFactory forwarders) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the host agent is stopped"));
     }
     List<ProcHandle> procs = new ArrayList<>(count);
     try {
       Path dir = socketDir();
-      List<String> command = launcher.jvmCommand();
+      List<String> command = launcher.command(kind, argv);
+      boolean executable = kind.equals("EXECUTABLE");
       for (int i = 0; i < count; i++) {
         int rank = rankOffset + i;
-        Path sock = dir.resolve(meshId + "-r" + rank + ".sock");
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(sock));
-        Files.setPosixFilePermissions(sock, SocketDirectory.OWNER_ONLY_FILE);
+        // An executable never dials: it gets no channel, only its pipes and environment.
+        Path sock = executable ? null : dir.resolve(meshId + "-r" + rank + ".sock");
+        ServerSocketChannel server = null;
+        if (sock != null) {
+          server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+          server.bind(UnixDomainSocketAddress.of(sock));
+          Files.setPosixFilePermissions(sock, SocketDirectory.OWNER_ONLY_FILE);
+        }
         ProcessBuilder pb = new ProcessBuilder(command)
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        new ProcEnv(rank, i, worldSize, count, sock.toString(), meshId + "/" + rank, hostname)
-            .exportTo(pb.environment());
-        Process process = pb.start();
-        ProcHandle proc = new ProcHandle(rank, hostname, meshId, process, server, sock, events);
+        new ProcEnv(rank, i, worldSize, count, sock == null ? null : sock.toString(),
+            meshId + "/" + rank, hostname).exportTo(pb.environment());
+        Process process;
+        try {
+          process = pb.start();
+        } catch (IOException e) {
+          if (server != null) {
+            server.close();
+          }
+          throw new IOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        ProcHandle proc = new ProcHandle(rank, hostname, meshId, process, server, sock, events,
+            !kind.equals("ACTOR_HOST"));
         procs.add(proc);
         startTees(proc, rank, process.pid(), forwarders);
       }

@@ -7,6 +7,7 @@ import monarch.internal.host.AgentProtocol.Command;
 import monarch.internal.host.AgentProtocol.Event;
 import monarch.internal.host.AgentProtocol.ProcsFailed;
 import monarch.internal.host.AgentProtocol.ProcsReady;
+import monarch.internal.host.AgentProtocol.MeshStopped;
 import monarch.internal.host.AgentProtocol.ProcsStopped;
 import monarch.internal.host.AgentProtocol.Shutdown;
 import monarch.internal.host.AgentProtocol.SpawnActor;
@@ -36,16 +37,23 @@ public final class HostAgent {
 
   private static Behavior<Command> behavior(ActorContext<Command> ctx, BootstrapProcManager manager) {
     java.util.Map<String, ActorRef<Event>> owners = new java.util.concurrent.ConcurrentHashMap<>();
+    // touched on this actor's thread only
+    java.util.Map<String, java.util.List<ActorRef<LogForwardMessage>>> forwardersByMesh = new java.util.HashMap<>();
     return Behaviors.receive(Command.class)
         .onMessage(SpawnProcs.class, m -> {
           owners.put(m.meshId(), m.client());
           // Forwarders are this actor's children, one per proc; each stops once its proc's
           // streams have ended and everything in them was relayed.
           BootstrapProcManager.ForwarderFactory forwarders = m.logClient() == null ? null
-              : (origin, sender, proc) -> ctx.spawn(
-                  LogForwardActor.create(origin, m.logClient(), sender, proc, m.streamToClient()),
-                  "fwd-" + m.meshId() + "-r" + origin.rank());
-          manager.spawn(m.meshId(), m.count(), m.rankOffset(), m.worldSize(), m.client()::tell, forwarders)
+              : (origin, sender, proc) -> {
+                ActorRef<LogForwardMessage> fwd = ctx.spawn(
+                    LogForwardActor.create(origin, m.logClient(), sender, proc, m.streamToClient()),
+                    "fwd-" + m.meshId() + "-r" + origin.rank());
+                forwardersByMesh.computeIfAbsent(m.meshId(), k -> new java.util.ArrayList<>()).add(fwd);
+                return fwd;
+              };
+          manager.spawn(m.meshId(), m.count(), m.rankOffset(), m.worldSize(), m.kind(), m.argv(),
+                  m.client()::tell, forwarders)
               .whenComplete((procs, err) -> m.client().tell(err == null
                   ? new ProcsReady(m.requestId(), procs)
                   : new ProcsFailed(m.requestId(), message(err))));
@@ -83,11 +91,19 @@ public final class HostAgent {
         })
         .onMessage(StopProcs.class, m -> {
           ActorRef<Event> owner = owners.remove(m.meshId());
-          manager.stop(m.meshId()).whenComplete((ok, err) -> {
-            if (owner != null) {
-              owner.tell(new ProcsStopped(m.requestId()));
-            }
-          });
+          // The procs' last lines are relayed by the time stop completes; then the forwarders go.
+          manager.stop(m.meshId()).whenComplete((ok, err) ->
+              ctx.getSelf().tell(new MeshStopped(m.requestId(), m.meshId(), owner)));
+          return Behaviors.same();
+        })
+        .onMessage(MeshStopped.class, m -> {
+          for (ActorRef<LogForwardMessage> f : forwardersByMesh.getOrDefault(m.meshId(), java.util.List.of())) {
+            ctx.stop(f);
+          }
+          forwardersByMesh.remove(m.meshId());
+          if (m.owner() != null) {
+            m.owner().tell(new ProcsStopped(m.requestId()));
+          }
           return Behaviors.same();
         })
         .onMessage(Shutdown.class, m -> {

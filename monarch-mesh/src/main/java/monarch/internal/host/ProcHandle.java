@@ -61,8 +61,13 @@ final class ProcHandle implements LogForwardActor.ProcControl {
   private volatile FrameChannel channel;
   private volatile boolean stopping;
 
+  /** Whether exit status 0 is this proc's success (a main class, an executable). */
+  private final boolean runsToCompletion;
+
+  /** {@code server} is null for an executable: it never dials, and is ready once started. */
   ProcHandle(int rank, String hostname, String meshId, Process process, ServerSocketChannel server,
-      Path socketPath, Consumer<Event> events) {
+      Path socketPath, Consumer<Event> events, boolean runsToCompletion) {
+    this.runsToCompletion = runsToCompletion;
     this.rank = rank;
     this.hostname = hostname;
     this.meshId = meshId;
@@ -85,6 +90,13 @@ final class ProcHandle implements LogForwardActor.ProcControl {
         prefix, batchLines, sender, files, consoleOn));
     tees.add(tee("monarch-stderr-" + name, OutputTarget.STDERR, process.getErrorStream(), System.err,
         prefix, batchLines, sender, files, consoleOn));
+    if (server == null) {
+      ready.complete(new ProcInfo(rank, process.pid(), hostname, forwarder));
+      Thread t = new Thread(this::awaitExecutable, "monarch-proc-" + name);
+      t.setDaemon(true);
+      t.start();
+      return;
+    }
     Thread t = new Thread(this::serveChannel, "monarch-proc-" + name);
     t.setDaemon(true);
     t.start();
@@ -94,6 +106,15 @@ final class ProcHandle implements LogForwardActor.ProcControl {
         closeQuietly(server);
       }
     });
+  }
+
+  private void awaitExecutable() {
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    finish();
   }
 
   private StreamForwarder tee(String name, OutputTarget target, java.io.InputStream pipe,
@@ -129,8 +150,8 @@ final class ProcHandle implements LogForwardActor.ProcControl {
   }
 
   @Override
-  public boolean alive() {
-    return process.isAlive();
+  public boolean failed() {
+    return !process.isAlive() && !stopping && (!runsToCompletion || process.exitValue() != 0);
   }
 
   /** Completes when both tees have reached the end of their streams. */
@@ -179,6 +200,10 @@ final class ProcHandle implements LogForwardActor.ProcControl {
 
   /** Sends a request; if the proc is gone, answers it at once with RankLost. */
   void request(long requestId, ProcFrame frame, boolean tracked) {
+    if (server == null && socketPath == null) {
+      answerForExecutable(requestId, frame);
+      return;
+    }
     if (tracked) {
       open.add(requestId);
     }
@@ -204,6 +229,17 @@ final class ProcHandle implements LogForwardActor.ProcControl {
     }
     if (open.remove(requestId)) {
       events.accept(new RankLost(requestId, exitOrUnknown()));
+    }
+  }
+
+  /** An executable has no runtime: levels do not apply (success), actors cannot run there. */
+  private void answerForExecutable(long requestId, ProcFrame frame) {
+    if (frame instanceof ProcFrame.SetLevel) {
+      events.accept(new RankReply(requestId, rank, null, null));
+    } else {
+      events.accept(new RankReply(requestId, rank, null, new monarch.internal.channel.RemoteFailure(
+          UnsupportedOperationException.class.getName(),
+          "rank " + rank + " runs an executable, which hosts no actors", "")));
     }
   }
 
@@ -298,9 +334,12 @@ final class ProcHandle implements LogForwardActor.ProcControl {
       }
     }
     if (!stopping && ready.isDone() && !ready.isCompletedExceptionally()) {
-      log.warn("proc rank {} (pid {}) on {} exited unexpectedly with {}", rank, process.pid(),
-          hostname, describeStatus(status));
-      events.accept(new ProcExited(meshId, exit));
+      boolean failure = !runsToCompletion || status != 0;
+      if (failure) {
+        log.warn("proc rank {} (pid {}) on {} exited unexpectedly with {}", rank, process.pid(),
+            hostname, describeStatus(status));
+      }
+      events.accept(new ProcExited(meshId, exit, failure));
     }
   }
 

@@ -32,6 +32,22 @@ final class ProcLauncher {
     this.cds = cds;
   }
 
+  /** The command of a proc: {@code kind} is ACTOR_HOST, JAVA_MAIN (argv = class, args) or EXECUTABLE. */
+  List<String> command(String kind, List<String> argv) {
+    switch (kind) {
+      case "EXECUTABLE":
+        return argv;
+      case "JAVA_MAIN": {
+        List<String> cmd = jvmCommand();
+        cmd.add("--main");
+        cmd.addAll(argv);
+        return cmd;
+      }
+      default:
+        return jvmCommand();
+    }
+  }
+
   List<String> jvmCommand() {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBinary().toString());

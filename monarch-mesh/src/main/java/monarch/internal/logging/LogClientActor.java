@@ -46,8 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogClientActor {
   private static final Logger log = LoggerFactory.getLogger(LogClientActor.class);
-  /** The client actor's own default; LoggingManager sets 3 s when it turns streaming on. */
-  public static final int DEFAULT_WINDOW_SEC = 5;
   static final int MAX_GROUPS_PER_WINDOW = 1_000;
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final String WINDOW_TIMER = "window";
@@ -267,7 +265,7 @@ public final class LogClientActor {
           a.version(), a.rank());
       return Behaviors.same();
     }
-    if (b.missing.remove(a.rank()) && !a.procAlive()) {
+    if (b.missing.remove(a.rank()) && a.procFailed()) {
       b.dead.add(a.rank());
     }
     if (b.missing.isEmpty()) {

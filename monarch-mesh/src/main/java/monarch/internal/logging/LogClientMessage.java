@@ -13,11 +13,10 @@ public sealed interface LogClientMessage extends WireMessage {
       ActorRef<LogForwardMessage> ackTo) implements LogClientMessage {}
 
   /**
-   * Forwarder {@code rank} has relayed everything before barrier {@code version}; {@code procAlive}
-   * says whether its proc was still running then (a dead proc's output is complete, but the
-   * caller is told the rank is gone).
+   * Forwarder {@code rank} has relayed everything before barrier {@code version}; {@code procFailed}
+   * says its proc had died by then (its output is complete, but the caller is told the rank is gone).
    */
-  record FlushAck(long version, int rank, boolean procAlive) implements LogClientMessage {}
+  record FlushAck(long version, int rank, boolean procFailed) implements LogClientMessage {}
 
   /** Forwarder {@code rank} is alive (every second). */
   record Heartbeat(int rank) implements LogClientMessage {}

@@ -24,7 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * its own buffers, then ask both tees for a drain marker, and ack the version to the client once
  * both markers came through. Data and acks leave this one actor in order, so the client sees every
  * relayed batch before the ack that covers it. When both streams have ended it tells the client
- * (after the last batch) and stops. It never reads a pipe and never blocks.
+ * (after the last batch); it lives until its mesh stops. It never reads a pipe and never blocks.
  */
 public final class LogForwardActor {
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
@@ -40,8 +40,8 @@ public final class LogForwardActor {
     /** Asks both tees for a Flush(version) marker after every byte now in their pipes. */
     void requestDrain(long version);
 
-    /** Whether the proc is still running. */
-    boolean alive();
+    /** Whether the proc has ended in failure (an actor host that exited, or a non-zero status). */
+    boolean failed();
   }
 
   /** Who the forwarder speaks for, as the client prints it. */
@@ -109,16 +109,16 @@ public final class LogForwardActor {
       if (left != null) {
         if (left <= 1) {
           barriers.remove(v);
-          client.tell(new LogClientMessage.FlushAck(v, origin.rank(), proc.alive()));
+          client.tell(new LogClientMessage.FlushAck(v, origin.rank(), proc.failed()));
         } else {
           barriers.put(v, left - 1);
         }
       }
     }
     if (flush.syncVersion().isEmpty() && ++streamsEnded == STREAMS) {
-      // Both streams ended and everything in them was relayed before this: say so, and go.
+      // Both streams ended and everything in them was relayed before this. The forwarder stays
+      // until its mesh stops: later barriers are answered at once by the ended tees.
       client.tell(new LogClientMessage.StreamsEnded(origin.rank()));
-      return Behaviors.stopped();
     }
     return Behaviors.same();
   }

@@ -51,8 +51,33 @@ public final class ProcMain {
       System.exit(2);
       return;
     }
+    if (args.length >= 2 && args[0].equals("--main")) {
+      runMain(args[1], java.util.Arrays.copyOfRange(args, 2, args.length));
+    }
     int status = new ProcMain(env, channel).serve();
     exit(status);
+  }
+
+  /**
+   * A Java main class as a proc: it runs beside the channel (which still serves flushes and
+   * levels) and the proc exits when it returns: 0, or 1 if it threw. System.exit works as usual.
+   */
+  private static void runMain(String className, String[] mainArgs) {
+    Thread main = new Thread(() -> {
+      int status = 0;
+      try {
+        Class<?> cls = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+        cls.getMethod("main", String[].class).invoke(null, (Object) mainArgs);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        e.getCause().printStackTrace();
+        status = 1;
+      } catch (ReflectiveOperationException e) {
+        System.err.println("monarch proc: cannot run " + className + ".main: " + e);
+        status = 1;
+      }
+      exit(status);
+    }, "main");
+    main.start();
   }
 
   /** Serves frames until Stop or the end of the channel; returns the exit status. */

@@ -41,7 +41,7 @@ class WireProtocolTest {
         system.systemActorOf(Behaviors.<LogClientMessage.FlushDone>ignore(), "wire-test-done", Props.empty());
     AgentProtocol.ProcExit exit = new AgentProtocol.ProcExit(1, 2, "h", 137, List.of("a", "b"));
     List<Object> messages = List.of(
-        new AgentProtocol.SpawnProcs(1, "m1", 4, 0, 4, ref, logClient, true),
+        new AgentProtocol.SpawnProcs(1, "m1", 4, 0, 4, ref, logClient, true, "EXECUTABLE", List.of("sh", "-c", "true")),
         new AgentProtocol.SetLogging(11, "m1", true, 40),
         new AgentProtocol.SpawnActor(2, "m1", "w", "x.Y", new byte[] {1, 2}),
         new AgentProtocol.CallActor(3, "m1", "w", "rank", new byte[] {3}, true),
@@ -51,7 +51,7 @@ class WireProtocolTest {
         new AgentProtocol.ProcsFailed(7, "why"),
         new AgentProtocol.RankReply(8, 2, null, new RemoteFailure("T", "m", "s")),
         new AgentProtocol.RankLost(9, exit),
-        new AgentProtocol.ProcExited("m1", exit),
+        new AgentProtocol.ProcExited("m1", exit, true),
         new AgentProtocol.ProcsStopped(10),
         new LogForwardMessage.SetMode(true),
         new LogForwardMessage.ForceSyncFlush(3),
@@ -60,7 +60,7 @@ class WireProtocolTest {
         new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.of(5)),
         new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.empty()),
         new LogClientMessage.Log("h", 10, 0, OutputTarget.STDOUT, new byte[] {'b', '\n'}, 1, fwd),
-        new LogClientMessage.FlushAck(3, 1, true),
+        new LogClientMessage.FlushAck(3, 1, false),
         new LogClientMessage.Heartbeat(1),
         new LogClientMessage.SetAggregate(null, null),
         new LogClientMessage.SetAggregate(3, null),

@@ -1,0 +1,45 @@
+package monarch.mesh;
+
+import java.util.List;
+
+/**
+ * What each proc of a mesh runs: the actor host (a light JVM that serves actors: the default),
+ * a Java main class (a JVM proc that also runs {@code main(args)} and exits when it returns), or
+ * any executable (the proc itself, no JVM in between: no endpoints, no levels, but its output is
+ * streamed and flushed like any other).
+ */
+public record ProcCommand(Kind kind, List<String> argv) {
+  public enum Kind { ACTOR_HOST, JAVA_MAIN, EXECUTABLE }
+
+  public ProcCommand {
+    argv = List.copyOf(argv);
+    if (kind != Kind.ACTOR_HOST && argv.isEmpty()) {
+      throw new IllegalArgumentException(kind + " needs a command");
+    }
+  }
+
+  public static ProcCommand actorHost() {
+    return new ProcCommand(Kind.ACTOR_HOST, List.of());
+  }
+
+  /** {@code mainClass} must be on the procs' class path. */
+  public static ProcCommand javaMain(String mainClass, List<String> args) {
+    return new ProcCommand(Kind.JAVA_MAIN, concat(mainClass, args));
+  }
+
+  public static ProcCommand executable(List<String> argv) {
+    return new ProcCommand(Kind.EXECUTABLE, argv);
+  }
+
+  /** A proc that ends by itself: its exit status 0 is success, not a failure. */
+  boolean runsToCompletion() {
+    return kind != Kind.ACTOR_HOST;
+  }
+
+  private static List<String> concat(String first, List<String> rest) {
+    List<String> all = new java.util.ArrayList<>();
+    all.add(first);
+    all.addAll(rest);
+    return all;
+  }
+}
