@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MonarchCli.Version.class,
     description = "Launch a mesh of procs and stream their output back, in order, per proc.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class MonarchCli implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -136,6 +136,11 @@ public record MonarchConfig(
         logDir, procJvmOptions, procClasspath, timeout, logPolicy);
   }
 
+  public MonarchConfig withPrefixWithRank(boolean on) {
+    return new MonarchConfig(enableLogForwarding, readLogBuffer, forceFileLog, on,
+        logDir, procJvmOptions, procClasspath, procReadyTimeout, logPolicy);
+  }
+
   public MonarchConfig withLogForwarding(boolean on) {
     return new MonarchConfig(on, readLogBuffer, forceFileLog, prefixWithRank,
         logDir, procJvmOptions, procClasspath, procReadyTimeout, logPolicy);

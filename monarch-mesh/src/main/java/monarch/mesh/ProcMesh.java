@@ -42,6 +42,7 @@ public final class ProcMesh implements AutoCloseable {
   private final Integer[] exitStatuses;
   private int running;
   private final CompletableFuture<List<Integer>> allExited = new CompletableFuture<>();
+  private final CompletableFuture<ProcFailure> firstFailure = new CompletableFuture<>();
   private volatile boolean stopped;
 
   ProcMesh(HostMesh host, String meshId, List<ProcInfo> procs, ActorRef<LogClientMessage> logClient,
@@ -183,6 +184,7 @@ public final class ProcMesh implements AutoCloseable {
     ProcFailure f = toFailure(exit);
     if (failure) {
       failures.add(f);
+      firstFailure.complete(f);
       log.warn("proc {}", f.describe()
           + (f.lastLines().isEmpty() ? "" : "; its last lines:\n  " + String.join("\n  ", f.lastLines())));
     }
@@ -202,6 +204,11 @@ public final class ProcMesh implements AutoCloseable {
    */
   public CompletableFuture<List<Integer>> exitStatuses() {
     return allExited;
+  }
+
+  /** Completes with the first proc failure the client learns of (fail-fast, as mpirun does). */
+  public CompletableFuture<ProcFailure> firstFailure() {
+    return firstFailure;
   }
 
   /** What each proc runs. */

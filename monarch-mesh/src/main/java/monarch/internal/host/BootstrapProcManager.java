@@ -227,13 +227,21 @@ public final class BootstrapProcManager implements AutoCloseable {
   }
 
   private static void stopProcesses(List<ProcHandle> procs) {
+    boolean anyListens = false;
     for (ProcHandle p : procs) {
-      p.requestStop();
+      anyListens |= p.requestStop();
     }
-    awaitExit(procs, GRACE_MILLIS);
+    if (anyListens) {
+      awaitExit(procs, GRACE_MILLIS); // executables have no channel: they go straight to SIGTERM
+    }
+    // A proc's own children go too (a shell's sleep, a launcher's workers); they are collected
+    // before the signal, since once the proc is gone they are no longer its descendants.
+    List<ProcessHandle> tree = new ArrayList<>();
     for (ProcHandle p : procs) {
+      p.process().descendants().forEach(tree::add);
       p.process().destroy();
     }
+    tree.forEach(ProcessHandle::destroy);
     awaitExit(procs, TERM_MILLIS);
     for (ProcHandle p : procs) {
       if (p.process().isAlive()) {
@@ -241,6 +249,7 @@ public final class BootstrapProcManager implements AutoCloseable {
         p.process().destroyForcibly();
       }
     }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     awaitExit(procs, STOP_BOUND_MILLIS - GRACE_MILLIS - TERM_MILLIS);
   }
 

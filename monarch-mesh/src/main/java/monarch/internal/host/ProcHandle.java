@@ -247,8 +247,8 @@ final class ProcHandle implements LogForwardActor.ProcControl {
     return exited.getNow(new ProcExit(rank, pid(), hostname, -1, List.of()));
   }
 
-  /** Asks the proc to exit; see BootstrapProcManager.stop for the forced part. */
-  void requestStop() {
+  /** Asks the proc to exit; false if it has no channel to hear it (an executable). */
+  boolean requestStop() {
     stopping = true;
     FrameChannel ch = channel;
     if (ch != null) {
@@ -258,6 +258,7 @@ final class ProcHandle implements LogForwardActor.ProcControl {
         // already gone
       }
     }
+    return ch != null;
   }
 
   boolean stopping() {

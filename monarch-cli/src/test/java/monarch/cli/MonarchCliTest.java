@@ -1,0 +1,160 @@
+package monarch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The `monarch` command as a user runs it: its own JVM, real procs, real stdout and stderr. */
+class MonarchCliTest {
+
+  record Result(int exit, String out, String err) {
+    String describe() {
+      return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+  }
+
+  static Process start(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), MonarchCli.class.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).start();
+    p.getOutputStream().close();
+    return p;
+  }
+
+  static Result monarch(String... args) throws Exception {
+    Process p = start(args);
+    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+    assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("monarch exits").isTrue();
+    return new Result(p.exitValue(), out.get(), err.get());
+  }
+
+  static String read(java.io.InputStream in) {
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void runPrintsALineForEachRank() throws Exception {
+    Result r = monarch("run", "-n", "3", "--", "sh", "-c", "echo hello from $RANK of $WORLD_SIZE");
+    assertThat(r.exit()).as(r.describe()).isZero();
+    for (int rank = 0; rank < 3; rank++) {
+      assertThat(r.out()).as(r.describe()).containsPattern("\\[\\S+ \\d+\\] \\[" + rank + "\\] hello from " + rank + " of 3\n");
+    }
+  }
+
+  @Test
+  void aFailingRankSetsTheExitStatusAndIsNamed() throws Exception {
+    Result r = monarch("run", "-n", "2", "--", "sh", "-c", "if [ $RANK = 1 ]; then exit 3; fi; sleep 30");
+    assertThat(r.exit()).as(r.describe()).isEqualTo(3);
+    assertThat(r.err()).contains("rank 1", "status 3", "stopping the other ranks");
+  }
+
+  @Test
+  void aJavaMainClassRunsTheSameWay() throws Exception {
+    Result r = monarch("run", "-n", "2", "--no-prefix", "--", HelloMain.class.getName(), "hi");
+    assertThat(r.exit()).as(r.describe()).isZero();
+    assertThat(r.out()).containsPattern("\\[\\S+ \\d+\\] main says hi from 0\n")
+        .containsPattern("\\[\\S+ \\d+\\] main says hi from 1\n");
+  }
+
+  @Test
+  void aggregationAndFilesAreOptions(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Result r = monarch("run", "-n", "3", "--aggregate", "30", "--files", dir.toString(), "--",
+        "sh", "-c", "echo same line everywhere");
+    assertThat(r.exit()).as(r.describe()).isZero();
+    assertThat(r.out()).containsPattern("\\[3 similar log lines\\] \\[\\d\\] same line everywhere");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".stdout"))).hasSize(3);
+    }
+  }
+
+  @Test
+  void badFlagsExitWithStatus2AndUsage() throws Exception {
+    for (String[] args : List.of(
+        new String[] {"run", "--bogus", "-n", "1", "--", "true"},
+        new String[] {"run", "-n", "0", "--", "true"},
+        new String[] {"run", "-n", "1", "--aggregate", "soon", "--", "true"},
+        new String[] {"run", "-n", "1", "--level", "LOUD", "--", "true"},
+        new String[] {"run", "-n", "2"})) {
+      Result r = monarch(args);
+      assertThat(r.exit()).as(String.join(" ", args) + "\n" + r.describe()).isEqualTo(2);
+      assertThat(r.err()).contains("Usage: monarch run");
+    }
+  }
+
+  @Test
+  void anUnknownCommandIsAClearErrorAndStartsNothing() throws Exception {
+    Result r = monarch("run", "-n", "2", "--", "no-such-command-xyz");
+    assertThat(r.exit()).as(r.describe()).isEqualTo(127);
+    assertThat(r.err()).contains("'no-such-command-xyz' is neither an executable");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void ctrlCStopsEveryRankAndFlushesWhatTheyWrote() throws Exception {
+    String token = "6" + System.nanoTime() % 1000; // a sleep only this test starts
+    Process p = start("run", "-n", "2", "--", "sh", "-c", "echo started $RANK; sleep " + token);
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+    StringBuilder out = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      int started = 0;
+      String line;
+      while (started < 2 && (line = r.readLine()) != null) {
+        out.append(line).append('\n');
+        if (line.contains("started")) {
+          started++;
+        }
+      }
+      assertThat(started).as(out.toString()).isEqualTo(2);
+      new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("monarch exits on SIGINT").isTrue();
+    }
+    assertThat(p.exitValue()).as(err.get()).isEqualTo(130);
+    assertThat(sleepers(token)).as("no rank left running").isEmpty();
+  }
+
+  static List<Long> sleepers(String token) throws IOException {
+    List<Long> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Paths.get("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        try {
+          String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+          if (cmd.equals("sleep\0" + token + "\0")) {
+            found.add(Long.parseLong(p.getFileName().toString()));
+          }
+        } catch (IOException | NumberFormatException ignored) {
+          // not a process, or gone
+        }
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void theDemoStreamsAggregatesAndReportsErrorsOnStderr() throws Exception {
+    Result r = monarch("demo", "--pace-ms", "15");
+    assertThat(r.exit()).as(r.describe()).isZero();
+    assertThat(r.out()).contains(">>> Aggregated Logs", "similar log lines] [", "WARNING: gradient norm clipped",
+        "finished (this line has no newline)", "Per-proc files");
+    assertThat(r.err()).contains("ERROR: NaN in gradients");
+    assertThat(r.out()).doesNotContain("ERROR: NaN in gradients");
+  }
+}
