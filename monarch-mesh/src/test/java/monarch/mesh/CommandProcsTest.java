@@ -51,6 +51,8 @@ class CommandProcsTest {
     for (int r = 0; r < 3; r++) {
       assertThat(out()).contains("] [" + r + "] hello from " + r + " of 3\n", "] [" + r + "] no newline\n");
     }
+    // streamed from the first byte: the local console (the same terminal) stayed quiet
+    assertThat(out()).doesNotContainPattern("(?m)^\\[\\d\\] hello");
     assertThat(pm.failures()).isEmpty();
     assertThatThrownBy(() -> pm.spawn("x", TestActors.Worker.class))
         .isInstanceOf(ActorCallException.class).hasMessageContaining("runs an executable");

@@ -46,6 +46,8 @@ public final class HostAgent {
           // streams have ended and everything in them was relayed.
           BootstrapProcManager.ForwarderFactory forwarders = m.logClient() == null ? null
               : (origin, sender, proc) -> {
+                // before the tees start: a local console must be quiet from the first byte
+                sender.setStreaming(m.streamToClient());
                 ActorRef<LogForwardMessage> fwd = ctx.spawn(
                     LogForwardActor.create(origin, m.logClient(), sender, proc, m.streamToClient()),
                     "fwd-" + m.meshId() + "-r" + origin.rank());

@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * byte taken out of the pipe is framed and handed off before the task looks at the pipe again,
  * and a byte still in the pipe is counted by {@code available()}. A drain request is therefore
  * answered exactly: its marker goes into the hand-off after {@code consumed + available()} bytes
- * at the moment the task takes the request, i.e. after every byte written before it. Requests are
+ * at the moment the task takes the request, i.e. after every byte written before it. A marker that
+ * falls inside a line waits for that line's end, so a barrier never splits a line that is being
+ * written; only a writer that has paused mid-line (the pipe stays empty about 1.5 ms) gets its
+ * partial line sent as a line before the marker. Requests are
  * only queued by the caller (it never blocks, even under back-pressure); the task takes them.
  * When the pipe is empty the task parks with a short backoff ({@link #MAX_IDLE_NANOS}), which is
  * also the longest a line waits after a quiet spell; a request unparks it at once.
@@ -65,6 +68,11 @@ public final class StreamForwarder {
   private final Queue<Long> requested = new ConcurrentLinkedQueue<>();
   /** Markers the task owes, in order: {version, due byte offset}. Touched by the task only. */
   private final ArrayDeque<long[]> due = new ArrayDeque<>();
+  /** Markers whose bytes are all framed but whose last line is unfinished; they wait for its '\n'. */
+  private final ArrayDeque<Long> awaitingEol = new ArrayDeque<>();
+  /** Empty polls in a row; a writer quiet this long mid-line has paused, not paused mid-write. */
+  private int emptyPolls;
+  static final int PAUSED_POLLS = 5; // 50+100+200+400+800 us of backoff, about 1.5 ms
   private final Object endLock = new Object();
   private boolean ended;
   private volatile boolean stopped;
@@ -155,6 +163,7 @@ public final class StreamForwarder {
           }
           process(n);
           idle = MIN_IDLE_NANOS;
+          emptyPolls = 0;
         } else if (!writerAlive.getAsBoolean()) {
           // The proc is gone; a blocking read now returns -1 at EOF (or the rest of what a child
           // of the proc that kept the pipe open still writes).
@@ -166,8 +175,13 @@ public final class StreamForwarder {
         } else {
           flushBatch();
           takeRequests();
+          if (!awaitingEol.isEmpty() && ++emptyPolls >= PAUSED_POLLS) {
+            // the writer stopped mid-line: the barrier covers the partial line as a line
+            framer.finish();
+            releaseAwaiting();
+          }
           if (due.isEmpty()) {
-            LockSupport.parkNanos(idle);
+            LockSupport.parkNanos(awaitingEol.isEmpty() ? idle : MIN_IDLE_NANOS << emptyPolls);
             idle = Math.min(idle * 2, MAX_IDLE_NANOS);
           }
         }
@@ -219,13 +233,24 @@ public final class StreamForwarder {
     }
   }
 
-  /** A barrier covers a partial line too: it goes out as a line before the marker. */
+  /** Every byte before the marker is framed: post it, or let it wait for the end of its line. */
   private void emitMarker(long version) throws InterruptedException {
-    if (framer.hasPartialLine()) {
-      framer.finish();
+    awaitingEol.addLast(version);
+    if (!framer.hasPartialLine()) {
+      releaseAwaiting();
+    }
+  }
+
+  /** Posts the waiting markers after the lines they cover. */
+  private void releaseAwaiting() throws InterruptedException {
+    if (awaitingEol.isEmpty()) {
+      return;
     }
     flushBatch();
-    post(OptionalLong.of(version));
+    Long v;
+    while ((v = awaitingEol.pollFirst()) != null) {
+      post(OptionalLong.of(v));
+    }
   }
 
   private void post(OptionalLong version) {
@@ -242,8 +267,15 @@ public final class StreamForwarder {
     batchLen += len;
     batch[batchLen++] = '\n';
     recent.add(buf, off, len);
-    if (++batchLines >= maxBatchLines || batchLen >= BATCH_BYTES) {
+    if (++batchLines >= maxBatchLines || batchLen >= BATCH_BYTES || !awaitingEol.isEmpty()) {
       flushBatchUnchecked();
+    }
+    if (!awaitingEol.isEmpty()) {
+      // the line a marker was waiting for is complete: the marker follows it
+      Long v;
+      while ((v = awaitingEol.pollFirst()) != null) {
+        post(OptionalLong.of(v));
+      }
     }
   }
 
@@ -289,6 +321,10 @@ public final class StreamForwarder {
     }
     synchronized (endLock) {
       ended = true;
+      Long waiting;
+      while ((waiting = awaitingEol.pollFirst()) != null) {
+        post(OptionalLong.of(waiting));
+      }
       while (!due.isEmpty()) {
         post(OptionalLong.of(due.pollFirst()[0]));
       }

@@ -64,7 +64,7 @@ public final class LogForwardActor {
     this.client = client;
     this.sender = sender;
     this.proc = proc;
-    setStreaming(streaming);
+    this.streaming = streaming; // the spawner already set the sender's flag, before any tee ran
   }
 
   /** The spawner attaches {@code sender} to the new ref before any tee starts. */

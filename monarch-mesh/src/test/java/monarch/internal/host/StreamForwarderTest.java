@@ -99,6 +99,25 @@ class StreamForwarderTest {
     out.done().get();
   }
 
+  @Test
+  void barriersDuringAStreamNeverSplitALine() throws Exception {
+    String text = "a line written in big buffered chunks, so chunk ends fall inside lines: 0123456789abcdef";
+    int total = 300_000;
+    Process p = sh("yes '" + text + "' | head -n " + total);
+    TestForwarder fwd = new TestForwarder();
+    StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender(fwd, 8, LocalLogSender.Policy.BACKPRESSURE), null);
+    long version = 0;
+    while (!out.done().isDone()) {
+      long v = ++version;
+      out.requestDrain(v);
+      await().pollDelay(ofMillis(0)).pollInterval(ofMillis(1)).atMost(ofSeconds(5)).until(() ->
+          fwd.received.contains(new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.of(v))));
+    }
+    assertThat(version).as("barriers requested while the stream ran").isGreaterThan(3);
+    List<String> lines = fwd.lines(OutputTarget.STDOUT);
+    assertThat(lines).hasSize(total).allMatch(l -> l.equals("[3] " + text));
+  }
+
   static List<String> linesBeforeMarker(TestForwarder fwd, long version) {
     List<String> lines = new ArrayList<>();
     for (LogMessage m : fwd.received) {
