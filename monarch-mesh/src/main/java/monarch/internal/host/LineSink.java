@@ -8,12 +8,12 @@ package monarch.internal.host;
 @FunctionalInterface
 public interface LineSink {
 
-    /**
-     * Receives one complete line.
-     *
-     * <p>{@code buf[off, off + len)} is only valid during this call: the framer reuses the array
-     * for the next line (or passes a slice of the caller's chunk). Copy what must outlive the
-     * call, and do not write to {@code buf}.
-     */
-    void line(byte[] buf, int off, int len);
+  /**
+   * Receives one complete line.
+   *
+   * <p>{@code buf[off, off + len)} is only valid during this call: the framer reuses the array for
+   * the next line (or passes a slice of the caller's chunk). Copy what must outlive the call, and
+   * do not write to {@code buf}.
+   */
+  void line(byte[] buf, int off, int len);
 }
