@@ -59,22 +59,24 @@ final class NaiveAggregator {
     return max == 0 ? 0 : (double) levenshtein(a, b) / max;
   }
 
-  static int levenshtein(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
+  static int levenshtein(String s, String t) {
+    char[] a = s.toCharArray();
+    char[] b = t.toCharArray();
+    int[] prev = new int[b.length + 1];
+    int[] cur = new int[b.length + 1];
+    for (int j = 0; j <= b.length; j++) {
       prev[j] = j;
     }
-    for (int i = 1; i <= a.length(); i++) {
+    for (int i = 1; i <= a.length; i++) {
       cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+      for (int j = 1; j <= b.length; j++) {
+        int sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
         cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
       }
-      int[] t = prev;
+      int[] tmp = prev;
       prev = cur;
-      cur = t;
+      cur = tmp;
     }
-    return prev[b.length()];
+    return prev[b.length];
   }
 }
