@@ -34,6 +34,9 @@ public final class Aggregator {
   private static final int BUCKETS = 64;
   private static final byte[] ASCII_BUCKET = asciiBuckets();
   private static final int HINTS = 1 << 12;
+  // Bigram buckets for the q-gram filter; as with chars, merging bigrams only weakens the bound.
+  private static final int GRAM_BITS = 12;
+  private static final int GRAM_MASK = (1 << GRAM_BITS) - 1;
 
   private final int maxGroups;
   private int size;
@@ -45,6 +48,7 @@ public final class Aggregator {
   private int[] lens;
   private long[] masks;
   private byte[] hists; // BUCKETS counts per group, saturated at 255
+  private int[][] grams; // distinct bigram buckets, each (count << GRAM_BITS | bucket)
 
   /** Representative -> group; representatives are pairwise distinct (see add). */
   private final HashMap<String, Integer> exact = new HashMap<>();
@@ -59,10 +63,21 @@ public final class Aggregator {
   private int n;
   private long lineMask;
   private final int[] lineHist = new int[BUCKETS];
+  private boolean lineAscii;
   private int best;
   private double bestD;
 
-  // Banded DP rows, reused across lines.
+  // Filled on first use for the line (many lines are settled before): bigram counts, and for
+  // ASCII lines the bit-parallel match masks, peq[c * peqStride + word], bit i + 64 for char i.
+  private final int[] lineGrams = new int[1 << GRAM_BITS];
+  private boolean gramsReady;
+  private long[] peq = new long[128 * 6];
+  private int peqStride = 6;
+  private boolean peqReady;
+  private long peqUsedLo;
+  private long peqUsedHi;
+
+  // Scalar banded DP rows, reused across lines.
   private int[] rowA = new int[258];
   private int[] rowB = new int[258];
 
@@ -79,6 +94,7 @@ public final class Aggregator {
     lens = new int[cap];
     masks = new long[cap];
     hists = new byte[cap * BUCKETS];
+    grams = new int[cap][];
     byLen = new int[cap];
     sortedLens = new int[cap];
   }
@@ -129,6 +145,7 @@ public final class Aggregator {
     }
     Arrays.fill(reps, 0, size, null);
     Arrays.fill(repChars, 0, size, null);
+    Arrays.fill(grams, 0, size, null);
     exact.clear();
     Arrays.fill(hints, 0);
     size = 0;
@@ -145,6 +162,11 @@ public final class Aggregator {
 
   /** Copies the line to the scratch buffer and fills its filter data; returns its hint slot. */
   private int prepare(String s) {
+    if (gramsReady) {
+      clearLineGrams();
+    }
+    gramsReady = false;
+    peqReady = false;
     n = s.length();
     if (line.length < n) {
       line = new char[Math.max(n, line.length * 2)];
@@ -154,9 +176,11 @@ public final class Aggregator {
     Arrays.fill(hist, 0);
     long mask = 0;
     int shape = 0;
+    int or = 0;
     char[] c = line;
     for (int i = 0; i < n; i++) {
       char ch = c[i];
+      or |= ch;
       int b = bucket(ch);
       hist[b]++;
       mask |= 1L << b;
@@ -168,6 +192,7 @@ public final class Aggregator {
       hist[b] = Math.min(hist[b], 255); // as stored for groups, so the bound stays a bound
     }
     lineMask = mask;
+    lineAscii = or < 128;
     shape ^= shape >>> 16;
     return (shape * 0x9E3779B1 >>> 20) & (HINTS - 1);
   }
@@ -253,11 +278,15 @@ public final class Aggregator {
     if (lb > limit) {
       return;
     }
+    lb = Math.max(lb, gramDistance(g, r));
+    if (lb > limit) {
+      return;
+    }
     int k = exactLimit(max, best >= 0 && g < best);
     if (lb > k) {
       return;
     }
-    int lev = boundedLevenshtein(line, n, repChars[g], r, k);
+    int lev = levenshteinAtMost(repChars[g], r, k);
     if (lev > k) {
       return;
     }
@@ -283,13 +312,74 @@ public final class Aggregator {
   }
 
   /**
-   * Levenshtein distance of a[0, n) and b[0, m) if it is at most k, else some value above k.
-   * Ukkonen's band: after trimming, with n <= m and delta = m - n, a path through diagonal
-   * j - i = t costs at least |t| + |delta - t|, so only t in [-h, delta + h] with
-   * h = (k - delta) / 2 can lead to a cost <= k; a row whose cells all exceed k ends it early.
+   * Bigram (q = 2) distance: an edit removes at most two bigrams and adds at most two, so the L1
+   * distance of the bigram multisets is at most 4 * lev. Much tighter than the bag distance when
+   * lines differ in many scattered chars of the same alphabet (ids, hashes, numbers).
    */
-  private int boundedLevenshtein(char[] a, int n, char[] b, int m, int k) {
-    // lev(xAy, xBy) = lev(A, B): a common prefix and suffix cost nothing
+  private int gramDistance(int g, int r) {
+    if (!gramsReady) {
+      fillLineGrams();
+    }
+    int[] lg = lineGrams;
+    int inter = 0;
+    for (int x : grams[g]) {
+      inter += Math.min(lg[x & GRAM_MASK], x >>> GRAM_BITS);
+    }
+    int l1 = Math.max(n - 1, 0) + Math.max(r - 1, 0) - 2 * inter;
+    return (l1 + 3) >> 2;
+  }
+
+  private static int gram(char a, char b) {
+    return ((a << 16 | b) * 0x9E3779B1) >>> (32 - GRAM_BITS);
+  }
+
+  private void fillLineGrams() {
+    char[] c = line;
+    int[] lg = lineGrams;
+    for (int i = 1; i < n; i++) {
+      lg[gram(c[i - 1], c[i])]++;
+    }
+    gramsReady = true;
+  }
+
+  private void clearLineGrams() {
+    char[] c = line;
+    int[] lg = lineGrams;
+    for (int i = 1; i < n; i++) {
+      lg[gram(c[i - 1], c[i])] = 0;
+    }
+  }
+
+  /** The line's bigram buckets with their counts, for a new group. */
+  private int[] lineGramProfile() {
+    if (!gramsReady) {
+      fillLineGrams();
+    }
+    char[] c = line;
+    int[] lg = lineGrams;
+    int distinct = 0;
+    int[] out = new int[Math.max(n - 1, 0)];
+    for (int i = 1; i < n; i++) {
+      int b = gram(c[i - 1], c[i]);
+      if (lg[b] > 0) {
+        out[distinct++] = lg[b] << GRAM_BITS | b;
+        lg[b] = -lg[b]; // seen
+      }
+    }
+    for (int i = 1; i < n; i++) {
+      int b = gram(c[i - 1], c[i]);
+      lg[b] = Math.abs(lg[b]);
+    }
+    return Arrays.copyOf(out, distinct);
+  }
+
+  /**
+   * lev(line, b[0, m)) if it is at most k, else some value above k. A common prefix and suffix
+   * cost nothing (lev(xAy, xBy) = lev(A, B)), so they are trimmed first.
+   */
+  private int levenshteinAtMost(char[] b, int m, int k) {
+    char[] a = line;
+    int n = this.n;
     int lim = Math.min(n, m);
     int p = 0;
     while (p < lim && a[p] == b[p]) {
@@ -301,6 +391,115 @@ public final class Aggregator {
     }
     n -= p + s;
     m -= p + s;
+    if (Math.abs(n - m) > k) {
+      return k + 1;
+    }
+    if (n == 0 || m == 0) {
+      return Math.max(n, m);
+    }
+    if (lineAscii && k < 64) {
+      return bandBitParallel(p, n, b, m, k);
+    }
+    return boundedLevenshtein(a, p, n, b, m, k);
+  }
+
+  /**
+   * Ukkonen's band computed 64 cells at a time (Myers' bit-vector step, laid along the band as
+   * in Hyyro's banded variant). Rows are line[p, p + n), columns b[p, p + m); the band holds the
+   * diagonals t = col - row in [tlo, thi], w = thi - tlo + 1 <= k + 1 <= 64 of them, and slides
+   * down one row per column. Cells just outside it are taken as their in-band neighbour + 1,
+   * which is never below their true value and keeps every delta in {-1, 0, 1}. So each computed
+   * value is at least the true one and at most the best path inside the band: exact when the
+   * distance is <= k (its optimal path stays inside), above k otherwise. Rows above the first
+   * are virtual (value col - row, no matches), which makes the first row col as it should be.
+   */
+  private int bandBitParallel(int p, int n, char[] b, int m, int k) {
+    if (!peqReady) {
+      fillPeq();
+    }
+    int delta = m - n;
+    int h = (k - Math.abs(delta)) >> 1;
+    int thi = Math.max(delta, 0) + h;
+    int tlo = Math.min(delta, 0) - h;
+    long bottom = 1L << (thi - tlo); // the row entering the band
+    // column 0, rows -thi + 1 ... : row r <= 0 has delta -1 (virtual), r >= 1 has +1
+    long mv = (1L << thi) - 1;
+    long pv = ~mv;
+    int score = thi; // the value of the band's top cell, row -thi, column 0
+    long[] pe = peq;
+    int stride = peqStride;
+    int q0 = p - thi + 64; // bit of the band's first row in column j is q0 + j
+    for (int j = 0; j < m; j++) {
+      char c = b[p + j];
+      long eq = 0;
+      if (c < 128) {
+        int q = q0 + j;
+        int at = c * stride + (q >>> 6);
+        int sh = q & 63;
+        eq = (pe[at] >>> sh) | ((pe[at + 1] << 1) << (63 - sh));
+        if (j < thi) {
+          eq &= -1L << (thi - j); // virtual rows (the trimmed prefix) match nothing
+        }
+      }
+      long xv = eq | mv;
+      long xh = (((eq & pv) + pv) ^ pv) | eq;
+      long ph = mv | ~(xh | pv);
+      long mh = pv & xh;
+      ph = (ph << 1) | 1; // the cell above the band: its left neighbour + 1
+      mh <<= 1;
+      pv = mh | ~(xv | ph);
+      mv = ph & xv;
+      score += 1 + (int) (pv & 1) - (int) (mv & 1);
+      pv = (pv >>> 1) | bottom;
+      mv = (mv >>> 1) & ~bottom;
+    }
+    // the top cell is now row n - (thi - delta); add the deltas down to row n
+    long below = (1L << (thi - delta)) - 1;
+    return score + Long.bitCount(pv & below) - Long.bitCount(mv & below);
+  }
+
+  private void fillPeq() {
+    long[] pe = peq;
+    int stride = peqStride;
+    for (long used = peqUsedLo; used != 0; used &= used - 1) {
+      int c = Long.numberOfTrailingZeros(used);
+      Arrays.fill(pe, c * stride, c * stride + stride, 0);
+    }
+    for (long used = peqUsedHi; used != 0; used &= used - 1) {
+      int c = 64 + Long.numberOfTrailingZeros(used);
+      Arrays.fill(pe, c * stride, c * stride + stride, 0);
+    }
+    // room for a 64-bit window starting up to 127 bits past the line's end
+    stride = (n >>> 6) + 4;
+    if (pe.length < 128 * stride) {
+      pe = peq = new long[128 * stride];
+    }
+    peqStride = stride;
+    long lo = 0;
+    long hi = 0;
+    char[] a = line;
+    for (int i = 0; i < n; i++) {
+      char c = a[i];
+      int bit = i + 64;
+      pe[c * stride + (bit >>> 6)] |= 1L << bit;
+      if (c < 64) {
+        lo |= 1L << c;
+      } else {
+        hi |= 1L << c;
+      }
+    }
+    peqUsedLo = lo;
+    peqUsedHi = hi;
+    peqReady = true;
+  }
+
+  /**
+   * Levenshtein distance of a[p, p + n) and b[p, p + m) if it is at most k, else some value above k.
+   * Ukkonen's band: after trimming, with n <= m and delta = m - n, a path through diagonal
+   * j - i = t costs at least |t| + |delta - t|, so only t in [-h, delta + h] with
+   * h = (k - delta) / 2 can lead to a cost <= k; a row whose cells all exceed k ends it early.
+   */
+  private int boundedLevenshtein(char[] a, int p, int n, char[] b, int m, int k) {
     if (n > m) {
       char[] t = a;
       a = b;
@@ -310,12 +509,6 @@ public final class Aggregator {
       m = tn;
     }
     int delta = m - n;
-    if (delta > k) {
-      return k + 1;
-    }
-    if (n == 0) {
-      return m;
-    }
     if (rowA.length < m + 2) {
       rowA = new int[Math.max(m + 2, rowA.length * 2)];
       rowB = new int[rowA.length];
@@ -383,6 +576,7 @@ public final class Aggregator {
     counts[g] = 1;
     lens[g] = n;
     masks[g] = lineMask;
+    grams[g] = lineGramProfile();
     int off = g * BUCKETS;
     for (int b = 0; b < BUCKETS; b++) {
       hists[off + b] = (byte) lineHist[b];
@@ -404,6 +598,7 @@ public final class Aggregator {
     lens = Arrays.copyOf(lens, cap);
     masks = Arrays.copyOf(masks, cap);
     hists = Arrays.copyOf(hists, cap * BUCKETS);
+    grams = Arrays.copyOf(grams, cap);
     byLen = Arrays.copyOf(byLen, cap);
     sortedLens = Arrays.copyOf(sortedLens, cap);
   }
