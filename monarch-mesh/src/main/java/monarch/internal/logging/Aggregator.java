@@ -66,6 +66,8 @@ public final class Aggregator {
   private boolean lineAscii;
   private int best;
   private double bestD;
+  /** bestD * 2^32 rounded up, so (max * limitScale >>> 32) + 1 bounds any winning lev cheaply. */
+  private long limitScale;
 
   // Filled on first use for the line (many lines are settled before): bigram counts, and for
   // ASCII lines the bit-parallel match masks, peq[c * peqStride + word], bit i + 64 for char i.
@@ -115,7 +117,7 @@ public final class Aggregator {
     }
     int hint = prepare(s);
     best = -1;
-    bestD = THRESHOLD;
+    setBest(-1, THRESHOLD);
     int h = hints[hint] - 1;
     if (h >= 0 && h < size) {
       consider(h); // a likely close group first, so the bound is tight for the rest
@@ -226,11 +228,18 @@ public final class Aggregator {
 
   /**
    * An upper bound on the distance a group whose longer side is {@code max} chars could have and
-   * still win: at least the largest lev with (double) lev / max <= bestD. Used by cheap filters
-   * only; {@link #exactLimit} decides.
+   * still win: at least the largest lev with (double) lev / max <= bestD (for any max a String
+   * can have). Used by cheap filters only; {@link #exactLimit} decides.
    */
   private int upperLimit(int max) {
-    return (int) (bestD * max) + 1;
+    // lev / max rounds to at most bestD, so lev < bestD * max + 1 <= floor(max * limitScale / 2^32) + 1
+    return (int) ((max * limitScale) >>> 32) + 1;
+  }
+
+  private void setBest(int g, double d) {
+    best = g;
+    bestD = d;
+    limitScale = (long) Math.ceil(d * 0x1p32);
   }
 
   /**
@@ -291,8 +300,7 @@ public final class Aggregator {
       return;
     }
     // The naive expression, for the record; exactLimit already guaranteed it wins.
-    best = g;
-    bestD = (double) lev / max;
+    setBest(g, (double) lev / max);
   }
 
   /**
