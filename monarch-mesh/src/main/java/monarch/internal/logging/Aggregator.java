@@ -32,6 +32,9 @@ public final class Aggregator {
 
   // Char buckets for the histogram filter: merging chars only weakens the bound, never breaks it.
   private static final int BUCKETS = 64;
+  // Bucket counts capped at LEVELS, as one presence mask per level: bit b of level t is set when
+  // bucket b occurs more than t times. A few popcounts give most of the bag distance.
+  private static final int LEVELS = 4;
   private static final byte[] ASCII_BUCKET = asciiBuckets();
   private static final int HINTS = 1 << 12;
   // Bigram buckets for the q-gram filter; as with chars, merging bigrams only weakens the bound.
@@ -46,7 +49,7 @@ public final class Aggregator {
   private char[][] repChars;
   private long[] counts;
   private int[] lens;
-  private long[] masks;
+  private long[] masks; // LEVELS per group
   private byte[] hists; // BUCKETS counts per group, saturated at 255
   private int[][] grams; // distinct bigram buckets, each (count << GRAM_BITS | bucket)
 
@@ -61,7 +64,7 @@ public final class Aggregator {
   // The line being added, and the best group so far.
   private char[] line = new char[256];
   private int n;
-  private long lineMask;
+  private final long[] lineLevels = new long[LEVELS];
   private final int[] lineHist = new int[BUCKETS];
   private boolean lineAscii;
   private int best;
@@ -94,7 +97,7 @@ public final class Aggregator {
     repChars = new char[cap][];
     counts = new long[cap];
     lens = new int[cap];
-    masks = new long[cap];
+    masks = new long[cap * LEVELS];
     hists = new byte[cap * BUCKETS];
     grams = new int[cap][];
     byLen = new int[cap];
@@ -176,7 +179,8 @@ public final class Aggregator {
     s.getChars(0, n, line, 0);
     int[] hist = lineHist;
     Arrays.fill(hist, 0);
-    long mask = 0;
+    long[] levels = lineLevels;
+    Arrays.fill(levels, 0);
     int shape = 0;
     int or = 0;
     char[] c = line;
@@ -184,8 +188,10 @@ public final class Aggregator {
       char ch = c[i];
       or |= ch;
       int b = bucket(ch);
-      hist[b]++;
-      mask |= 1L << b;
+      int v = ++hist[b];
+      if (v <= LEVELS) {
+        levels[v - 1] |= 1L << b;
+      }
       if (ch < '0' || ch > '9') {
         shape = 31 * shape + ch;
       }
@@ -193,7 +199,6 @@ public final class Aggregator {
     for (int b = 0; b < BUCKETS; b++) {
       hist[b] = Math.min(hist[b], 255); // as stored for groups, so the bound stays a bound
     }
-    lineMask = mask;
     lineAscii = or < 128;
     shape ^= shape >>> 16;
     return (shape * 0x9E3779B1 >>> 20) & (HINTS - 1);
@@ -274,11 +279,24 @@ public final class Aggregator {
       return;
     }
     // Bag distance, bucketed: each edit changes the multiset of chars by at most one in and one
-    // out, so lev >= max(|L \ R|, |R \ L|) over buckets. The presence masks give it cheaply from
-    // buckets one side has and the other lacks; then the full histogram.
-    long gm = masks[g];
-    int onlyLine = Long.bitCount(lineMask & ~gm);
-    int onlyRep = Long.bitCount(gm & ~lineMask);
+    // out, so lev >= max(|L \ R|, |R \ L|) over buckets. With counts capped at LEVELS it comes
+    // from popcounts of the level masks; the full histogram only for what that lets through.
+    // The two differences differ by exactly n - r uncapped, and capping only lowers each.
+    long[] lv = lineLevels;
+    long[] gm = masks;
+    int at = g * LEVELS;
+    long a0 = lv[0];
+    long b0 = gm[at];
+    long a1 = lv[1];
+    long b1 = gm[at + 1];
+    long a2 = lv[2];
+    long b2 = gm[at + 2];
+    long a3 = lv[3];
+    long b3 = gm[at + 3];
+    int onlyLine = Long.bitCount(a0 & ~b0) + Long.bitCount(a1 & ~b1) + Long.bitCount(a2 & ~b2)
+        + Long.bitCount(a3 & ~b3);
+    int onlyRep = Long.bitCount(b0 & ~a0) + Long.bitCount(b1 & ~a1) + Long.bitCount(b2 & ~a2)
+        + Long.bitCount(b3 & ~a3);
     int lb = n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl);
     if (lb > limit) {
       return;
@@ -420,6 +438,11 @@ public final class Aggregator {
    * value is at least the true one and at most the best path inside the band: exact when the
    * distance is <= k (its optimal path stays inside), above k otherwise. Rows above the first
    * are virtual (value col - row, no matches), which makes the first row col as it should be.
+   *
+   * <p>Early exit: values never decrease along a diagonal, so the cell on the final diagonal
+   * (col - row = m - n) in any column bounds the result from below; once it exceeds k, stop.
+   * (It is also the least of cell + |its diagonal - (m - n)| over the column, the cost of any
+   * path through the column, so no other cell gives a better bound.)
    */
   private int bandBitParallel(int p, int n, char[] b, int m, int k) {
     if (!peqReady) {
@@ -437,6 +460,9 @@ public final class Aggregator {
     long[] pe = peq;
     int stride = peqStride;
     int q0 = p - thi + 64; // bit of the band's first row in column j is q0 + j
+    // after each column, bit i holds diagonal thi - 1 - i: the final diagonal is bit thi - 1 - delta
+    long toFinal = (1L << (thi - delta)) - 1;
+    int last = 0;
     for (int j = 0; j < m; j++) {
       char c = b[p + j];
       long eq = 0;
@@ -460,10 +486,12 @@ public final class Aggregator {
       score += 1 + (int) (pv & 1) - (int) (mv & 1);
       pv = (pv >>> 1) | bottom;
       mv = (mv >>> 1) & ~bottom;
+      last = score + Long.bitCount(pv & toFinal) - Long.bitCount(mv & toFinal);
+      if (last > k) {
+        return last;
+      }
     }
-    // the top cell is now row n - (thi - delta); add the deltas down to row n
-    long below = (1L << (thi - delta)) - 1;
-    return score + Long.bitCount(pv & below) - Long.bitCount(mv & below);
+    return last; // the final diagonal's cell in the last column is (n, m)
   }
 
   private void fillPeq() {
@@ -583,7 +611,7 @@ public final class Aggregator {
     repChars[g] = Arrays.copyOf(line, n);
     counts[g] = 1;
     lens[g] = n;
-    masks[g] = lineMask;
+    System.arraycopy(lineLevels, 0, masks, g * LEVELS, LEVELS);
     grams[g] = lineGramProfile();
     int off = g * BUCKETS;
     for (int b = 0; b < BUCKETS; b++) {
@@ -604,7 +632,7 @@ public final class Aggregator {
     repChars = Arrays.copyOf(repChars, cap);
     counts = Arrays.copyOf(counts, cap);
     lens = Arrays.copyOf(lens, cap);
-    masks = Arrays.copyOf(masks, cap);
+    masks = Arrays.copyOf(masks, cap * LEVELS);
     hists = Arrays.copyOf(hists, cap * BUCKETS);
     grams = Arrays.copyOf(grams, cap);
     byLen = Arrays.copyOf(byLen, cap);
