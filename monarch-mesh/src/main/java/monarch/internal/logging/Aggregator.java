@@ -18,10 +18,18 @@ import java.util.List;
  * threshold: filters only skip a group when a lower bound on its distance proves it cannot win,
  * and the winner is chosen by the same double expression.
  *
- * <p>Owns, per group: the first line, its count, and filter data (length, a char-bucket
- * histogram and presence mask); plus an exact-match map, groups sorted by length, a small hint
- * table and reusable scratch rows. Memory is bounded by {@code maxGroups}; it never keeps any
- * line but a group's first, never prints, and is not thread-safe (one window, one owner).
+ * <p>How a line finds its group, cheapest first: an exact-match map; a hint (the group the last
+ * line of the same shape joined) tried first so the bound is tight early; the other groups in
+ * order of length difference, stopping once that alone rules them out; per group, lower bounds
+ * from char-bucket level masks, the bucket histogram (bag distance) and bigram counts; then
+ * Levenshtein itself, trimmed of the common prefix and suffix and cut to Ukkonen's band for the
+ * best distance so far, 64 cells at a time (a scalar band for non-ASCII lines and k >= 64).
+ *
+ * <p>Owns, per group: the first line (and its chars), its count, and that filter data; plus the
+ * exact-match map, groups sorted by length, the hint table and reusable scratch. Memory is
+ * bounded by {@code maxGroups}; it never keeps a line other than a group's first, allocates per
+ * line only when a group is created, never prints, and is not thread-safe (one window, one
+ * owner).
  */
 public final class Aggregator {
   /** A line joins a group only if its normalized edit distance is strictly below this. */
@@ -119,7 +127,6 @@ public final class Aggregator {
       return true;
     }
     int hint = prepare(s);
-    best = -1;
     setBest(-1, THRESHOLD);
     int h = hints[hint] - 1;
     if (h >= 0 && h < size) {
@@ -237,7 +244,8 @@ public final class Aggregator {
    * can have). Used by cheap filters only; {@link #exactLimit} decides.
    */
   private int upperLimit(int max) {
-    // lev / max rounds to at most bestD, so lev < bestD * max + 1 <= floor(max * limitScale / 2^32) + 1
+    // a winner's lev / max rounds to at most bestD, so lev < bestD * max + 1, and that is at
+    // most max * limitScale / 2^32 + 1
     return (int) ((max * limitScale) >>> 32) + 1;
   }
 
@@ -460,7 +468,7 @@ public final class Aggregator {
     long[] pe = peq;
     int stride = peqStride;
     int q0 = p - thi + 64; // bit of the band's first row in column j is q0 + j
-    // after each column, bit i holds diagonal thi - 1 - i: the final diagonal is bit thi - 1 - delta
+    // after each column bit i holds diagonal thi - 1 - i, so the final one is bit thi - 1 - delta
     long toFinal = (1L << (thi - delta)) - 1;
     int last = 0;
     for (int j = 0; j < m; j++) {
@@ -530,7 +538,7 @@ public final class Aggregator {
   }
 
   /**
-   * Levenshtein distance of a[p, p + n) and b[p, p + m) if it is at most k, else some value above k.
+   * Levenshtein distance of a[p, p + n) and b[p, p + m) if at most k, else some value above k.
    * Ukkonen's band: after trimming, with n <= m and delta = m - n, a path through diagonal
    * j - i = t costs at least |t| + |delta - t|, so only t in [-h, delta + h] with
    * h = (k - delta) / 2 can lead to a cost <= k; a row whose cells all exceed k ends it early.

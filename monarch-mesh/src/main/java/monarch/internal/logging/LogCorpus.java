@@ -37,9 +37,10 @@ public final class LogCorpus {
     "    at monarch.{v}.{w}.run({w}.java:{i3})",
     "Traceback (most recent call last): File \"/opt/{v}/{w}.py\", line {i3}, in {w}",
     "Caused by: java.io.IOException: {v} connection reset by peer (errno 104)",
-    "{ip} - - [21/Nov/2026:10:00:{d1}{d1} +0000] \"GET /api/v1/{v}/{i7} HTTP/1.1\" 200 {i6}",
-    "{ip} - - [21/Nov/2026:10:00:{d1}{d1} +0000] \"POST /{v}/{w}?id={x8} HTTP/1.1\" 201 {i5} {m3}",
-    "{\"ts\": {c10}.{d3}, \"level\": \"info\", \"event\": \"{v}\", \"request_id\": \"{x8}-{x4}\", \"latency_ms\": {m2}}",
+    "{ip} - - [21/Nov/2026:10:00:2{d1} +0000] \"GET /api/v1/{v}/{i7} HTTP/1.1\" 200 {i6}",
+    "{ip} - - [21/Nov/2026:10:00:2{d1} +0000] \"POST /{v}/{w}?id={x8} HTTP/1.1\" 201 {i5} {m3}",
+    "{\"ts\": {c10}.{d3}, \"level\": \"info\", \"event\": \"{v}\", "
+        + "\"request_id\": \"{x8}-{x4}\", \"latency_ms\": {m2}}",
     "{\"level\":\"debug\",\"msg\":\"{v} {w}\",\"worker\":{r},\"queue\":{i4},\"ok\":true}",
     "{ts} INFO {v}.saver - checkpoint saved to /ckpt/run7/step_{c6}.pt ({m1} MB in {m2} s)",
     "{ts} INFO {v} - all_reduce of {i4} tensors ({m1} MB) took {m3} ms",

@@ -58,7 +58,8 @@ class AggregatorTest {
     String b = "value 11110000000000"; // 4 edits from a: its own group
     String bLike = "value 11110000000001"; // joins b, and leaves b as the hint for this shape
     String between = "value 11000000000000"; // 2 edits from a and from b
-    assertThat(NaiveAggregator.distance(between, a)).isEqualTo(NaiveAggregator.distance(between, b));
+    assertThat(NaiveAggregator.distance(between, a))
+        .isEqualTo(NaiveAggregator.distance(between, b));
     assertThat(run(10, a, b, bLike, between))
         .containsExactly(new Group(a, 2), new Group(b, 2));
   }
@@ -117,7 +118,8 @@ class AggregatorTest {
   @Test
   void matchesNaiveOnRandomLines() {
     SplittableRandom rnd = new SplittableRandom(42);
-    String[] alphabets = {"ab", "abc", "a b", "01", "xyz\u00e9", "a\uD83D\uDE00", "ab0 [].", "abcdefghij"};
+    String[] alphabets =
+        {"ab", "abc", "a b", "01", "xyz\u00e9", "a\uD83D\uDE00", "ab0 [].", "abcdefghij"};
     int[] caps = {1, 2, 3, 8, 30, 1000};
     int windows = 0;
     int lines = 0;
@@ -127,7 +129,8 @@ class AggregatorTest {
       boolean longLines = w % 20 == 19; // past 420 chars the bit-parallel band no longer fits
       List<String> bases = new ArrayList<>();
       for (int b = 1 + rnd.nextInt(6); b > 0; b--) {
-        bases.add(randomString(rnd, alphabet, longLines ? 420 + rnd.nextInt(200) : rnd.nextInt(61)));
+        int len = longLines ? 420 + rnd.nextInt(200) : rnd.nextInt(61);
+        bases.add(randomString(rnd, alphabet, len));
       }
       List<String> window = new ArrayList<>();
       for (int i = longLines ? 30 : 150; i > 0; i--) {
