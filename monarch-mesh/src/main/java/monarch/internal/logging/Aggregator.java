@@ -57,15 +57,18 @@ public final class Aggregator {
   private char[][] repChars;
   private long[] counts;
   private int[] lens;
-  private long[] masks; // LEVELS per group
   private byte[] hists; // BUCKETS counts per group, saturated at 255
   private int[][] grams; // distinct bigram buckets, each (count << GRAM_BITS | bucket)
 
   /** Representative -> group; representatives are pairwise distinct (see add). */
   private final HashMap<String, Integer> exact = new HashMap<>();
-  /** Group ids sorted by representative length, and those lengths, for the length filter. */
+  /**
+   * Groups sorted by representative length: ids, lengths and level masks (LEVELS per slot), so
+   * the scan sweeps the cheap filters' data in order.
+   */
   private int[] byLen;
   private int[] sortedLens;
+  private long[] sortedMasks;
   /** Shape of a line (its chars other than digits), hashed -> the group it last joined, plus 1. */
   private final int[] hints = new int[HINTS];
 
@@ -105,11 +108,11 @@ public final class Aggregator {
     repChars = new char[cap][];
     counts = new long[cap];
     lens = new int[cap];
-    masks = new long[cap * LEVELS];
     hists = new byte[cap * BUCKETS];
     grams = new int[cap][];
     byLen = new int[cap];
     sortedLens = new int[cap];
+    sortedMasks = new long[cap * LEVELS];
   }
 
   /**
@@ -130,7 +133,9 @@ public final class Aggregator {
     setBest(-1, THRESHOLD);
     int h = hints[hint] - 1;
     if (h >= 0 && h < size) {
-      consider(h); // a likely close group first, so the bound is tight for the rest
+      // a likely close group first, so the bound is tight for the rest
+      int r = lens[h];
+      consider(h, r, Math.abs(n - r));
     }
     scanByLength(h);
     if (best >= 0) {
@@ -217,23 +222,50 @@ public final class Aggregator {
    */
   private void scanByLength(int skip) {
     int[] sl = sortedLens;
+    long[] sm = sortedMasks;
+    long[] lv = lineLevels;
+    long a0 = lv[0];
+    long a1 = lv[1];
+    long a2 = lv[2];
+    long a3 = lv[3];
     int hi = lowerBound(sl, size, n);
     int lo = hi - 1;
+    int leftLimit = upperLimit(n);
     while (true) {
       // right side: r >= n, d >= (r - n) / r, which grows with r
       boolean right = hi < size && sl[hi] - n <= upperLimit(sl[hi]);
       // left side: r < n, d >= (n - r) / n, which grows as r shrinks
-      boolean left = lo >= 0 && n - sl[lo] <= upperLimit(n);
-      int g;
+      boolean left = lo >= 0 && n - sl[lo] <= leftLimit;
+      int i;
+      int limit;
       if (right && (!left || sl[hi] - n <= n - sl[lo])) {
-        g = byLen[hi++];
+        i = hi++;
+        limit = upperLimit(sl[i]);
       } else if (left) {
-        g = byLen[lo--];
+        i = lo--;
+        limit = leftLimit;
       } else {
         return;
       }
-      if (g != skip) {
-        consider(g);
+      int r = sl[i];
+      int dl = Math.abs(n - r);
+      // Bag distance, bucketed: each edit changes the multiset of chars by at most one in and
+      // one out, so lev >= max(|L \ R|, |R \ L|) over buckets. With counts capped at LEVELS it
+      // comes from popcounts of the level masks; the full histogram only for what that lets
+      // through. Uncapped, the two differences differ by exactly n - r; capping only lowers each.
+      int at = i * LEVELS;
+      long b0 = sm[at];
+      long b1 = sm[at + 1];
+      long b2 = sm[at + 2];
+      long b3 = sm[at + 3];
+      int onlyLine = Long.bitCount(a0 & ~b0) + Long.bitCount(a1 & ~b1)
+          + Long.bitCount(a2 & ~b2) + Long.bitCount(a3 & ~b3);
+      int onlyRep = Long.bitCount(b0 & ~a0) + Long.bitCount(b1 & ~a1)
+          + Long.bitCount(b2 & ~a2) + Long.bitCount(b3 & ~a3);
+      int lb = n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl);
+      int g = byLen[i];
+      if (lb <= limit && g != skip && consider(g, r, lb)) {
+        leftLimit = upperLimit(n);
       }
     }
   }
@@ -277,56 +309,36 @@ public final class Aggregator {
     return d < bestD || (tieWins && d == bestD);
   }
 
-  /** Evaluates group g against the line; makes it the best if it beats the best so far. */
-  private void consider(int g) {
-    int r = lens[g];
+  /**
+   * Evaluates group g (representative length r) against the line, given a lower bound lb on
+   * their distance; makes it the best, and returns true, if it beats the best so far.
+   */
+  private boolean consider(int g, int r, int lb) {
     int max = Math.max(n, r);
     int limit = upperLimit(max);
     int dl = Math.abs(n - r);
-    if (dl > limit) {
-      return;
-    }
-    // Bag distance, bucketed: each edit changes the multiset of chars by at most one in and one
-    // out, so lev >= max(|L \ R|, |R \ L|) over buckets. With counts capped at LEVELS it comes
-    // from popcounts of the level masks; the full histogram only for what that lets through.
-    // The two differences differ by exactly n - r uncapped, and capping only lowers each.
-    long[] lv = lineLevels;
-    long[] gm = masks;
-    int at = g * LEVELS;
-    long a0 = lv[0];
-    long b0 = gm[at];
-    long a1 = lv[1];
-    long b1 = gm[at + 1];
-    long a2 = lv[2];
-    long b2 = gm[at + 2];
-    long a3 = lv[3];
-    long b3 = gm[at + 3];
-    int onlyLine = Long.bitCount(a0 & ~b0) + Long.bitCount(a1 & ~b1) + Long.bitCount(a2 & ~b2)
-        + Long.bitCount(a3 & ~b3);
-    int onlyRep = Long.bitCount(b0 & ~a0) + Long.bitCount(b1 & ~a1) + Long.bitCount(b2 & ~a2)
-        + Long.bitCount(b3 & ~a3);
-    int lb = n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl);
     if (lb > limit) {
-      return;
+      return false;
     }
     lb = Math.max(lb, bagDistance(g, dl));
     if (lb > limit) {
-      return;
+      return false;
     }
     lb = Math.max(lb, gramDistance(g, r));
     if (lb > limit) {
-      return;
+      return false;
     }
     int k = exactLimit(max, best >= 0 && g < best);
     if (lb > k) {
-      return;
+      return false;
     }
     int lev = levenshteinAtMost(repChars[g], r, k);
     if (lev > k) {
-      return;
+      return false;
     }
     // The naive expression, for the record; exactLimit already guaranteed it wins.
     setBest(g, (double) lev / max);
+    return true;
   }
 
   /**
@@ -619,7 +631,6 @@ public final class Aggregator {
     repChars[g] = Arrays.copyOf(line, n);
     counts[g] = 1;
     lens[g] = n;
-    System.arraycopy(lineLevels, 0, masks, g * LEVELS, LEVELS);
     grams[g] = lineGramProfile();
     int off = g * BUCKETS;
     for (int b = 0; b < BUCKETS; b++) {
@@ -629,8 +640,11 @@ public final class Aggregator {
     int at = lowerBound(sortedLens, size, n + 1); // after equal lengths
     System.arraycopy(sortedLens, at, sortedLens, at + 1, size - at);
     System.arraycopy(byLen, at, byLen, at + 1, size - at);
+    int slots = (size - at) * LEVELS;
+    System.arraycopy(sortedMasks, at * LEVELS, sortedMasks, (at + 1) * LEVELS, slots);
     sortedLens[at] = n;
     byLen[at] = g;
+    System.arraycopy(lineLevels, 0, sortedMasks, at * LEVELS, LEVELS);
     size++;
   }
 
@@ -640,11 +654,11 @@ public final class Aggregator {
     repChars = Arrays.copyOf(repChars, cap);
     counts = Arrays.copyOf(counts, cap);
     lens = Arrays.copyOf(lens, cap);
-    masks = Arrays.copyOf(masks, cap * LEVELS);
     hists = Arrays.copyOf(hists, cap * BUCKETS);
     grams = Arrays.copyOf(grams, cap);
     byLen = Arrays.copyOf(byLen, cap);
     sortedLens = Arrays.copyOf(sortedLens, cap);
+    sortedMasks = Arrays.copyOf(sortedMasks, cap * LEVELS);
   }
 
   /** The first index in a[0, len) whose value is >= key (a is sorted). */
