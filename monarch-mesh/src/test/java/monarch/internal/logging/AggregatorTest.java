@@ -114,12 +114,22 @@ class AggregatorTest {
     assertThat(fast).containsExactly(new Group(emoji, 2), new Group("ab\uD83Dx", 1));
   }
 
+  @Test
+  void asciiLineAgainstNonAsciiRepresentative() {
+    String rep = "[0] caf\u00e9 au lait 12345 \u2713";
+    List<String> lines = List.of(rep, "[1] cafe au lait 12346 v", "[2] cafe au lait 12347 \u2713",
+        "[3] cafe au lait 99999 x", "[4] caf\u00e9 au lait 12345 \u2713");
+    assertSameAsNaive(10, lines);
+    assertThat(run(10, lines.toArray(new String[0])).get(0).count()).isGreaterThan(2);
+  }
+
   /** Lines near each other and near the threshold: mutations of a few bases, small alphabets. */
   @Test
   void matchesNaiveOnRandomLines() {
     SplittableRandom rnd = new SplittableRandom(42);
     String[] alphabets =
-        {"ab", "abc", "a b", "01", "xyz\u00e9", "a\uD83D\uDE00", "ab0 [].", "abcdefghij"};
+        {"ab", "abc", "a b", "01", "xyz\u00e9", "a\uD83D\uDE00", "ab0 [].", "abcdefghij",
+            "abc\u00e9"};
     int[] caps = {1, 2, 3, 8, 30, 1000};
     int windows = 0;
     int lines = 0;
