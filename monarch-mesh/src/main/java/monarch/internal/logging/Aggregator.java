@@ -367,12 +367,16 @@ public final class Aggregator {
    * lines differ in many scattered chars of the same alphabet (ids, hashes, numbers).
    */
   private int gramDistance(int g, int r) {
+    int[] profile = grams[g];
+    if (profile == null) {
+      return 0;
+    }
     if (!gramsReady) {
       fillLineGrams();
     }
     int[] lg = lineGrams;
     int inter = 0;
-    for (int x : grams[g]) {
+    for (int x : profile) {
       inter += Math.min(lg[x & GRAM_MASK], x >>> GRAM_BITS);
     }
     int l1 = Math.max(n - 1, 0) + Math.max(r - 1, 0) - 2 * inter;
@@ -400,7 +404,10 @@ public final class Aggregator {
     }
   }
 
-  /** The line's bigram buckets with their counts, for a new group. */
+  /**
+   * The line's bigram buckets with their counts, for a new group; null (no bigram bound) if a
+   * count does not fit its 20 bits, since an understated count would overstate the bound.
+   */
   private int[] lineGramProfile() {
     if (!gramsReady) {
       fillLineGrams();
@@ -409,9 +416,11 @@ public final class Aggregator {
     int[] lg = lineGrams;
     int distinct = 0;
     int[] out = new int[Math.max(n - 1, 0)];
+    boolean fits = true;
     for (int i = 1; i < n; i++) {
       int b = gram(c[i - 1], c[i]);
       if (lg[b] > 0) {
+        fits &= lg[b] < 1 << (32 - GRAM_BITS);
         out[distinct++] = lg[b] << GRAM_BITS | b;
         lg[b] = -lg[b]; // seen
       }
@@ -420,7 +429,7 @@ public final class Aggregator {
       int b = gram(c[i - 1], c[i]);
       lg[b] = Math.abs(lg[b]);
     }
-    return Arrays.copyOf(out, distinct);
+    return fits ? Arrays.copyOf(out, distinct) : null;
   }
 
   /**
