@@ -1,73 +1,713 @@
 package monarch.internal.logging;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 
-/** PLACEHOLDER until the fast exact aggregator lands: the naive algorithm. */
+/**
+ * Groups the log lines of one aggregation window by similarity, for the client's
+ * {@code [N similar log lines] <first line>} output.
+ *
+ * <p>The rule (the spec; {@code NaiveAggregator} in the tests is its literal form): a line L
+ * joins the group g, in creation order, with the smallest d(L, rep(g)) = lev(L, rep(g)) /
+ * max(|L|, |rep(g)|) among those with d &lt; {@link #THRESHOLD}, the earliest on a tie, where
+ * rep(g) is g's first line and lev the Levenshtein distance over UTF-16 chars (d of two empty
+ * strings is 0). Otherwise L starts a group, or, once {@code maxGroups} groups exist, is an
+ * overflow line. Every decision here is the same as the naive one, down to ties and the strict
+ * threshold: filters only skip a group when a lower bound on its distance proves it cannot win,
+ * and the winner is chosen by the same double expression.
+ *
+ * <p>How a line finds its group, cheapest first: an exact-match map; a hint (the group the last
+ * line of the same shape joined) tried first so the bound is tight early; the other groups in
+ * order of length difference, stopping once that alone rules them out; per group, lower bounds
+ * from char-bucket level masks, the bucket histogram (bag distance) and bigram counts; then
+ * Levenshtein itself, trimmed of the common prefix and suffix and cut to Ukkonen's band for the
+ * best distance so far, 64 cells at a time (a scalar band for non-ASCII lines and k >= 64).
+ *
+ * <p>Owns, per group: the first line (and its chars), its count, and that filter data; plus the
+ * exact-match map, groups sorted by length, the hint table and reusable scratch. Memory is
+ * bounded by {@code maxGroups}; it never keeps a line other than a group's first, allocates per
+ * line only when a group is created, never prints, and is not thread-safe (one window, one
+ * owner).
+ */
 public final class Aggregator {
+  /** A line joins a group only if its normalized edit distance is strictly below this. */
   public static final double THRESHOLD = 0.15;
-  private final int maxGroups;
-  private final List<String> reps = new ArrayList<>();
-  private final List<long[]> counts = new ArrayList<>();
 
+  /** A group: its first line and how many lines (including the first) joined it. */
+  public record Group(String firstLine, long count) {}
+
+  // Char buckets for the histogram filter: merging chars only weakens the bound, never breaks it.
+  private static final int BUCKETS = 64;
+  // Bucket counts capped at LEVELS, as one presence mask per level: bit b of level t is set when
+  // bucket b occurs more than t times. A few popcounts give most of the bag distance.
+  private static final int LEVELS = 4;
+  private static final byte[] ASCII_BUCKET = asciiBuckets();
+  private static final int HINTS = 1 << 12;
+  // Bigram buckets for the q-gram filter; as with chars, merging bigrams only weakens the bound.
+  private static final int GRAM_BITS = 12;
+  private static final int GRAM_MASK = (1 << GRAM_BITS) - 1;
+
+  private final int maxGroups;
+  private int size;
+
+  // Per group, indexed by creation order.
+  private String[] reps;
+  private char[][] repChars;
+  private long[] counts;
+  private int[] lens;
+  private byte[] hists; // BUCKETS counts per group, saturated at 255
+  private int[][] grams; // distinct bigram buckets, each (count << GRAM_BITS | bucket)
+
+  /** Representative -> group; representatives are pairwise distinct (see add). */
+  private final HashMap<String, Integer> exact = new HashMap<>();
+  /**
+   * Groups sorted by representative length: ids, lengths and level masks (LEVELS per slot), so
+   * the scan sweeps the cheap filters' data in order.
+   */
+  private int[] byLen;
+  private int[] sortedLens;
+  private long[] sortedMasks;
+  /** Shape of a line (its chars other than digits), hashed -> the group it last joined, plus 1. */
+  private final int[] hints = new int[HINTS];
+
+  // The line being added, and the best group so far.
+  private char[] line = new char[256];
+  private int n;
+  private final long[] lineLevels = new long[LEVELS];
+  private final int[] lineHist = new int[BUCKETS];
+  private boolean lineAscii;
+  private int best;
+  private double bestD;
+  /** bestD * 2^32 rounded up, so (max * limitScale >>> 32) + 1 bounds any winning lev cheaply. */
+  private long limitScale;
+
+  // Filled on first use for the line (many lines are settled before): bigram counts, and for
+  // ASCII lines the bit-parallel match masks, peq[c * peqStride + word], bit i + 64 for char i.
+  private final int[] lineGrams = new int[1 << GRAM_BITS];
+  private boolean gramsReady;
+  private long[] peq = new long[128 * 6];
+  private int peqStride = 6;
+  private boolean peqReady;
+  private long peqUsedLo;
+  private long peqUsedHi;
+
+  // Scalar banded DP rows, reused across lines.
+  private int[] rowA = new int[258];
+  private int[] rowB = new int[258];
+
+  /** {@code maxGroups}: the cap on groups per window, at least 1. */
   public Aggregator(int maxGroups) {
+    if (maxGroups < 1) {
+      throw new IllegalArgumentException("maxGroups must be >= 1, got " + maxGroups);
+    }
     this.maxGroups = maxGroups;
+    int cap = Math.min(maxGroups, 64);
+    reps = new String[cap];
+    repChars = new char[cap][];
+    counts = new long[cap];
+    lens = new int[cap];
+    hists = new byte[cap * BUCKETS];
+    grams = new int[cap][];
+    byLen = new int[cap];
+    sortedLens = new int[cap];
+    sortedMasks = new long[cap * LEVELS];
   }
 
-  public boolean add(String line) {
-    int best = -1;
-    double bestD = THRESHOLD;
-    for (int i = 0; i < reps.size(); i++) {
-      String r = reps.get(i);
-      int max = Math.max(r.length(), line.length());
-      double d = max == 0 ? 0 : (double) lev(r, line) / max;
-      if (d < bestD) {
-        bestD = d;
-        best = i;
-      }
-    }
-    if (best >= 0) {
-      counts.get(best)[0]++;
+  /**
+   * Adds a line. Returns false if it is an overflow line (the caller prints it on its own; it is
+   * NOT counted in any group).
+   */
+  public boolean add(String s) {
+    // A line equal to a representative has d = 0, the least possible. Representatives are
+    // pairwise distinct (a line equal to one joins it, d = 0 < THRESHOLD, and never founds a
+    // group), so exactly one group has d = 0 and every other group, earlier or later, has d > 0:
+    // the naive scan would pick this one too.
+    Integer same = exact.get(s);
+    if (same != null) {
+      counts[same]++;
       return true;
     }
-    if (reps.size() >= maxGroups) {
+    int hint = prepare(s);
+    setBest(-1, THRESHOLD);
+    int h = hints[hint] - 1;
+    if (h >= 0 && h < size) {
+      // a likely close group first, so the bound is tight for the rest
+      int r = lens[h];
+      consider(h, r, Math.abs(n - r));
+    }
+    scanByLength(h);
+    if (best >= 0) {
+      counts[best]++;
+      hints[hint] = best + 1;
+      return true;
+    }
+    if (size == maxGroups) {
       return false;
     }
-    reps.add(line);
-    counts.add(new long[] {1});
+    hints[hint] = size + 1;
+    newGroup(s);
     return true;
   }
 
-  static int lev(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) prev[j] = j;
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-      }
-      int[] t = prev; prev = cur; cur = t;
-    }
-    return prev[b.length()];
-  }
-
+  /** The groups in creation order, and resets to empty for the next window. */
   public List<Group> drain() {
-    List<Group> out = new ArrayList<>();
-    for (int i = 0; i < reps.size(); i++) out.add(new Group(reps.get(i), counts.get(i)[0]));
-    reps.clear();
-    counts.clear();
+    if (size == 0) {
+      return List.of();
+    }
+    List<Group> out = new ArrayList<>(size);
+    for (int g = 0; g < size; g++) {
+      out.add(new Group(reps[g], counts[g]));
+    }
+    Arrays.fill(reps, 0, size, null);
+    Arrays.fill(repChars, 0, size, null);
+    Arrays.fill(grams, 0, size, null);
+    exact.clear();
+    Arrays.fill(hints, 0);
+    size = 0;
     return out;
   }
 
   public boolean isEmpty() {
-    return reps.isEmpty();
+    return size == 0;
   }
 
   public int groupCount() {
-    return reps.size();
+    return size;
   }
 
-  public record Group(String firstLine, long count) {}
+  /** Copies the line to the scratch buffer and fills its filter data; returns its hint slot. */
+  private int prepare(String s) {
+    if (gramsReady) {
+      clearLineGrams();
+    }
+    gramsReady = false;
+    peqReady = false;
+    n = s.length();
+    if (line.length < n) {
+      line = new char[Math.max(n, line.length * 2)];
+    }
+    s.getChars(0, n, line, 0);
+    int[] hist = lineHist;
+    Arrays.fill(hist, 0);
+    long[] levels = lineLevels;
+    Arrays.fill(levels, 0);
+    int shape = 0;
+    int or = 0;
+    char[] c = line;
+    for (int i = 0; i < n; i++) {
+      char ch = c[i];
+      or |= ch;
+      int b = bucket(ch);
+      int v = ++hist[b];
+      if (v <= LEVELS) {
+        levels[v - 1] |= 1L << b;
+      }
+      if (ch < '0' || ch > '9') {
+        shape = 31 * shape + ch;
+      }
+    }
+    for (int b = 0; b < BUCKETS; b++) {
+      hist[b] = Math.min(hist[b], 255); // as stored for groups, so the bound stays a bound
+    }
+    lineAscii = or < 128;
+    shape ^= shape >>> 16;
+    return (shape * 0x9E3779B1 >>> 20) & (HINTS - 1);
+  }
+
+  /**
+   * Visits groups in order of |length difference| from the line, stopping each side once the
+   * length bound alone (lev >= |length difference|) rules out every further group.
+   */
+  private void scanByLength(int skip) {
+    int[] sl = sortedLens;
+    long[] sm = sortedMasks;
+    long[] lv = lineLevels;
+    long a0 = lv[0];
+    long a1 = lv[1];
+    long a2 = lv[2];
+    long a3 = lv[3];
+    int hi = lowerBound(sl, size, n);
+    int lo = hi - 1;
+    int leftLimit = upperLimit(n);
+    while (true) {
+      // right side: r >= n, d >= (r - n) / r, which grows with r
+      boolean right = hi < size && sl[hi] - n <= upperLimit(sl[hi]);
+      // left side: r < n, d >= (n - r) / n, which grows as r shrinks
+      boolean left = lo >= 0 && n - sl[lo] <= leftLimit;
+      int i;
+      int limit;
+      if (right && (!left || sl[hi] - n <= n - sl[lo])) {
+        i = hi++;
+        limit = upperLimit(sl[i]);
+      } else if (left) {
+        i = lo--;
+        limit = leftLimit;
+      } else {
+        return;
+      }
+      int r = sl[i];
+      int dl = Math.abs(n - r);
+      // Bag distance, bucketed: each edit changes the multiset of chars by at most one in and
+      // one out, so lev >= max(|L \ R|, |R \ L|) over buckets. With counts capped at LEVELS it
+      // comes from popcounts of the level masks; the full histogram only for what that lets
+      // through. Uncapped, the two differences differ by exactly n - r; capping only lowers each.
+      // (level 0 alone first: it rejects half of what all four reject, for a quarter the work)
+      int at = i * LEVELS;
+      long b0 = sm[at];
+      int onlyLine = Long.bitCount(a0 & ~b0);
+      int onlyRep = Long.bitCount(b0 & ~a0);
+      if ((n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl)) > limit) {
+        continue;
+      }
+      long b1 = sm[at + 1];
+      long b2 = sm[at + 2];
+      long b3 = sm[at + 3];
+      onlyLine += Long.bitCount(a1 & ~b1) + Long.bitCount(a2 & ~b2) + Long.bitCount(a3 & ~b3);
+      onlyRep += Long.bitCount(b1 & ~a1) + Long.bitCount(b2 & ~a2) + Long.bitCount(b3 & ~a3);
+      int lb = n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl);
+      int g = byLen[i];
+      if (lb <= limit && g != skip && consider(g, r, lb)) {
+        leftLimit = upperLimit(n);
+      }
+    }
+  }
+
+  /**
+   * An upper bound on the distance a group whose longer side is {@code max} chars could have and
+   * still win: at least the largest lev with (double) lev / max <= bestD (for any max a String
+   * can have). Used by cheap filters only; {@link #exactLimit} decides.
+   */
+  private int upperLimit(int max) {
+    // a winner's lev / max rounds to at most bestD, so lev < bestD * max + 1, and that is at
+    // most max * limitScale / 2^32 + 1
+    return (int) ((max * limitScale) >>> 32) + 1;
+  }
+
+  private void setBest(int g, double d) {
+    best = g;
+    bestD = d;
+    limitScale = (long) Math.ceil(d * 0x1p32);
+  }
+
+  /**
+   * The largest lev that would win against the best so far, by the naive rule's own double
+   * comparison: d < bestD, or d == bestD for a group created earlier than the best (ties go to
+   * the earliest group). Before any candidate bestD is THRESHOLD and only d < THRESHOLD counts.
+   * Returns -1 if none.
+   */
+  private int exactLimit(int max, boolean tieWins) {
+    int k = (int) (bestD * max);
+    while (wins(k + 1, max, tieWins)) {
+      k++;
+    }
+    while (k >= 0 && !wins(k, max, tieWins)) {
+      k--;
+    }
+    return k;
+  }
+
+  private boolean wins(int lev, int max, boolean tieWins) {
+    double d = (double) lev / max;
+    return d < bestD || (tieWins && d == bestD);
+  }
+
+  /**
+   * Evaluates group g (representative length r) against the line, given a lower bound lb on
+   * their distance; makes it the best, and returns true, if it beats the best so far.
+   */
+  private boolean consider(int g, int r, int lb) {
+    int max = Math.max(n, r);
+    int limit = upperLimit(max);
+    int dl = Math.abs(n - r);
+    if (lb > limit) {
+      return false;
+    }
+    lb = Math.max(lb, bagDistance(g, dl));
+    if (lb > limit) {
+      return false;
+    }
+    lb = Math.max(lb, gramDistance(g, r));
+    if (lb > limit) {
+      return false;
+    }
+    int k = exactLimit(max, best >= 0 && g < best);
+    if (lb > k) {
+      return false;
+    }
+    int lev = levenshteinAtMost(repChars[g], r, k);
+    if (lev > k) {
+      return false;
+    }
+    // The naive expression, for the record; exactLimit already guaranteed it wins.
+    setBest(g, (double) lev / max);
+    return true;
+  }
+
+  /**
+   * max(|L \ R|, |R \ L|) over bucket histograms (saturated, which only lowers it). With S the
+   * sum of |hL - hR| and the two differences summing to S and differing by |n - r|, it is
+   * (S + |n - r|) / 2.
+   */
+  private int bagDistance(int g, int dl) {
+    int[] lh = lineHist;
+    byte[] gh = hists;
+    int off = g * BUCKETS;
+    int sum = 0;
+    for (int b = 0; b < BUCKETS; b++) {
+      sum += Math.abs(lh[b] - (gh[off + b] & 0xFF));
+    }
+    return (sum + dl) >>> 1;
+  }
+
+  /**
+   * Bigram (q = 2) distance: an edit removes at most two bigrams and adds at most two, so the L1
+   * distance of the bigram multisets is at most 4 * lev. Much tighter than the bag distance when
+   * lines differ in many scattered chars of the same alphabet (ids, hashes, numbers).
+   */
+  private int gramDistance(int g, int r) {
+    int[] profile = grams[g];
+    if (profile == null) {
+      return 0;
+    }
+    if (!gramsReady) {
+      fillLineGrams();
+    }
+    int[] lg = lineGrams;
+    int inter = 0;
+    for (int x : profile) {
+      inter += Math.min(lg[x & GRAM_MASK], x >>> GRAM_BITS);
+    }
+    int l1 = Math.max(n - 1, 0) + Math.max(r - 1, 0) - 2 * inter;
+    return (l1 + 3) >> 2;
+  }
+
+  private static int gram(char a, char b) {
+    return (a << 7 ^ b) & GRAM_MASK; // exact for ASCII pairs up to the first char's low 5 bits
+  }
+
+  private void fillLineGrams() {
+    char[] c = line;
+    int[] lg = lineGrams;
+    for (int i = 1; i < n; i++) {
+      lg[gram(c[i - 1], c[i])]++;
+    }
+    gramsReady = true;
+  }
+
+  private void clearLineGrams() {
+    char[] c = line;
+    int[] lg = lineGrams;
+    for (int i = 1; i < n; i++) {
+      lg[gram(c[i - 1], c[i])] = 0;
+    }
+  }
+
+  /**
+   * The line's bigram buckets with their counts, for a new group; null (no bigram bound) if a
+   * count does not fit its 20 bits, since an understated count would overstate the bound.
+   */
+  private int[] lineGramProfile() {
+    if (!gramsReady) {
+      fillLineGrams();
+    }
+    char[] c = line;
+    int[] lg = lineGrams;
+    int distinct = 0;
+    int[] out = new int[Math.max(n - 1, 0)];
+    boolean fits = true;
+    for (int i = 1; i < n; i++) {
+      int b = gram(c[i - 1], c[i]);
+      if (lg[b] > 0) {
+        fits &= lg[b] < 1 << (32 - GRAM_BITS);
+        out[distinct++] = lg[b] << GRAM_BITS | b;
+        lg[b] = -lg[b]; // seen
+      }
+    }
+    for (int i = 1; i < n; i++) {
+      int b = gram(c[i - 1], c[i]);
+      lg[b] = Math.abs(lg[b]);
+    }
+    return fits ? Arrays.copyOf(out, distinct) : null;
+  }
+
+  /**
+   * lev(line, b[0, m)) if it is at most k, else some value above k. A common prefix and suffix
+   * cost nothing (lev(xAy, xBy) = lev(A, B)), so they are trimmed first.
+   */
+  private int levenshteinAtMost(char[] b, int m, int k) {
+    char[] a = line;
+    int n = this.n;
+    int lim = Math.min(n, m);
+    int p = 0;
+    while (p < lim && a[p] == b[p]) {
+      p++;
+    }
+    int s = 0;
+    while (s < lim - p && a[n - 1 - s] == b[m - 1 - s]) {
+      s++;
+    }
+    n -= p + s;
+    m -= p + s;
+    if (Math.abs(n - m) > k) {
+      return k + 1;
+    }
+    if (n == 0 || m == 0) {
+      return Math.max(n, m);
+    }
+    if (lineAscii && k < 64) {
+      return bandBitParallel(p, n, b, m, k);
+    }
+    return boundedLevenshtein(a, p, n, b, m, k);
+  }
+
+  /**
+   * Ukkonen's band computed 64 cells at a time (Myers' bit-vector step, laid along the band as
+   * in Hyyro's banded variant). Rows are line[p, p + n), columns b[p, p + m); the band holds the
+   * diagonals t = col - row in [tlo, thi], w = thi - tlo + 1 <= k + 1 <= 64 of them, and slides
+   * down one row per column. Cells just outside it are taken as their in-band neighbour + 1,
+   * which is never below their true value and keeps every delta in {-1, 0, 1}. So each computed
+   * value is at least the true one and at most the best path inside the band: exact when the
+   * distance is <= k (its optimal path stays inside), above k otherwise. Rows above the first
+   * are virtual (value col - row, no matches), which makes the first row col as it should be.
+   *
+   * <p>Early exit: values never decrease along a diagonal, so the cell on the final diagonal
+   * (col - row = m - n) in any column bounds the result from below; once it exceeds k, stop.
+   * (It is also the least of cell + |its diagonal - (m - n)| over the column, the cost of any
+   * path through the column, so no other cell gives a better bound.)
+   */
+  private int bandBitParallel(int p, int n, char[] b, int m, int k) {
+    if (!peqReady) {
+      fillPeq();
+    }
+    int delta = m - n;
+    int h = (k - Math.abs(delta)) >> 1;
+    int thi = Math.max(delta, 0) + h;
+    int tlo = Math.min(delta, 0) - h;
+    long bottom = 1L << (thi - tlo); // the row entering the band
+    // column 0, rows -thi + 1 ... : row r <= 0 has delta -1 (virtual), r >= 1 has +1
+    long mv = (1L << thi) - 1;
+    long pv = ~mv;
+    int score = thi; // the value of the band's top cell, row -thi, column 0
+    long[] pe = peq;
+    int stride = peqStride;
+    int q0 = p - thi + 64; // bit of the band's first row in column j is q0 + j
+    // after each column bit i holds diagonal thi - 1 - i, so the final one is bit thi - 1 - delta
+    long toFinal = (1L << (thi - delta)) - 1;
+    for (int j = 0; j < m; j++) {
+      char c = b[p + j];
+      long eq = 0;
+      if (c < 128) {
+        int q = q0 + j;
+        int at = c * stride + (q >>> 6);
+        int sh = q & 63;
+        eq = (pe[at] >>> sh) | ((pe[at + 1] << 1) << (63 - sh));
+        if (j < thi) {
+          eq &= -1L << (thi - j); // virtual rows (the trimmed prefix) match nothing
+        }
+      }
+      long xv = eq | mv;
+      long xh = (((eq & pv) + pv) ^ pv) | eq;
+      long ph = mv | ~(xh | pv);
+      long mh = pv & xh;
+      ph = (ph << 1) | 1; // the cell above the band: its left neighbour + 1
+      mh <<= 1;
+      pv = mh | ~(xv | ph);
+      mv = ph & xv;
+      score += 1 + (int) (pv & 1) - (int) (mv & 1);
+      pv = (pv >>> 1) | bottom;
+      mv = (mv >>> 1) & ~bottom;
+      if ((j & 3) == 3 && score + Long.bitCount(pv & toFinal) - Long.bitCount(mv & toFinal) > k) {
+        return k + 1; // checked every 4 columns: cheaper, and still stops soon after
+      }
+    }
+    // the final diagonal's cell in the last column is (n, m)
+    return score + Long.bitCount(pv & toFinal) - Long.bitCount(mv & toFinal);
+  }
+
+  private void fillPeq() {
+    long[] pe = peq;
+    int stride = peqStride;
+    for (long used = peqUsedLo; used != 0; used &= used - 1) {
+      int c = Long.numberOfTrailingZeros(used);
+      Arrays.fill(pe, c * stride, c * stride + stride, 0);
+    }
+    for (long used = peqUsedHi; used != 0; used &= used - 1) {
+      int c = 64 + Long.numberOfTrailingZeros(used);
+      Arrays.fill(pe, c * stride, c * stride + stride, 0);
+    }
+    // room for a 64-bit window starting up to 127 bits past the line's end
+    stride = (n >>> 6) + 4;
+    if (pe.length < 128 * stride) {
+      pe = peq = new long[128 * stride];
+    }
+    peqStride = stride;
+    long lo = 0;
+    long hi = 0;
+    char[] a = line;
+    for (int i = 0; i < n; i++) {
+      char c = a[i];
+      int bit = i + 64;
+      pe[c * stride + (bit >>> 6)] |= 1L << bit;
+      if (c < 64) {
+        lo |= 1L << c;
+      } else {
+        hi |= 1L << c;
+      }
+    }
+    peqUsedLo = lo;
+    peqUsedHi = hi;
+    peqReady = true;
+  }
+
+  /**
+   * Levenshtein distance of a[p, p + n) and b[p, p + m) if at most k, else some value above k.
+   * Ukkonen's band: after trimming, with n <= m and delta = m - n, a path through diagonal
+   * j - i = t costs at least |t| + |delta - t|, so only t in [-h, delta + h] with
+   * h = (k - delta) / 2 can lead to a cost <= k; a row whose cells all exceed k ends it early.
+   */
+  private int boundedLevenshtein(char[] a, int p, int n, char[] b, int m, int k) {
+    if (n > m) {
+      char[] t = a;
+      a = b;
+      b = t;
+      int tn = n;
+      n = m;
+      m = tn;
+    }
+    int delta = m - n;
+    if (rowA.length < m + 2) {
+      rowA = new int[Math.max(m + 2, rowA.length * 2)];
+      rowB = new int[rowA.length];
+    }
+    int big = k + 1;
+    int h = (k - delta) >> 1;
+    int[] prev = rowA;
+    int[] cur = rowB;
+    int hi0 = Math.min(m, delta + h);
+    for (int j = 0; j <= hi0; j++) {
+      prev[j] = j;
+    }
+    if (hi0 < m) {
+      prev[hi0 + 1] = big;
+    }
+    for (int i = 1; i <= n; i++) {
+      int jlo = i - h;
+      int jhi = Math.min(m, i + delta + h);
+      int rowMin;
+      if (jlo <= 0) {
+        cur[0] = i;
+        rowMin = i;
+        jlo = 1;
+      } else {
+        cur[jlo - 1] = big;
+        rowMin = big;
+      }
+      char ca = a[p + i - 1];
+      int left = cur[jlo - 1];
+      for (int j = jlo; j <= jhi; j++) {
+        int v = prev[j - 1] + (ca == b[p + j - 1] ? 0 : 1);
+        int up = prev[j] + 1;
+        if (up < v) {
+          v = up;
+        }
+        if (left + 1 < v) {
+          v = left + 1;
+        }
+        cur[j] = v;
+        left = v;
+        if (v < rowMin) {
+          rowMin = v;
+        }
+      }
+      if (jhi < m) {
+        cur[jhi + 1] = big;
+      }
+      if (rowMin > k) {
+        return big;
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[m];
+  }
+
+  private void newGroup(String s) {
+    int g = size;
+    if (g == reps.length) {
+      grow();
+    }
+    reps[g] = s;
+    repChars[g] = Arrays.copyOf(line, n);
+    counts[g] = 1;
+    lens[g] = n;
+    grams[g] = lineGramProfile();
+    int off = g * BUCKETS;
+    for (int b = 0; b < BUCKETS; b++) {
+      hists[off + b] = (byte) lineHist[b];
+    }
+    exact.put(s, g);
+    int at = lowerBound(sortedLens, size, n + 1); // after equal lengths
+    System.arraycopy(sortedLens, at, sortedLens, at + 1, size - at);
+    System.arraycopy(byLen, at, byLen, at + 1, size - at);
+    int slots = (size - at) * LEVELS;
+    System.arraycopy(sortedMasks, at * LEVELS, sortedMasks, (at + 1) * LEVELS, slots);
+    sortedLens[at] = n;
+    byLen[at] = g;
+    System.arraycopy(lineLevels, 0, sortedMasks, at * LEVELS, LEVELS);
+    size++;
+  }
+
+  private void grow() {
+    int cap = (int) Math.min(maxGroups, 2L * reps.length);
+    reps = Arrays.copyOf(reps, cap);
+    repChars = Arrays.copyOf(repChars, cap);
+    counts = Arrays.copyOf(counts, cap);
+    lens = Arrays.copyOf(lens, cap);
+    hists = Arrays.copyOf(hists, cap * BUCKETS);
+    grams = Arrays.copyOf(grams, cap);
+    byLen = Arrays.copyOf(byLen, cap);
+    sortedLens = Arrays.copyOf(sortedLens, cap);
+    sortedMasks = Arrays.copyOf(sortedMasks, cap * LEVELS);
+  }
+
+  /** The first index in a[0, len) whose value is >= key (a is sorted). */
+  private static int lowerBound(int[] a, int len, int key) {
+    int lo = 0;
+    int hi = len;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < key) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private static int bucket(char c) {
+    return c < 128 ? ASCII_BUCKET[c] : 37 + c % 27;
+  }
+
+  /** Digits and letters (case folded) get a bucket each; punctuation shares the rest. */
+  private static byte[] asciiBuckets() {
+    byte[] t = new byte[128];
+    for (int c = 0; c < 128; c++) {
+      if (c >= '0' && c <= '9') {
+        t[c] = (byte) (c - '0');
+      } else if (c >= 'a' && c <= 'z') {
+        t[c] = (byte) (10 + c - 'a');
+      } else if (c >= 'A' && c <= 'Z') {
+        t[c] = (byte) (10 + c - 'A');
+      } else if (c == ' ') {
+        t[c] = 36;
+      } else {
+        t[c] = (byte) (37 + c % 27);
+      }
+    }
+    return t;
+  }
 }

@@ -1,0 +1,197 @@
+package monarch.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import monarch.internal.logging.Aggregator;
+import monarch.internal.logging.LogCorpus;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Lines per second through the client's similarity aggregation, one thread.
+ *
+ * <p>Input: {@link LogCorpus} with 100 templates (seed 1), cut into windows of {@code window}
+ * lines; one benchmark operation adds every line of the next window, then drains it (what the
+ * client does every aggregation period). The {@code lines} counter is reported per second.
+ * {@code fast} is {@link Aggregator}; {@code naive} is the rule as specified (every line against
+ * every group by full Levenshtein, as in the tests' reference), on 1,000-line windows only: a
+ * 10,000-line window takes it about a minute. The speedup is fast / naive at the same window.
+ *
+ * <p>Run (from the repository root; about 2 minutes):
+ * <pre>
+ * mvn -q -o package -pl monarch-mesh,monarch-bench -am -DskipTests
+ * java -cp "monarch-bench/target/classes:monarch-bench/target/lib/*" monarch.bench.AggregatorBenchmark
+ * </pre>
+ * which is {@code org.openjdk.jmh.Main AggregatorBenchmark -f 1 -wi 3 -i 5 -w 3s -r 3s}; any
+ * arguments are passed to {@code org.openjdk.jmh.Main} instead.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class AggregatorBenchmark {
+
+  static final int WINDOWS = 8;
+  static final int MAX_GROUPS = 1024;
+
+  /** Reported per second by JMH: lines added. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Rates {
+    public long lines;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      lines = 0;
+    }
+  }
+
+  /** WINDOWS windows of the corpus, taken in turn. */
+  abstract static class Windows {
+    List<String[]> windows;
+    int next;
+
+    void fill(int window) {
+      LogCorpus corpus = new LogCorpus(1, LogCorpus.DEFAULT_TEMPLATES);
+      windows = new ArrayList<>();
+      for (int w = 0; w < WINDOWS; w++) {
+        windows.add(corpus.lines(window).toArray(new String[0]));
+      }
+    }
+
+    String[] nextWindow() {
+      String[] lines = windows.get(next);
+      next = (next + 1) % windows.size();
+      return lines;
+    }
+  }
+
+  @State(Scope.Thread)
+  public static class FastState extends Windows {
+    @Param({"1000", "10000"})
+    public int window;
+
+    Aggregator aggregator;
+
+    @Setup
+    public void setup() {
+      fill(window);
+      aggregator = new Aggregator(MAX_GROUPS);
+    }
+  }
+
+  @State(Scope.Thread)
+  public static class NaiveState extends Windows {
+    Naive naive;
+
+    @Setup
+    public void setup() {
+      fill(1000);
+      naive = new Naive(MAX_GROUPS);
+    }
+  }
+
+  @Benchmark
+  public void fast(FastState s, Rates rates, Blackhole bh) {
+    String[] lines = s.nextWindow();
+    Aggregator a = s.aggregator;
+    for (String l : lines) {
+      bh.consume(a.add(l));
+    }
+    bh.consume(a.drain());
+    rates.lines += lines.length;
+  }
+
+  @Benchmark
+  public void naive(NaiveState s, Rates rates, Blackhole bh) {
+    String[] lines = s.nextWindow();
+    Naive a = s.naive;
+    for (String l : lines) {
+      bh.consume(a.add(l));
+    }
+    bh.consume(a.drain());
+    rates.lines += lines.length;
+  }
+
+  /** The specified rule, literally; the same as the tests' NaiveAggregator. */
+  static final class Naive {
+    private final int maxGroups;
+    private final List<String> reps = new ArrayList<>();
+    private final List<Long> counts = new ArrayList<>();
+
+    Naive(int maxGroups) {
+      this.maxGroups = maxGroups;
+    }
+
+    boolean add(String line) {
+      int best = -1;
+      double bestD = 0;
+      for (int g = 0; g < reps.size(); g++) {
+        String rep = reps.get(g);
+        int max = Math.max(line.length(), rep.length());
+        double d = max == 0 ? 0 : (double) levenshtein(line, rep) / max;
+        if (d < Aggregator.THRESHOLD && (best < 0 || d < bestD)) {
+          best = g;
+          bestD = d;
+        }
+      }
+      if (best >= 0) {
+        counts.set(best, counts.get(best) + 1);
+        return true;
+      }
+      if (reps.size() == maxGroups) {
+        return false;
+      }
+      reps.add(line);
+      counts.add(1L);
+      return true;
+    }
+
+    List<Aggregator.Group> drain() {
+      List<Aggregator.Group> out = new ArrayList<>();
+      for (int g = 0; g < reps.size(); g++) {
+        out.add(new Aggregator.Group(reps.get(g), counts.get(g)));
+      }
+      reps.clear();
+      counts.clear();
+      return out;
+    }
+
+    static int levenshtein(String s, String t) {
+      char[] a = s.toCharArray();
+      char[] b = t.toCharArray();
+      int[] prev = new int[b.length + 1];
+      int[] cur = new int[b.length + 1];
+      for (int j = 0; j <= b.length; j++) {
+        prev[j] = j;
+      }
+      for (int i = 1; i <= a.length; i++) {
+        cur[0] = i;
+        for (int j = 1; j <= b.length; j++) {
+          int sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+          cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+        }
+        int[] tmp = prev;
+        prev = cur;
+        cur = tmp;
+      }
+      return prev[b.length];
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      args = new String[] {AggregatorBenchmark.class.getSimpleName(),
+          "-f", "1", "-wi", "3", "-i", "5", "-w", "3s", "-r", "3s"};
+    }
+    org.openjdk.jmh.Main.main(args);
+  }
+}

@@ -1,0 +1,217 @@
+package monarch.internal.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import monarch.internal.logging.Aggregator.Group;
+import org.junit.jupiter.api.Test;
+
+class AggregatorTest {
+
+  private static List<Group> run(int maxGroups, String... lines) {
+    Aggregator a = new Aggregator(maxGroups);
+    for (String l : lines) {
+      a.add(l);
+    }
+    return a.drain();
+  }
+
+  @Test
+  void rejectsCapBelowOne() {
+    assertThatThrownBy(() -> new Aggregator(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxGroups");
+    assertThatThrownBy(() -> new Aggregator(-1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void identicalLinesMakeOneGroup() {
+    assertThat(run(10, "[0] hello", "[0] hello", "[0] hello"))
+        .containsExactly(new Group("[0] hello", 3));
+  }
+
+  @Test
+  void linesDifferingByANumberGroupUnderTheirFirstLine() {
+    assertThat(run(10, "[0] step 1234 loss 0.5321", "[1] step 1235 loss 0.5322",
+        "[2] step 1236 loss 0.5320"))
+        .containsExactly(new Group("[0] step 1234 loss 0.5321", 3));
+  }
+
+  @Test
+  void thresholdIsStrict() {
+    String rep = "abcdefghijklmnopqrst"; // 20 chars: 3 edits is exactly 0.15, 2 is 0.10
+    String three = "XYZdefghijklmnopqrst";
+    String two = "XYcdefghijklmnopqrst";
+    assertThat(NaiveAggregator.distance(three, rep)).isEqualTo(Aggregator.THRESHOLD);
+    assertThat(run(10, rep, three)).containsExactly(new Group(rep, 1), new Group(three, 1));
+    assertThat(run(10, rep, two)).containsExactly(new Group(rep, 2));
+    // by length alone: 20 vs 17 chars is 3 / 20 = 0.15 (not similar), vs 18 is 0.10
+    assertThat(run(10, rep, rep.substring(3))).hasSize(2);
+    assertThat(run(10, rep, rep.substring(2))).containsExactly(new Group(rep, 2));
+  }
+
+  @Test
+  void tiesGoToTheEarliestGroup() {
+    String a = "value 00000000000000"; // 20 chars
+    String b = "value 11110000000000"; // 4 edits from a: its own group
+    String bLike = "value 11110000000001"; // joins b, and leaves b as the hint for this shape
+    String between = "value 11000000000000"; // 2 edits from a and from b
+    assertThat(NaiveAggregator.distance(between, a))
+        .isEqualTo(NaiveAggregator.distance(between, b));
+    assertThat(run(10, a, b, bLike, between))
+        .containsExactly(new Group(a, 2), new Group(b, 2));
+  }
+
+  @Test
+  void closerLaterGroupWinsOverEarlierOne() {
+    String a = "value 00000000000000";
+    String b = "value 11110000000000";
+    String nearB = "value 11100000000000"; // 1 from b, 3 from a
+    assertThat(run(10, a, b, nearB)).containsExactly(new Group(a, 1), new Group(b, 2));
+  }
+
+  @Test
+  void emptyLines() {
+    assertThat(run(10, "", "", "x", "")).containsExactly(new Group("", 3), new Group("x", 1));
+  }
+
+  @Test
+  void overflowAtTheCapIsNotCounted() {
+    Aggregator a = new Aggregator(2);
+    assertThat(a.add("first line of one kind")).isTrue();
+    assertThat(a.add("a second, different line")).isTrue();
+    assertThat(a.add("yet another unrelated thing")).isFalse();
+    assertThat(a.add("first line of one kind!")).isTrue(); // still joins at the cap
+    assertThat(a.groupCount()).isEqualTo(2);
+    assertThat(a.drain()).containsExactly(new Group("first line of one kind", 2),
+        new Group("a second, different line", 1));
+  }
+
+  @Test
+  void drainResets() {
+    Aggregator a = new Aggregator(4);
+    assertThat(a.isEmpty()).isTrue();
+    assertThat(a.drain()).isEmpty();
+    a.add("one");
+    a.add("one");
+    assertThat(a.isEmpty()).isFalse();
+    assertThat(a.groupCount()).isEqualTo(1);
+    assertThat(a.drain()).containsExactly(new Group("one", 2));
+    assertThat(a.isEmpty()).isTrue();
+    assertThat(a.groupCount()).isZero();
+    a.add("one");
+    assertThat(a.drain()).containsExactly(new Group("one", 1));
+  }
+
+  @Test
+  void charsAreUtf16Units() {
+    // the emoji is two chars: one edit away from "ab\uD83D" plus one char, i.e. 1 / 4 apart
+    String emoji = "ab\uD83D\uDE00";
+    assertThat(NaiveAggregator.distance(emoji, "ab\uD83Dx")).isEqualTo(0.25);
+    List<Group> fast = run(10, emoji, "ab\uD83Dx", "ab\uD83D\uDE00");
+    assertThat(fast).containsExactly(new Group(emoji, 2), new Group("ab\uD83Dx", 1));
+  }
+
+  @Test
+  void asciiLineAgainstNonAsciiRepresentative() {
+    String rep = "[0] caf\u00e9 au lait 12345 \u2713";
+    List<String> lines = List.of(rep, "[1] cafe au lait 12346 v", "[2] cafe au lait 12347 \u2713",
+        "[3] cafe au lait 99999 x", "[4] caf\u00e9 au lait 12345 \u2713");
+    assertSameAsNaive(10, lines);
+    assertThat(run(10, lines.toArray(new String[0])).get(0).count()).isGreaterThan(2);
+  }
+
+  /** Lines near each other and near the threshold: mutations of a few bases, small alphabets. */
+  @Test
+  void matchesNaiveOnRandomLines() {
+    SplittableRandom rnd = new SplittableRandom(42);
+    String[] alphabets =
+        {"ab", "abc", "a b", "01", "xyz\u00e9", "a\uD83D\uDE00", "ab0 [].", "abcdefghij",
+            "abc\u00e9"};
+    int[] caps = {1, 2, 3, 8, 30, 1000};
+    int windows = 0;
+    int lines = 0;
+    for (int w = 0; w < 120; w++) {
+      String alphabet = alphabets[w % alphabets.length];
+      int cap = caps[rnd.nextInt(caps.length)];
+      boolean longLines = w % 20 == 19; // past 420 chars the bit-parallel band no longer fits
+      List<String> bases = new ArrayList<>();
+      for (int b = 1 + rnd.nextInt(6); b > 0; b--) {
+        int len = longLines ? 420 + rnd.nextInt(200) : rnd.nextInt(61);
+        bases.add(randomString(rnd, alphabet, len));
+      }
+      List<String> window = new ArrayList<>();
+      for (int i = longLines ? 30 : 150; i > 0; i--) {
+        String base = bases.get(rnd.nextInt(bases.size()));
+        // up to ~0.3 of the length in edits: half of the lines land near the threshold
+        int edits = rnd.nextInt(2 + (int) (base.length() * 0.3));
+        window.add(mutate(rnd, base, edits, alphabet));
+      }
+      assertSameAsNaive(cap, window);
+      windows++;
+      lines += window.size();
+    }
+    assertThat(windows).isEqualTo(120);
+    assertThat(lines).isGreaterThan(10_000);
+  }
+
+  /** A mix of the realistic corpus, its lines' near misses, and a cap that overflows. */
+  @Test
+  void matchesNaiveOnRealisticCorpus() {
+    LogCorpus corpus = new LogCorpus(7, LogCorpus.DEFAULT_TEMPLATES);
+    assertSameAsNaive(1000, corpus.lines(500));
+    assertSameAsNaive(1000, corpus.lines(500));
+    assertSameAsNaive(40, corpus.lines(500));
+  }
+
+  @Test
+  void corpusIsDeterministic() {
+    assertThat(new LogCorpus(3, 100).lines(50)).isEqualTo(new LogCorpus(3, 100).lines(50));
+    assertThat(new LogCorpus(3, 100).lines(50)).isNotEqualTo(new LogCorpus(4, 100).lines(50));
+  }
+
+  private static void assertSameAsNaive(int cap, List<String> window) {
+    NaiveAggregator naive = new NaiveAggregator(cap);
+    List<Boolean> accepted = new ArrayList<>();
+    for (String l : window) {
+      accepted.add(naive.add(l));
+    }
+    List<Group> groups = naive.drain();
+    // one instance over two windows, so whatever drain() leaves behind is covered too
+    Aggregator fast = new Aggregator(cap);
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < window.size(); i++) {
+        String l = window.get(i);
+        assertThat(fast.add(l)).as("add #%d %s (cap %d)", i, l, cap).isEqualTo(accepted.get(i));
+      }
+      assertThat(fast.drain()).isEqualTo(groups);
+      assertThat(fast.isEmpty()).isTrue();
+    }
+  }
+
+  private static String randomString(SplittableRandom rnd, String alphabet, int len) {
+    StringBuilder sb = new StringBuilder(len);
+    for (int i = 0; i < len; i++) {
+      sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  private static String mutate(SplittableRandom rnd, String s, int edits, String alphabet) {
+    StringBuilder sb = new StringBuilder(s);
+    for (int e = 0; e < edits; e++) {
+      int op = rnd.nextInt(3);
+      char c = alphabet.charAt(rnd.nextInt(alphabet.length()));
+      if (op == 0 || sb.length() == 0) {
+        sb.insert(rnd.nextInt(sb.length() + 1), c);
+      } else if (op == 1) {
+        sb.deleteCharAt(rnd.nextInt(sb.length()));
+      } else {
+        sb.setCharAt(rnd.nextInt(sb.length()), c);
+      }
+    }
+    return sb.toString();
+  }
+}
