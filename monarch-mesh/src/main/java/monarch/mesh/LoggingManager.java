@@ -49,12 +49,22 @@ final class LoggingManager {
     return client.flushAsync(FLUSH_TIMEOUT);
   }
 
-  /** Before the procs stop: a bounded barrier; a failure is reported, never thrown. */
-  void flushBeforeStop() {
+  /**
+   * Before the procs stop: a bounded barrier; a failure is reported, never thrown. Ranks whose
+   * death was already reported are not reported again.
+   */
+  void flushBeforeStop(java.util.List<ProcFailure> reported) {
     try {
       client.flushAsync(STOP_FLUSH_TIMEOUT).join();
     } catch (RuntimeException e) {
-      log.warn("flush before stop: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      boolean known = cause instanceof FlushIncompleteException f
+          && reported.stream().map(ProcFailure::rank).toList().containsAll(f.missingRanks());
+      if (known) {
+        log.debug("flush before stop: {}", cause.getMessage());
+      } else {
+        log.warn("flush before stop: {}", cause.getMessage());
+      }
     }
   }
 

@@ -229,7 +229,7 @@ public final class ProcMesh implements AutoCloseable {
       if (stopped) {
         return;
       }
-      logging.flushBeforeStop();
+      logging.flushBeforeStop(failures);
       stopped = true;
     }
     host.stopOnAgents(meshId);

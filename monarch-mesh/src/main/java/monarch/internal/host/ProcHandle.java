@@ -337,7 +337,8 @@ final class ProcHandle implements LogForwardActor.ProcControl {
     if (!stopping && ready.isDone() && !ready.isCompletedExceptionally()) {
       boolean failure = !runsToCompletion || status != 0;
       if (failure) {
-        log.warn("proc rank {} (pid {}) on {} exited unexpectedly with {}", rank, process.pid(),
+        // the client reports it to the user; this is the agent's own record
+        log.info("proc rank {} (pid {}) on {} exited unexpectedly with {}", rank, process.pid(),
             hostname, describeStatus(status));
       }
       events.accept(new ProcExited(meshId, exit, failure));
