@@ -48,8 +48,9 @@ public final class BootstrapProcManager implements AutoCloseable {
   public BootstrapProcManager(MonarchConfig config) {
     this.config = config;
     this.hostname = localHostname();
-    CdsArchive cds = CdsArchive.forClasspath(config.procClasspath(), ProcLauncher.STARTUP_FLAGS);
-    this.launcher = new ProcLauncher(config, cds);
+    List<String> flags = ProcLauncher.startupFlags(config);
+    CdsArchive cds = CdsArchive.forClasspath(config.procClasspath(), flags);
+    this.launcher = new ProcLauncher(config, flags, cds);
     cds.flags(); // starts the one-off training run now, so the archive is likely ready by the first spawn
   }
 
