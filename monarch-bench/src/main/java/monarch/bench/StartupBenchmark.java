@@ -32,13 +32,14 @@ import monarch.mesh.ProcMesh;
  * (the Pekko ActorSystem behind {@code HostMesh.local()}) is measured once and reported apart.
  *
  * <p>Configurations: the defaults (the flags ProcLauncher gives every proc, plus the AppCDS
- * archive), and ablations for N = 8 (some also for N = 1): without the AppCDS archive, each
- * start-up flag of the defaults switched back to the JVM's default one at a time, the JVM's own
- * flags the defaults leave alone switched to their start-up-friendly value one at a time, and
- * "untuned" (no AppCDS, every start-up flag back at the JVM default). The configurations are
- * interleaved (one repetition of each, then the next round), so slow drift of this shared machine
- * spreads over all of them. Stop time is not counted. A raw baseline launches N trivial JVMs in
- * parallel outside the framework: the floor on this machine.
+ * archive), and ablations for N = 8 (some also for N = 1): without the AppCDS archive, without
+ * the SelectorProvider pin, each start-up flag of the defaults switched back to the JVM's default
+ * one at a time, the JVM's own flags the defaults leave alone switched to their start-up-friendly
+ * value one at a time, and "untuned" (no AppCDS, no pin, every start-up flag back at the JVM
+ * default). The configurations are interleaved (one repetition of each per round, in a new order
+ * every round), so slow drift of this shared machine spreads over all of them, and a sample during
+ * which other processes used the CPU is taken again. Stop time is not counted. A raw baseline
+ * launches N trivial JVMs in parallel outside the framework: the floor on this machine.
  *
  * <p>Run from the repository root with a class path of jars only, so AppCDS can apply (the procs
  * inherit java.class.path; the launcher expands the wildcard):
@@ -47,7 +48,8 @@ import monarch.mesh.ProcMesh;
  * java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.StartupBenchmark
  * </pre>
  * Options: {@code --reps R} (default 7), {@code --quick} (3 repetitions, N = 8 ablations only).
- * The Markdown tables go to stdout, progress to stderr. About 2.5 minutes on 2 cores.
+ * The Markdown tables go to stdout, progress to stderr. About 3 minutes on 2 idle cores
+ * (longer when samples have to be taken again).
  */
 public final class StartupBenchmark {
   /** How long to wait for the host agent's background AppCDS training run. */
@@ -222,7 +224,10 @@ public final class StartupBenchmark {
     }
     for (int r = 0; r < reps; r++) {
       progress("round %d/%d", r + 1, reps);
-      for (Runnable m : round) {
+      // a new order every round, so no configuration always follows the same one
+      List<Runnable> order = new ArrayList<>(round);
+      java.util.Collections.shuffle(order, new java.util.Random(r));
+      for (Runnable m : order) {
         m.run();
       }
     }
@@ -344,6 +349,7 @@ public final class StartupBenchmark {
       }
       retried++;
       progress("  (retaking: other processes used %.0f%% of the CPU)", foreign);
+      awaitQuiet();
     }
   }
 
@@ -360,6 +366,15 @@ public final class StartupBenchmark {
         return wall;
       }
       retried++;
+      awaitQuiet();
+    }
+  }
+
+  /** Waits (at most 10 s) for half a second in which the machine is nearly idle. */
+  private static void awaitQuiet() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline && machineBusyPercent(500) > FOREIGN_CPU_LIMIT_PERCENT) {
+      // keep waiting
     }
   }
 
