@@ -11,9 +11,12 @@ import monarch.config.MonarchConfig;
 import monarch.internal.proc.ProcMain;
 
 /**
- * Builds the command line of a JVM proc. The flags are the cheap start-up wins for a short-lived
- * child JVM that has to be ready in a fraction of a second (see docs/BENCHMARKS.md for what each
- * bought); the user's MONARCH_PROC_JVM_OPTS come last so they can override any of them.
+ * Builds the command line of a JVM proc. The flags are the cheap start-up wins for a child JVM
+ * that has to be ready in a fraction of a second but then runs the user's workload for as long
+ * as it likes, so none of them trades peak performance for start-up (see docs/BENCHMARKS.md,
+ * "Start-up", for what each bought). The user's MONARCH_PROC_JVM_OPTS come last so they can
+ * override any of them, or opt in to start-up flags that do cost peak performance, such as
+ * {@code -XX:TieredStopAtLevel=1} (no C2 JIT) for procs that live only a few seconds.
  */
 final class ProcLauncher {
   /** Start-up flags every JVM proc gets. */
@@ -22,10 +25,9 @@ final class ProcLauncher {
       "-XX:-UsePerfData",
       // JVM warnings belong on the proc's stderr, never interleaved with the user's stdout
       "-Xlog:disable", "-Xlog:all=warning:stderr",
-      // a proc's first work is class loading and small frames: a short JIT queue starts faster
-      "-XX:TieredStopAtLevel=1",
-      "-XX:+UseSerialGC",
-      "-Xss512k");
+      // class data sharing (the JDK's archive and the procs' AppCDS archive) when it can be used,
+      // and a silent fallback when it cannot: never a reason for a proc not to start
+      "-Xshare:auto");
 
   /** System property that decides whether procs get {@link #selectorProviderFlags}; default true. */
   static final String PIN_SELECTOR_PROPERTY = "monarch.proc.pinSelectorProvider";

@@ -17,6 +17,17 @@ class ProcLauncherTest {
   }
 
   @Test
+  void noStartupFlagCostsPeakPerformance() {
+    // procs run users' long-lived workloads: C2, the JVM's own GC choice and the default thread
+    // stack size stay; users who want the trade opt in with MONARCH_PROC_JVM_OPTS
+    assertThat(ProcLauncher.STARTUP_FLAGS)
+        .noneMatch(f -> f.startsWith("-XX:TieredStopAtLevel"))
+        .noneMatch(f -> f.startsWith("-XX:+Use") && f.endsWith("GC"))
+        .noneMatch(f -> f.startsWith("-Xss"))
+        .contains("-XX:-UsePerfData", "-Xshare:auto");
+  }
+
+  @Test
   void pinsTheJdksOwnSelectorProviderForTheAgentsClassPath() {
     assertThat(ProcLauncher.selectorProviderFlags(CP)).containsExactly(
         "-Djava.nio.channels.spi.SelectorProvider=" + SelectorProvider.provider().getClass().getName());
