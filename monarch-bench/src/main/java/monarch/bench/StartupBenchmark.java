@@ -47,7 +47,8 @@ import monarch.mesh.ProcMesh;
  * mvn -q -o package -DskipTests
  * java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.StartupBenchmark
  * </pre>
- * Options: {@code --reps R} (default 7), {@code --quick} (3 repetitions, N = 8 ablations only).
+ * Options: {@code --reps R} (default 7), {@code --quick} (3 repetitions, N = 8 ablations only),
+ * {@code --all} (one more row: every start-up flag the defaults leave out, at once).
  * The Markdown tables go to stdout, progress to stderr. About 3 minutes on 2 idle cores
  * (longer when samples have to be taken again).
  */
@@ -111,18 +112,21 @@ public final class StartupBenchmark {
 
   private final int reps;
   private final boolean quick;
+  private final boolean all;
   private final Map<String, List<Sample>> results = new LinkedHashMap<>();
   private int retried;
   private int keptNoisy;
 
-  private StartupBenchmark(int reps, boolean quick) {
+  private StartupBenchmark(int reps, boolean quick, boolean all) {
     this.reps = reps;
     this.quick = quick;
+    this.all = all;
   }
 
   public static void main(String[] args) throws Exception {
     int reps = 7;
     boolean quick = false;
+    boolean all = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
@@ -130,11 +134,12 @@ public final class StartupBenchmark {
           quick = true;
           reps = 3;
         }
+        case "--all" -> all = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (use --reps R or --quick)");
+            + " (use --reps R, --quick or --all)");
       }
     }
-    new StartupBenchmark(reps, quick).run();
+    new StartupBenchmark(reps, quick, all).run();
     System.exit(0);
   }
 
@@ -196,7 +201,7 @@ public final class StartupBenchmark {
         allTuned.addAll(t.tuned());
       }
     }
-    if (!allTuned.isEmpty() && allTuned.size() > 1 && !quick) {
+    if (allTuned.size() > 1 && all) {
       n8.add(new Variant("opt in all of: " + String.join(" ", allTuned), allTuned, true));
     }
     n8.add(new Variant("untuned (no AppCDS, JVM default flags)", untuned, false, false));
@@ -231,6 +236,7 @@ public final class StartupBenchmark {
         m.run();
       }
     }
+    progress("rounds done after %.0f s", ms(System.nanoTime() - benchStart) / 1000);
     for (Map.Entry<Variant, HostMesh> e : hosts.entrySet()) {
       if (e.getValue() != host) {
         e.getValue().close();
