@@ -69,8 +69,9 @@ public final class BootstrapProcManager implements AutoCloseable {
     this.config = config;
     this.local = local;
     this.hostname = localHostname();
-    CdsArchive cds = CdsArchive.forClasspath(config.procClasspath(), ProcLauncher.STARTUP_FLAGS);
-    this.launcher = new ProcLauncher(config, cds);
+    List<String> flags = ProcLauncher.startupFlags(config);
+    CdsArchive cds = CdsArchive.forClasspath(config.procClasspath(), flags);
+    this.launcher = new ProcLauncher(config, flags, cds);
     cds.flags(); // starts the one-off training run now, so the archive is likely ready by the first spawn
   }
 

@@ -6,6 +6,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,11 @@ final class CdsTraining {
   static void run() throws Exception {
     Path dir = SocketDirectory.createAgentDirectory();
     Path sock = dir.resolve("train.sock");
+    // What ProcMain does before it dials: read the environment. Archiving ProcEnv (and the JDK's
+    // ProcessEnvironment) means a proc loads no class from a jar before its Hello.
+    Map<String, String> env = new HashMap<>(System.getenv());
+    new ProcEnv(0, 0, 1, 1, sock.toString(), "train/0", "localhost").exportTo(env);
+    ProcEnv.fromEnvironment(env);
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(sock));
       SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
