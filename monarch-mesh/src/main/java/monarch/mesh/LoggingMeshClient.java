@@ -77,6 +77,11 @@ public final class LoggingMeshClient {
     }
   }
 
+  /** Sends the level to every proc without waiting (see LoggingManager.init). */
+  void sendLevel(int level) {
+    mesh.send(id -> new AgentProtocol.SetLogging(id, mesh.meshId(), null, LogLevel.check(level)));
+  }
+
   public void flush() {
     try {
       flushAsync(LoggingManager.FLUSH_TIMEOUT).join();

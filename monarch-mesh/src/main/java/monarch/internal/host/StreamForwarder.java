@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * answered exactly: its marker goes into the hand-off after {@code consumed + available()} bytes
  * at the moment the task takes the request, i.e. after every byte written before it. A marker that
  * falls inside a line waits for that line's end, so a barrier never splits a line that is being
- * written; only a writer that has paused mid-line (the pipe stays empty about 1.5 ms) gets its
- * partial line sent as a line before the marker. Requests are
+ * written; only a writer that has paused mid-line (the pipe stays empty {@link #PAUSE_NANOS})
+ * gets its partial line sent as a line before the marker. Requests are
  * only queued by the caller (it never blocks, even under back-pressure); the task takes them.
  * When the pipe is empty the task parks with a short backoff ({@link #MAX_IDLE_NANOS}), which is
  * also the longest a line waits after a quiet spell; a request unparks it at once.
@@ -70,9 +70,15 @@ public final class StreamForwarder {
   private final ArrayDeque<long[]> due = new ArrayDeque<>();
   /** Markers whose bytes are all framed but whose last line is unfinished; they wait for its '\n'. */
   private final ArrayDeque<Long> awaitingEol = new ArrayDeque<>();
-  /** Empty polls in a row; a writer quiet this long mid-line has paused, not paused mid-write. */
-  private int emptyPolls;
-  static final int PAUSED_POLLS = 5; // 50+100+200+400+800 us of backoff, about 1.5 ms
+  /**
+   * How long the pipe must stay empty with a line unfinished before a waiting marker sends the
+   * partial line as a line: long enough that a writer descheduled in the middle of a write (a
+   * loaded machine) does not get its line split, short enough for a barrier after a print
+   * without a newline.
+   */
+  static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  /** When the pipe was first seen empty since the last read (0: not empty). */
+  private long emptySince;
   private final Object endLock = new Object();
   private boolean ended;
   private volatile boolean stopped;
@@ -163,7 +169,7 @@ public final class StreamForwarder {
           }
           process(n);
           idle = MIN_IDLE_NANOS;
-          emptyPolls = 0;
+          emptySince = 0;
         } else if (!writerAlive.getAsBoolean()) {
           // The proc is gone; a blocking read now returns -1 at EOF (or the rest of what a child
           // of the proc that kept the pipe open still writes).
@@ -175,13 +181,17 @@ public final class StreamForwarder {
         } else {
           flushBatch();
           takeRequests();
-          if (!awaitingEol.isEmpty() && ++emptyPolls >= PAUSED_POLLS) {
+          long now = System.nanoTime();
+          if (emptySince == 0) {
+            emptySince = now;
+          }
+          if (!awaitingEol.isEmpty() && now - emptySince >= PAUSE_NANOS) {
             // the writer stopped mid-line: the barrier covers the partial line as a line
             framer.finish();
             releaseAwaiting();
           }
           if (due.isEmpty()) {
-            LockSupport.parkNanos(awaitingEol.isEmpty() ? idle : MIN_IDLE_NANOS << emptyPolls);
+            LockSupport.parkNanos(idle);
             idle = Math.min(idle * 2, MAX_IDLE_NANOS);
           }
         }

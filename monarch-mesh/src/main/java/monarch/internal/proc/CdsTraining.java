@@ -38,6 +38,9 @@ final class CdsTraining {
   }
 
   static void run() throws Exception {
+    // What a proc does on its first SetLevel frame: java.util.logging's start-up comes from the
+    // archive too.
+    LoggerRuntimeActor.setLevel(20);
     Path dir = SocketDirectory.createAgentDirectory();
     Path sock = dir.resolve("train.sock");
     // What ProcMain does before it dials: read the environment. Archiving ProcEnv (and the JDK's
