@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import monarch.internal.logging.Aggregator;
+import monarch.internal.logging.NaiveAggregator;
 import monarch.internal.logging.LogCorpus;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -90,12 +91,12 @@ public class AggregatorBenchmark {
 
   @State(Scope.Thread)
   public static class NaiveState extends Windows {
-    Naive naive;
+    NaiveAggregator naive;
 
     @Setup
     public void setup() {
       fill(1000);
-      naive = new Naive(MAX_GROUPS);
+      naive = new NaiveAggregator(MAX_GROUPS);
     }
   }
 
@@ -113,7 +114,7 @@ public class AggregatorBenchmark {
   @Benchmark
   public void naive(NaiveState s, Rates rates, Blackhole bh) {
     String[] lines = s.nextWindow();
-    Naive a = s.naive;
+    NaiveAggregator a = s.naive;
     for (String l : lines) {
       bh.consume(a.add(l));
     }
@@ -121,71 +122,6 @@ public class AggregatorBenchmark {
     rates.lines += lines.length;
   }
 
-  /** The specified rule, literally; the same as the tests' NaiveAggregator. */
-  static final class Naive {
-    private final int maxGroups;
-    private final List<String> reps = new ArrayList<>();
-    private final List<Long> counts = new ArrayList<>();
-
-    Naive(int maxGroups) {
-      this.maxGroups = maxGroups;
-    }
-
-    boolean add(String line) {
-      int best = -1;
-      double bestD = 0;
-      for (int g = 0; g < reps.size(); g++) {
-        String rep = reps.get(g);
-        int max = Math.max(line.length(), rep.length());
-        double d = max == 0 ? 0 : (double) levenshtein(line, rep) / max;
-        if (d < Aggregator.THRESHOLD && (best < 0 || d < bestD)) {
-          best = g;
-          bestD = d;
-        }
-      }
-      if (best >= 0) {
-        counts.set(best, counts.get(best) + 1);
-        return true;
-      }
-      if (reps.size() == maxGroups) {
-        return false;
-      }
-      reps.add(line);
-      counts.add(1L);
-      return true;
-    }
-
-    List<Aggregator.Group> drain() {
-      List<Aggregator.Group> out = new ArrayList<>();
-      for (int g = 0; g < reps.size(); g++) {
-        out.add(new Aggregator.Group(reps.get(g), counts.get(g)));
-      }
-      reps.clear();
-      counts.clear();
-      return out;
-    }
-
-    static int levenshtein(String s, String t) {
-      char[] a = s.toCharArray();
-      char[] b = t.toCharArray();
-      int[] prev = new int[b.length + 1];
-      int[] cur = new int[b.length + 1];
-      for (int j = 0; j <= b.length; j++) {
-        prev[j] = j;
-      }
-      for (int i = 1; i <= a.length; i++) {
-        cur[0] = i;
-        for (int j = 1; j <= b.length; j++) {
-          int sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-          cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-        }
-        int[] tmp = prev;
-        prev = cur;
-        cur = tmp;
-      }
-      return prev[b.length];
-    }
-  }
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {

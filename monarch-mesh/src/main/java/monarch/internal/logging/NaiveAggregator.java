@@ -8,21 +8,22 @@ import java.util.List;
  * clever. Each line is compared with every group's first line by full Levenshtein distance over
  * UTF-16 chars; d = lev / max(len, len) (0 for two empty strings); among groups with
  * d < THRESHOLD it joins the smallest d, the earliest on a tie; otherwise it starts a group, or
- * is an overflow line once maxGroups groups exist.
+ * is an overflow line once maxGroups groups exist. Never used by the client: it is the reference
+ * the tests compare {@link Aggregator} with, and the benchmark's baseline.
  */
-final class NaiveAggregator {
+public final class NaiveAggregator {
   private final int maxGroups;
   private final List<String> reps = new ArrayList<>();
   private final List<Long> counts = new ArrayList<>();
 
-  NaiveAggregator(int maxGroups) {
+  public NaiveAggregator(int maxGroups) {
     if (maxGroups < 1) {
       throw new IllegalArgumentException("maxGroups must be >= 1, got " + maxGroups);
     }
     this.maxGroups = maxGroups;
   }
 
-  boolean add(String line) {
+  public boolean add(String line) {
     int best = -1;
     double bestD = 0;
     for (int g = 0; g < reps.size(); g++) {
@@ -44,7 +45,7 @@ final class NaiveAggregator {
     return true;
   }
 
-  List<Aggregator.Group> drain() {
+  public List<Aggregator.Group> drain() {
     List<Aggregator.Group> out = new ArrayList<>();
     for (int g = 0; g < reps.size(); g++) {
       out.add(new Aggregator.Group(reps.get(g), counts.get(g)));
