@@ -37,6 +37,8 @@ import monarch.bench.OutputCheck.ProducerTimes;
  */
 public final class EndToEndBenchmark {
   static final String GNU_TIME = "/usr/bin/time";
+  /** Peak RSS (KB), user and system CPU seconds; rusage of the client and the children it reaped. */
+  static final String TIME_FORMAT = "%M %U %S";
 
   /** What to run; {@link #full} and {@link #smoke} are the two presets. */
   public record Options(Path root, int ranks, long lines, int runs, int aggregateSec, int flushSamples,
@@ -87,7 +89,8 @@ public final class EndToEndBenchmark {
   }
 
   /** One timed run; {@code failure} is null when it exited 0 and every producer reported. */
-  public record Timing(double wallSec, long peakRssKb, double load1, ProducerTimes producers, String failure) {}
+  public record Timing(double wallSec, long peakRssKb, double cpuSec, double load1, ProducerTimes producers,
+      String failure) {}
 
   /** An arm: its counting run's verdict and its timed runs. */
   public record ArmResult(Arm arm, List<String> command, OutputCheck.Result check, String checkFailure,
@@ -114,6 +117,10 @@ public final class EndToEndBenchmark {
 
     double linesPerSec(Options o) {
       return o.totalLines() / wallSec();
+    }
+
+    double cpuSec() {
+      return median(runs.stream().mapToDouble(Timing::cpuSec).toArray());
     }
 
     double peakRssMiB() {
@@ -234,8 +241,9 @@ public final class EndToEndBenchmark {
         ArmResult r = results.get(i);
         if (r.check() != null && r.check().passed() && r.checkFailure() == null) {
           Timing t = timedRun(o, r.arm(), producer, o.lines(), work);
-          progress("%s: timed run %d: %.2f s, peak RSS %,d KB, load %.2f%s", r.arm().label(o), round + 1,
-              t.wallSec(), t.peakRssKb(), t.load1(), t.failure() == null ? "" : ", FAILED: " + t.failure());
+          progress("%s: timed run %d: %.2f s, peak RSS %,d KB, client CPU %.2f s, load %.2f%s", r.arm().label(o),
+              round + 1, t.wallSec(), t.peakRssKb(), t.cpuSec(), t.load1(),
+              t.failure() == null ? "" : ", FAILED: " + t.failure());
           timings.get(i).add(t);
         }
       }
@@ -271,7 +279,7 @@ public final class EndToEndBenchmark {
   static List<String> command(Options o, Arm arm, Path producer, long lines, Path rssFile) {
     String n = Long.toString(lines);
     List<String> cmd = new ArrayList<>();
-    List<String> time = rssFile == null ? List.of() : List.of(GNU_TIME, "-f", "%M", "-o", rssFile.toString());
+    List<String> time = rssFile == null ? List.of() : List.of(GNU_TIME, "-f", TIME_FORMAT, "-o", rssFile.toString());
     switch (arm) {
       case MONARCH_OFF, MONARCH_AGGREGATE -> {
         cmd.addAll(time);
@@ -299,13 +307,13 @@ public final class EndToEndBenchmark {
       case RAW -> {
         // every producer started at once, their statuses collected; pipefail so a failed
         // producer fails the arm
-        StringBuilder sh = new StringBuilder("set -o pipefail; ( pids=''; ");
+        StringBuilder sh = new StringBuilder("set -o pipefail; ( pids=; ");
         for (int r = 0; r < o.ranks(); r++) {
-          sh.append("RANK=").append(r).append(' ').append(quote(producer.toString())).append(' ').append(n)
+          sh.append("RANK=").append(r).append(' ').append(shellWord(producer.toString())).append(' ').append(n)
               .append(" & pids=\"$pids $!\"; ");
         }
         sh.append("s=0; for p in $pids; do wait $p || s=1; done; exit $s ) | ");
-        sh.append(rssFile == null ? "cat" : GNU_TIME + " -f %M -o " + quote(rssFile.toString()) + " cat > /dev/null");
+        sh.append(rssFile == null ? "cat" : GNU_TIME + " -f '" + TIME_FORMAT + "' -o " + shellWord(rssFile.toString()) + " cat > /dev/null");
         cmd.addAll(List.of("bash", "-c", sh.toString()));
       }
     }
@@ -355,18 +363,21 @@ public final class EndToEndBenchmark {
     double wall = (System.nanoTime() - t0) / 1e9;
     String failure = runFailure(o, p, exited, err);
     long kb = -1;
+    double cpu = -1;
     if (Files.isRegularFile(rss)) {
       // GNU time writes "Command exited with non-zero status N" first when it did
       for (String l : Files.readAllLines(rss)) {
-        if (l.strip().matches("\\d+")) {
-          kb = Long.parseLong(l.strip());
+        String[] f = l.strip().split(" ");
+        if (f.length == 3 && f[0].matches("\\d+")) {
+          kb = Long.parseLong(f[0]);
+          cpu = Double.parseDouble(f[1]) + Double.parseDouble(f[2]);
         }
       }
     }
     if (kb < 0 && failure == null) {
       failure = "no peak RSS from GNU time";
     }
-    return new Timing(wall, kb, load, OutputCheck.producerTimes(readLines(err)), failure);
+    return new Timing(wall, kb, cpu, load, OutputCheck.producerTimes(readLines(err)), failure);
   }
 
   /** Why a run does not count (timeout, exit status, a producer that never reported), or null. */
@@ -489,21 +500,24 @@ public final class EndToEndBenchmark {
         o.totalLines() * OutputCheck.LINE_BYTES / 1e6, o.smoke() ? " (SMOKE: a tiny workload, not a measurement)" : "",
         o.runs(), o.runs() == 1 ? "" : "s"));
 
-    md.append("| arm | wall s | lines/s | client peak RSS MiB (of) | wall s, 0 lines | load 1 min | count check |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---|\n");
+    md.append("| arm | wall s | lines/s | client peak RSS MiB (of) | client CPU s | wall s, 0 lines | load 1 min"
+        + " | count check |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (ArmResult a : arms) {
       String load = a.runs().isEmpty() ? "" : range(a.runs().stream().mapToDouble(Timing::load1).toArray(), "%.1f");
       if (a.passed()) {
-        md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.0f (%s) | %s | %s | passed |%n", a.arm().label(o),
-            range(a.runs().stream().mapToDouble(Timing::wallSec).toArray(), "%.2f"), a.linesPerSec(o), a.peakRssMiB(),
-            a.arm().client, a.empty() == null ? "" : a.empty().failure() == null
+        md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.0f (%s) | %.2f | %s | %s | passed |%n",
+            a.arm().label(o), range(a.runs().stream().mapToDouble(Timing::wallSec).toArray(), "%.2f"),
+            a.linesPerSec(o), a.peakRssMiB(), a.arm().client, a.cpuSec(), a.empty() == null ? "" : a.empty().failure() == null
                 ? String.format(Locale.ROOT, "%.2f", a.empty().wallSec()) : "FAILED", load));
       } else {
-        md.append(String.format(Locale.ROOT, "| %s | | FAILED | | | %s | FAILED: %,d of %,d lines |%n", a.arm().label(o),
+        md.append(String.format(Locale.ROOT, "| %s | | FAILED | | | | %s | FAILED: %,d of %,d lines |%n", a.arm().label(o),
             load, a.check() == null ? 0 : a.check().delivered(), o.totalLines()));
       }
     }
-    md.append("\nwall s: from start to exit, median, with the range when there were several runs. wall s, 0 lines:"
+    md.append("\nwall s: from start to exit, median, with the range when there were several runs. client CPU s:"
+        + " user + system time of the client and of the children it reaped (for monarch and mpirun that"
+        + " includes the producers, whose own share is small), median. wall s, 0 lines:"
         + " one run of the same arm whose producers write nothing (its start-up and teardown). mpirun has no"
         + " aggregation: its one row is compared with both monarch rows.\n\n");
 
@@ -724,6 +738,11 @@ public final class EndToEndBenchmark {
 
   private static String quote(String s) {
     return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  /** s as one shell word: as it is when it is plain, else quoted. */
+  private static String shellWord(String s) {
+    return s.matches("[A-Za-z0-9_./:=+-]+") ? s : quote(s);
   }
 
   private static void progress(String fmt, Object... args) {
