@@ -49,7 +49,7 @@ public final class EndToEndBenchmark {
 
     /** Seconds in total: every arm, check and measurement runs, on a tiny workload. */
     public static Options smoke(Path root) {
-      return new Options(root, 4, 2_000, 1, 5, 10, 8, 1, defaultCliJar(root), false, true, Duration.ofSeconds(60));
+      return new Options(root, 4, 2_000, 1, 5, 10, 4, 1, defaultCliJar(root), false, true, Duration.ofSeconds(60));
     }
 
     public Options withCliFromClasspath() {
@@ -745,7 +745,10 @@ public final class EndToEndBenchmark {
     return s.matches("[A-Za-z0-9_./:=+-]+") ? s : quote(s);
   }
 
+  private static final long START = System.nanoTime();
+
   private static void progress(String fmt, Object... args) {
-    System.err.println("[e2e] " + String.format(Locale.ROOT, fmt, args));
+    System.err.println(String.format(Locale.ROOT, "[e2e %5.1fs] ", (System.nanoTime() - START) / 1e9)
+        + String.format(Locale.ROOT, fmt, args));
   }
 }
