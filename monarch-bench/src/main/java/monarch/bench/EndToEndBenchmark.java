@@ -255,7 +255,8 @@ public final class EndToEndBenchmark {
       Timing empty = null;
       if (r.check() != null && r.check().passed() && r.checkFailure() == null) {
         empty = timedRun(o, r.arm(), producer, 0, work);
-        progress("%s: empty run (0 lines): %.2f s, load %.2f%s", r.arm().label(o), empty.wallSec(), empty.load1(),
+        progress("%s: empty run (0 lines): %.2f s, client CPU %.2f s, load %.2f%s", r.arm().label(o), empty.wallSec(),
+            empty.cpuSec(), empty.load1(),
             empty.failure() == null ? "" : ", FAILED: " + empty.failure());
       }
       arms.add(new ArmResult(r.arm(), r.command(), r.check(), r.checkFailure(), List.copyOf(timings.get(i)), empty));
@@ -500,8 +501,8 @@ public final class EndToEndBenchmark {
         o.totalLines() * OutputCheck.LINE_BYTES / 1e6, o.smoke() ? " (SMOKE: a tiny workload, not a measurement)" : "",
         o.runs(), o.runs() == 1 ? "" : "s"));
 
-    md.append("| arm | wall s | lines/s | client peak RSS MiB (of) | client CPU s | wall s, 0 lines | load 1 min"
-        + " | count check |\n");
+    md.append("| arm | wall s | lines/s | client peak RSS MiB (of) | client CPU s | 0 lines: wall s, CPU s"
+        + " | load 1 min | count check |\n");
     md.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (ArmResult a : arms) {
       String load = a.runs().isEmpty() ? "" : range(a.runs().stream().mapToDouble(Timing::load1).toArray(), "%.1f");
@@ -509,7 +510,7 @@ public final class EndToEndBenchmark {
         md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.0f (%s) | %.2f | %s | %s | passed |%n",
             a.arm().label(o), range(a.runs().stream().mapToDouble(Timing::wallSec).toArray(), "%.2f"),
             a.linesPerSec(o), a.peakRssMiB(), a.arm().client, a.cpuSec(), a.empty() == null ? "" : a.empty().failure() == null
-                ? String.format(Locale.ROOT, "%.2f", a.empty().wallSec()) : "FAILED", load));
+                ? String.format(Locale.ROOT, "%.2f, %.2f", a.empty().wallSec(), a.empty().cpuSec()) : "FAILED", load));
       } else {
         md.append(String.format(Locale.ROOT, "| %s | | FAILED | | | | %s | FAILED: %,d of %,d lines |%n", a.arm().label(o),
             load, a.check() == null ? 0 : a.check().delivered(), o.totalLines()));
@@ -517,7 +518,7 @@ public final class EndToEndBenchmark {
     }
     md.append("\nwall s: from start to exit, median, with the range when there were several runs. client CPU s:"
         + " user + system time of the client and of the children it reaped (for monarch and mpirun that"
-        + " includes the producers, whose own share is small), median. wall s, 0 lines:"
+        + " includes the producers, whose own share is small), median. 0 lines:"
         + " one run of the same arm whose producers write nothing (its start-up and teardown). mpirun has no"
         + " aggregation: its one row is compared with both monarch rows.\n\n");
 
