@@ -169,7 +169,8 @@ public final class EndToEndBenchmark {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
-        case "--smoke", "--root" -> i += a.equals("--root") ? 1 : 0;
+        case "--smoke" -> { } // read above: it picks the preset the other flags adjust
+        case "--root" -> i++;
         case "--ranks" -> o = with(o, "ranks", args[++i]);
         case "--lines" -> o = with(o, "lines", args[++i]);
         case "--runs" -> o = with(o, "runs", args[++i]);
