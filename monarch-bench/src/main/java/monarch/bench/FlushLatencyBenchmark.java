@@ -15,7 +15,9 @@ import monarch.mesh.ProcMesh;
  * prints a steady stream of lines. The client's printing goes to a discarding stream so the
  * terminal is not the bottleneck; the numbers go to the real stdout.
  *
- * <pre>java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.FlushLatencyBenchmark</pre>
+ * <pre>java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.FlushLatencyBenchmark [SAMPLES]</pre>
+ *
+ * SAMPLES (default 300) per condition; EndToEndBenchmark's smoke mode passes a few.
  */
 public final class FlushLatencyBenchmark {
   static final int PROCS = 4;
@@ -55,16 +57,18 @@ public final class FlushLatencyBenchmark {
   }
 
   public static void main(String[] args) {
+    int samples = args.length > 0 ? Integer.parseInt(args[0]) : SAMPLES;
+    int warmup = Math.min(50, samples);
     PrintStream report = System.out;
     System.setOut(new PrintStream(OutputStream.nullOutputStream()));
     try (HostMesh host = HostMesh.local(); ProcMesh pm = host.spawnProcs(Map.of("gpus", PROCS))) {
       pm.loggingOption(true, null, 20);
       ActorMesh<Noisy> noisy = pm.spawn("noisy", Noisy.class);
-      measure(pm, 50); // warm-up
-      long[] idle = measure(pm, SAMPLES);
+      measure(pm, warmup);
+      long[] idle = measure(pm, samples);
       noisy.call(Noisy::start, LINES_PER_SEC_PER_PROC);
-      measure(pm, 50);
-      long[] load = measure(pm, SAMPLES);
+      measure(pm, warmup);
+      long[] load = measure(pm, samples);
       noisy.call(Noisy::stop);
       report.printf("| condition | samples | median ms | p99 ms | max ms |%n|---|---:|---:|---:|---:|%n");
       row(report, "4 procs idle", idle);

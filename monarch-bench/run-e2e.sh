@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The end-to-end benchmark in one command: `monarch run` vs `mpirun --tag-output` vs a raw pipe
+# (docs/BENCHMARKS.md, "End to end"). Builds what is missing or stale, installs openmpi-bin and
+# GNU time when missing (as root; otherwise says what to install), then runs
+# monarch.bench.EndToEndBenchmark, which compiles the C producer and prints a Markdown report.
+# The report is also kept in monarch-bench/target/e2e/report.md.
+#
+#   monarch-bench/run-e2e.sh            # 4 ranks x 500,000 lines, 3 timed runs per arm (~2 min)
+#   monarch-bench/run-e2e.sh --smoke    # a tiny workload, seconds: checks that everything runs
+#   monarch-bench/run-e2e.sh --runs 1 --lines 100000 ...   (see EndToEndBenchmark for the flags)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+need=()
+for tool in java mvn cc; do
+  command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
+done
+if ((${#need[@]})); then
+  echo "run-e2e: missing ${need[*]}: install a JDK 17+, Maven 3.8+ and gcc (bash .ci/run installs them on Debian)" >&2
+  exit 1
+fi
+
+packages=()
+command -v mpirun >/dev/null 2>&1 || packages+=(openmpi-bin)
+[[ -x /usr/bin/time ]] || packages+=(time)
+if ((${#packages[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "run-e2e: missing ${packages[*]} and not root: run 'sudo apt-get install -y ${packages[*]}' first" >&2
+    exit 1
+  fi
+  echo "run-e2e: installing ${packages[*]} ..." >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >&2
+fi
+
+# Rebuild when a jar is missing or any source or pom is newer than it (as bin/monarch does).
+stale() {
+  local jar
+  for jar in monarch-cli/target/monarch-cli.jar monarch-bench/target/monarch-bench.jar; do
+    [[ -f "$jar" ]] || return 0
+    [[ -z "$(find . -path ./.git -prune -o -path '*/target' -prune -o \
+        \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$jar" -print -quit)" ]] || return 0
+  done
+  return 1
+}
+if stale; then
+  echo "run-e2e: building (mvn install -DskipTests) ..." >&2
+  mvn -q -o -B install -DskipTests >&2 || mvn -q -B -ntp install -DskipTests >&2
+  # Maven leaves a jar untouched when its own classes did not change: mark both as built now
+  touch monarch-cli/target/monarch-cli.jar monarch-bench/target/monarch-bench.jar
+fi
+
+mkdir -p monarch-bench/target/e2e
+java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.EndToEndBenchmark "$@" \
+  | tee monarch-bench/target/e2e/report.md

@@ -1,0 +1,47 @@
+package monarch.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import monarch.bench.EndToEndBenchmark.Arm;
+import monarch.bench.EndToEndBenchmark.ArmResult;
+import monarch.bench.EndToEndBenchmark.Options;
+import monarch.bench.EndToEndBenchmark.Report;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The harness's smoke mode, end to end: every arm runs on a tiny workload and its count check
+ * must pass exactly. Needs mpirun, GNU time and cc: installed by the harness when we are root,
+ * otherwise this fails saying what to install (it never skips).
+ */
+class EndToEndBenchmarkTest {
+  @Test
+  void smokeRunsEveryArmAndEveryCountMatchesExactly() throws Exception {
+    // `monarch run` from this class path: the monarch-cli the reactor just built
+    Options o = Options.smoke(EndToEndBenchmark.findRoot()).withCliFromClasspath();
+    Report r = EndToEndBenchmark.run(o);
+    System.out.println(r.markdown());
+
+    assertThat(r.arms()).extracting(ArmResult::arm).containsExactly(Arm.values());
+    for (ArmResult a : r.arms()) {
+      assertThat(a.check()).as(a.arm() + " count check").isNotNull();
+      assertThat(a.check().passed()).as(a.arm() + ": " + a.check().detail()).isTrue();
+      assertThat(a.check().delivered()).as(a.arm().name()).isEqualTo(o.totalLines());
+      assertThat(a.failure()).as(a.arm().name()).isNull();
+      assertThat(a.runs()).as(a.arm() + " timed runs").hasSize(o.runs());
+      assertThat(a.runs()).allSatisfy(t -> {
+        assertThat(t.wallSec()).isPositive();
+        assertThat(t.peakRssKb()).isPositive();
+        assertThat(t.producers().reported()).isEqualTo(o.ranks());
+      });
+      assertThat(a.empty()).as(a.arm() + " run with 0 lines").isNotNull();
+      assertThat(a.empty().failure()).as(a.arm() + " run with 0 lines").isNull();
+      assertThat(a.passed()).as(a.arm().name()).isTrue();
+    }
+    assertThat(r.flushFailure()).isNull();
+    assertThat(r.flushTable()).contains("4 procs idle");
+    assertThat(r.readyFailure()).isNull();
+    assertThat(r.readyMs()).hasSize(o.readyRuns()).allSatisfy(ms -> assertThat(ms).isPositive());
+    assertThat(r.markdown()).doesNotContain("FAILED");
+    assertThat(r.allPassed()).isTrue();
+  }
+}
