@@ -1,6 +1,7 @@
 package monarch.mesh;
 
 import java.util.List;
+import monarch.internal.host.AgentProtocol;
 
 /**
  * A proc that exited without being asked to: its rank, pid, host, exit status (128 + n when it
@@ -13,9 +14,7 @@ public record ProcFailure(int rank, long pid, String hostname, int exitStatus, L
 
   /** "rank 2 (pid 1234 on host-a) exited with status 137 (killed by signal 9)". */
   public String describe() {
-    String status = exitStatus > 128 && exitStatus < 128 + 65
-        ? "status " + exitStatus + " (killed by signal " + (exitStatus - 128) + ")"
-        : exitStatus < 0 ? "an unknown status" : "status " + exitStatus;
-    return "rank " + rank + " (pid " + pid + " on " + hostname + ") exited with " + status;
+    return "rank " + rank + " (pid " + pid + " on " + hostname + ") exited with "
+        + AgentProtocol.describeStatus(exitStatus);
   }
 }

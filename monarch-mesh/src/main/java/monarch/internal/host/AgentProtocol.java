@@ -60,6 +60,14 @@ public final class AgentProtocol {
   /** A ready proc; {@code forwarder} is its LogForwardActor, null when forwarding is off. */
   public record ProcInfo(int rank, long pid, String hostname, ActorRef<LogForwardMessage> forwarder) {}
 
+  /** "status 137 (killed by signal 9)": 128 + n is how a process killed by signal n exits. */
+  public static String describeStatus(int status) {
+    if (status > 128 && status < 128 + 65) {
+      return "status " + status + " (killed by signal " + (status - 128) + ")";
+    }
+    return status < 0 ? "an unknown status" : "status " + status;
+  }
+
   /** How a proc ended: its exit status and the last lines it wrote. */
   public record ProcExit(int rank, long pid, String hostname, int exitStatus, List<String> lastLines) {}
 

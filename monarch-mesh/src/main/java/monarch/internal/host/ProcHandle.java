@@ -339,18 +339,13 @@ final class ProcHandle implements LogForwardActor.ProcControl {
       if (failure) {
         // the client reports it to the user; this is the agent's own record
         log.info("proc rank {} (pid {}) on {} exited unexpectedly with {}", rank, process.pid(),
-            hostname, describeStatus(status));
+            hostname, AgentProtocol.describeStatus(status));
       }
       events.accept(new ProcExited(meshId, exit, failure));
     }
   }
 
-  static String describeStatus(int status) {
-    if (status > 128 && status < 128 + 65) {
-      return "status " + status + " (killed by signal " + (status - 128) + ")";
-    }
-    return status < 0 ? "an unknown status" : "status " + status;
-  }
+
 
   private static void closeQuietly(java.io.Closeable c) {
     try {

@@ -271,27 +271,29 @@ public final class StreamForwarder {
 
   private void line(byte[] buf, int off, int len) {
     if (batchLen + len + 1 > batch.length) {
-      flushBatchUnchecked();
+      uninterruptibly(this::flushBatch);
     }
     System.arraycopy(buf, off, batch, batchLen, len);
     batchLen += len;
     batch[batchLen++] = '\n';
     recent.add(buf, off, len);
-    if (++batchLines >= maxBatchLines || batchLen >= BATCH_BYTES || !awaitingEol.isEmpty()) {
-      flushBatchUnchecked();
-    }
+    batchLines++;
     if (!awaitingEol.isEmpty()) {
       // the line a marker was waiting for is complete: the marker follows it
-      Long v;
-      while ((v = awaitingEol.pollFirst()) != null) {
-        post(OptionalLong.of(v));
-      }
+      uninterruptibly(this::releaseAwaiting);
+    } else if (batchLines >= maxBatchLines || batchLen >= BATCH_BYTES) {
+      uninterruptibly(this::flushBatch);
     }
   }
 
-  private void flushBatchUnchecked() {
+  private interface Step {
+    void run() throws InterruptedException;
+  }
+
+  /** For the framer's callback, which cannot throw: an interrupt stops the task instead. */
+  private void uninterruptibly(Step step) {
     try {
-      flushBatch();
+      step.run();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopped = true;

@@ -151,7 +151,7 @@ public final class LogClientActor {
   }
 
   private void printLines(Log m) {
-    byte[] header = ("[" + m.hostname() + " " + m.pid() + "] ").getBytes(StandardCharsets.UTF_8);
+    byte[] header = header(m).getBytes(StandardCharsets.UTF_8);
     byte[] lines = m.lines();
     ByteArrayOutputStream buf = new ByteArrayOutputStream(lines.length + m.lineCount() * header.length);
     int start = 0;
@@ -165,6 +165,11 @@ public final class LogClientActor {
     PrintStream ps = streams.get(m.target());
     ps.write(buf.toByteArray(), 0, buf.size());
     ps.flush();
+  }
+
+  /** "[host pid] ": what precedes each line the client prints on its own. */
+  private static String header(Log m) {
+    return "[" + m.hostname() + " " + m.pid() + "] ";
   }
 
   private void aggregate(Log m) {
@@ -183,7 +188,7 @@ public final class LogClientActor {
       if (!agg.add(line)) {
         // over the group cap: printed on its own, never dropped
         PrintStream ps = streams.get(m.target());
-        ps.print("[" + m.hostname() + " " + m.pid() + "] " + line + "\n");
+        ps.print(header(m) + line + "\n");
         ps.flush();
       }
     }
