@@ -280,7 +280,7 @@ public final class LineFramer {
   }
 
   /** First index in [i, end) holding '\n', else -1. */
-  static int indexOfLf(byte[] a, int i, int end) {
+  public static int indexOfLf(byte[] a, int i, int end) {
     for (int last = end - 8; i <= last; i += 8) {
       long x = (long) LONGS.get(a, i) ^ LFS;
       long m = (x - ONES) & ~x & HIGHS;

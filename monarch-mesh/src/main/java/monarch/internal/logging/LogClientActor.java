@@ -1,6 +1,5 @@
 package monarch.internal.logging;
 
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,12 +22,14 @@ import monarch.internal.logging.LogClientMessage.FlushStarted;
 import monarch.internal.logging.LogClientMessage.FlushTimedOut;
 import monarch.internal.logging.LogClientMessage.Heartbeat;
 import monarch.internal.logging.LogClientMessage.Log;
+import monarch.internal.logging.LogClientMessage.OutputDue;
 import monarch.internal.logging.LogClientMessage.SetAggregate;
 import monarch.internal.logging.LogClientMessage.StartSyncFlush;
 import monarch.internal.logging.LogClientMessage.WindowEnded;
 import monarch.logging.OutputTarget;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
@@ -40,9 +41,11 @@ import org.slf4j.LoggerFactory;
  * window, groups them per target ({@link Aggregator}) and prints each window as a block. Runs
  * barriers: allocates versions, counts one ack per expected rank, prints what is aggregated when
  * the last ack arrives and only then answers, so the caller's return means it is on the terminal.
- * A finished barrier also completes every older one still open (its markers came first). Acks a
- * batch to its forwarder once printed or aggregated: that ack is the end-to-end back-pressure.
- * Memory: the aggregators' groups (capped per window) and one entry per open barrier.
+ * A finished barrier also completes every older one still open (its markers came first). What it
+ * prints goes through {@link ClientOutput}: a burst of batches becomes one write, made when the
+ * actor reaches the OutputDue it queued behind them, or before it answers anyone; the batches'
+ * acks (the end-to-end back-pressure) leave right after that write. Memory: the aggregators'
+ * groups (capped per window), the output buffers, and one entry per open barrier.
  */
 public final class LogClientActor {
   private static final Logger log = LoggerFactory.getLogger(LogClientActor.class);
@@ -50,8 +53,13 @@ public final class LogClientActor {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final String WINDOW_TIMER = "window";
 
+  private final ActorContext<LogClientMessage> ctx;
   private final TimerScheduler<LogClientMessage> timers;
-  private final Map<OutputTarget, PrintStream> streams = new EnumMap<>(OutputTarget.class);
+  private final ClientOutput out;
+  /** An OutputDue is in the mailbox: the buffered output is written when it comes up. */
+  private boolean outputDue;
+  /** "[host pid] " per pid, as bytes. */
+  private final Map<Long, byte[]> headers = new HashMap<>();
   private final Map<OutputTarget, Aggregator> aggregators = new EnumMap<>(OutputTarget.class);
   private final boolean ansi;
   private Integer windowSec;
@@ -80,11 +88,11 @@ public final class LogClientActor {
     }
   }
 
-  private LogClientActor(TimerScheduler<LogClientMessage> timers, PrintStream out, PrintStream err,
-      Integer windowSec) {
+  private LogClientActor(ActorContext<LogClientMessage> ctx, TimerScheduler<LogClientMessage> timers,
+      PrintStream out, PrintStream err, Integer windowSec) {
+    this.ctx = ctx;
     this.timers = timers;
-    streams.put(OutputTarget.STDOUT, out);
-    streams.put(OutputTarget.STDERR, err);
+    this.out = new ClientOutput(out, err);
     for (OutputTarget t : OutputTarget.values()) {
       aggregators.put(t, new Aggregator(MAX_GROUPS_PER_WINDOW));
     }
@@ -93,12 +101,18 @@ public final class LogClientActor {
   }
 
   public static Behavior<LogClientMessage> create(PrintStream out, PrintStream err, Integer windowSec) {
-    return Behaviors.withTimers(timers -> new LogClientActor(timers, out, err, windowSec).behavior());
+    return Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> new LogClientActor(ctx, timers, out, err, windowSec).behavior()));
   }
 
   private Behavior<LogClientMessage> behavior() {
     return Behaviors.receive(LogClientMessage.class)
         .onMessage(Log.class, this::onLog)
+        .onMessage(OutputDue.class, d -> {
+          outputDue = false;
+          out.flush();
+          return Behaviors.same();
+        })
         .onMessage(FlushAck.class, this::onFlushAck)
         .onMessage(Heartbeat.class, h -> {
           lastHeard.put(h.rank(), System.nanoTime());
@@ -142,34 +156,23 @@ public final class LogClientActor {
   private Behavior<LogClientMessage> onLog(Log m) {
     lastHeard.put(m.rank(), System.nanoTime());
     if (windowSec == null) {
-      printLines(m);
+      out.appendLines(m.target(), header(m), m.lines());
     } else {
       aggregate(m);
     }
-    m.ackTo().tell(new LogForwardMessage.Ack(1));
+    out.owe(m.ackTo());
+    if (!outputDue) {
+      // behind every message already queued: one write (and one ack per forwarder) per burst
+      outputDue = true;
+      ctx.getSelf().tell(new OutputDue());
+    }
     return Behaviors.same();
   }
 
-  private void printLines(Log m) {
-    byte[] header = header(m).getBytes(StandardCharsets.UTF_8);
-    byte[] lines = m.lines();
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(lines.length + m.lineCount() * header.length);
-    int start = 0;
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i] == '\n') {
-        buf.write(header, 0, header.length);
-        buf.write(lines, start, i + 1 - start);
-        start = i + 1;
-      }
-    }
-    PrintStream ps = streams.get(m.target());
-    ps.write(buf.toByteArray(), 0, buf.size());
-    ps.flush();
-  }
-
   /** "[host pid] ": what precedes each line the client prints on its own. */
-  private static String header(Log m) {
-    return "[" + m.hostname() + " " + m.pid() + "] ";
+  private byte[] header(Log m) {
+    return headers.computeIfAbsent(m.pid(),
+        pid -> ("[" + m.hostname() + " " + pid + "] ").getBytes(StandardCharsets.UTF_8));
   }
 
   private void aggregate(Log m) {
@@ -187,9 +190,7 @@ public final class LogClientActor {
       start = i + 1;
       if (!agg.add(line)) {
         // over the group cap: printed on its own, never dropped
-        PrintStream ps = streams.get(m.target());
-        ps.print(header(m) + line + "\n");
-        ps.flush();
+        out.appendLines(m.target(), header(m), (line + "\n").getBytes(StandardCharsets.UTF_8));
       }
     }
   }
@@ -204,16 +205,21 @@ public final class LogClientActor {
           Duration.ofNanos(Math.max(0, remaining)));
     }
     windowSec = w;
+    out.flush();
     if (s.appliedTo() != null) {
       s.appliedTo().tell(new LogClientMessage.Applied());
     }
     return Behaviors.same();
   }
 
-  /** Prints every pending group, stdout's then stderr's, each target as one block; once. */
+  /**
+   * Prints every pending group, stdout's then stderr's, each target as one block, once; then
+   * writes out everything buffered, so a caller answered after this has it on the terminal.
+   */
   private void printAggregates() {
     timers.cancel(WINDOW_TIMER);
     if (!windowOpen) {
+      out.flush();
       return;
     }
     windowOpen = false;
@@ -229,10 +235,9 @@ public final class LogClientActor {
         sb.append(ansi ? "\u001b[33m" + count + "\u001b[0m" : count).append(' ').append(g.firstLine()).append('\n');
       }
       sb.append("<<< Aggregated Logs (").append(STAMP.format(LocalDateTime.now())).append(") <<<\n");
-      PrintStream ps = streams.get(t);
-      ps.print(sb);
-      ps.flush();
+      out.append(t, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
+    out.flush();
   }
 
   private void finishDrains(boolean all) {
@@ -284,6 +289,8 @@ public final class LogClientActor {
     List<Map.Entry<Long, Barrier>> released = new ArrayList<>(barriers.headMap(v, true).entrySet());
     if (released.stream().anyMatch(e -> e.getValue().print)) {
       printAggregates();
+    } else {
+      out.flush();
     }
     for (Map.Entry<Long, Barrier> e : released) {
       barriers.remove(e.getKey());
@@ -301,6 +308,8 @@ public final class LogClientActor {
               ? (now - lastHeard.get(r)) / 1_000_000 + " ms ago" : "never").toList());
       if (b.print) {
         printAggregates();
+      } else {
+        out.flush();
       }
       b.replyTo.tell(new FlushDone(t.version(), List.copyOf(b.missing), List.copyOf(b.dead)));
     }

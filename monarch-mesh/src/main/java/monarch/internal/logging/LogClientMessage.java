@@ -59,6 +59,9 @@ public sealed interface LogClientMessage extends WireMessage {
   /** A drain's time ran out (the actor's own timer). */
   record DrainTimedOut(long drainId) implements LogClientMessage {}
 
+  /** The actor's note to itself to write out what it buffered (queued behind a burst of Logs). */
+  record OutputDue() implements LogClientMessage {}
+
   /** The window of the pending aggregate ended (the actor's own timer). */
   record WindowEnded(long windowId) implements LogClientMessage {}
 
