@@ -25,6 +25,7 @@ import monarch.internal.host.AgentProtocol.RankReply;
 import monarch.internal.host.BootstrapProcManager;
 import monarch.internal.host.HostAgent;
 import monarch.internal.logging.LogClientActor;
+import monarch.internal.logging.LogForwardActor;
 import monarch.internal.logging.LogClientMessage;
 import monarch.logging.LoggingOptions;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -123,7 +124,7 @@ public final class HostMesh implements AutoCloseable {
     ActorRef<LogClientMessage> logClient = config.enableLogForwarding()
         ? ClientRuntime.system().systemActorOf(
             LogClientActor.create(System.out, System.err, logging.aggregateWindowSec()),
-            "log-client-" + meshId, Props.empty())
+            "log-client-" + meshId, LogForwardActor.DISPATCHER)
         : null;
     long id = requests.open(collector);
     for (int h = 0; h < agents.size(); h++) {

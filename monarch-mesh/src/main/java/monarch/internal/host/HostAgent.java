@@ -50,7 +50,7 @@ public final class HostAgent {
                 sender.setStreaming(m.streamToClient());
                 ActorRef<LogForwardMessage> fwd = ctx.spawn(
                     LogForwardActor.create(origin, m.logClient(), sender, proc, m.streamToClient()),
-                    "fwd-" + m.meshId() + "-r" + origin.rank());
+                    "fwd-" + m.meshId() + "-r" + origin.rank(), LogForwardActor.DISPATCHER);
                 forwardersByMesh.computeIfAbsent(m.meshId(), k -> new java.util.ArrayList<>()).add(fwd);
                 return fwd;
               };

@@ -13,6 +13,7 @@ import monarch.internal.logging.LogForwardMessage.ProcFlushed;
 import monarch.internal.logging.LogForwardMessage.SetMode;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -28,6 +29,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class LogForwardActor {
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
+  /** Where forwarders and client actors run (monarch-pekko.conf says why). */
+  public static final DispatcherSelector DISPATCHER = DispatcherSelector.fromConfig("monarch.log-dispatcher");
   /** A proc that does not flush its buffers within this still gets its pipes drained. */
   static final long PROC_FLUSH_TIMEOUT_MILLIS = 1_000;
   private static final int STREAMS = 2;
