@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Batches: up to {@code maxBatchLines} lines or {@link #BATCH_BYTES} bytes, and whatever is
  * framed when the pipe runs empty goes at once. Memory per tee: one read buffer
- * ({@link #READ_BUFFER}), one batch buffer (BATCH_BYTES + one line) and the framer's line buffer.
+ * ({@link #READ_BUFFER}), one batch buffer (BATCH_BYTES + one line), the framer's line buffer and
+ * the {@link #RECENT_LINES} recent lines, copied once per batch (its last lines), not per line.
  *
  * <p>At EOF it forwards the final partial line, then posts one {@code Flush(empty)}.
  */
@@ -276,7 +277,6 @@ public final class StreamForwarder {
     System.arraycopy(buf, off, batch, batchLen, len);
     batchLen += len;
     batch[batchLen++] = '\n';
-    recent.add(buf, off, len);
     batchLines++;
     if (!awaitingEol.isEmpty()) {
       // the line a marker was waiting for is complete: the marker follows it
@@ -304,6 +304,7 @@ public final class StreamForwarder {
     if (batchLines == 0) {
       return;
     }
+    keepRecent();
     if (sinks.files() != null) {
       sinks.files().append(target, batch, 0, batchLen);
     }
@@ -319,6 +320,23 @@ public final class StreamForwarder {
     }
     batchLen = 0;
     batchLines = 0;
+  }
+
+  /** Copies the batch's last lines (at most what {@link #recent} keeps) into it. */
+  private void keepRecent() {
+    int from = batchLen; // each step: from the start of a line to the start of the one before
+    for (int k = 0; k < RECENT_LINES && from > 0; k++) {
+      int i = from - 2; // from - 1 is the '\n' that ends the line before
+      while (i >= 0 && batch[i] != '\n') {
+        i--;
+      }
+      from = i + 1;
+    }
+    for (int start = from; start < batchLen; ) {
+      int lf = LineFramer.indexOfLf(batch, start, batchLen);
+      recent.add(batch, start, lf - start);
+      start = lf + 1;
+    }
   }
 
   /** EOF (or abort): the final partial line, pending markers, then one Flush(empty). */

@@ -67,7 +67,27 @@ class StreamForwarderTest {
     assertThat(Files.readAllLines(files.path(OutputTarget.STDOUT))).isEqualTo(expectedOut);
     assertThat(Files.readAllLines(files.path(OutputTarget.STDERR))).isEqualTo(expectedErr);
     assertThat(files.path(OutputTarget.STDOUT).getFileName().toString()).matches("rank3_host_[0-9a-f]{8}\\.stdout");
-    assertThat(out.peek()).endsWith("[3] out 2999", "[3] tail");
+    assertThat(out.peek()).hasSize(StreamForwarder.RECENT_LINES).endsWith("[3] out 2999", "[3] tail");
+  }
+
+  /** The recent lines are the last ones of the stream, empty lines included, however batched. */
+  @Test
+  void peekHoldsTheLastLinesIncludingEmptyOnes() throws Exception {
+    Process p = sh("i=0; while [ $i -lt 25 ]; do echo \"l$i\"; echo; i=$((i+1)); done; echo last");
+    TestForwarder fwd = new TestForwarder();
+    LocalLogSender sender = sender(fwd, 8, LocalLogSender.Policy.BACKPRESSURE);
+    fwd.sender = sender;
+    StreamForwarder out = new StreamForwarder("tee-plain", p.getInputStream(), OutputTarget.STDOUT,
+        new byte[0], 7, p::isAlive, new StreamForwarder.Sinks(sender, null, null, () -> false)).start();
+    out.done().get();
+    List<String> all = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      all.add("l" + i);
+      all.add("");
+    }
+    all.add("last");
+    assertThat(fwd.lines(OutputTarget.STDOUT)).isEqualTo(all);
+    assertThat(out.peek()).isEqualTo(all.subList(all.size() - StreamForwarder.RECENT_LINES, all.size()));
   }
 
   /**
