@@ -119,6 +119,17 @@ public final class EndToEndBenchmark {
       return o.totalLines() / wallSec();
     }
 
+    /**
+     * Lines per second once started: the lines over (median wall - the 0-line runs' median wall),
+     * i.e. with each arm's own start-up and teardown taken out; NaN when there is no such run.
+     */
+    double streamingLinesPerSec(Options o) {
+      if (empty == null || empty.failure() != null || wallSec() <= empty.wallSec()) {
+        return Double.NaN;
+      }
+      return o.totalLines() / (wallSec() - empty.wallSec());
+    }
+
     double cpuSec() {
       return median(runs.stream().mapToDouble(Timing::cpuSec).toArray());
     }
@@ -255,10 +266,16 @@ public final class EndToEndBenchmark {
       // the fixed cost: the same arm with producers that write nothing (start-up and teardown)
       Timing empty = null;
       if (r.check() != null && r.check().passed() && r.checkFailure() == null) {
-        empty = timedRun(o, r.arm(), producer, 0, work);
-        progress("%s: empty run (0 lines): %.2f s, client CPU %.2f s, load %.2f%s", r.arm().label(o), empty.wallSec(),
-            empty.cpuSec(), empty.load1(),
-            empty.failure() == null ? "" : ", FAILED: " + empty.failure());
+        List<Timing> empties = new ArrayList<>();
+        for (int k = 0; k < o.runs(); k++) {
+          Timing t = timedRun(o, r.arm(), producer, 0, work);
+          progress("%s: empty run (0 lines): %.2f s, client CPU %.2f s, load %.2f%s", r.arm().label(o), t.wallSec(),
+              t.cpuSec(), t.load1(), t.failure() == null ? "" : ", FAILED: " + t.failure());
+          empties.add(t);
+        }
+        // the run with the median wall time (a failed one, if any, so that it shows)
+        empties.sort(java.util.Comparator.comparingDouble(Timing::wallSec));
+        empty = empties.stream().filter(t -> t.failure() != null).findFirst().orElse(empties.get(empties.size() / 2));
       }
       arms.add(new ArmResult(r.arm(), r.command(), r.check(), r.checkFailure(), List.copyOf(timings.get(i)), empty));
     }
@@ -285,11 +302,12 @@ public final class EndToEndBenchmark {
     switch (arm) {
       case MONARCH_OFF, MONARCH_AGGREGATE -> {
         cmd.addAll(time);
-        cmd.add(javaBinary());
         if (o.cliFromClasspath()) {
-          cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "monarch.cli.MonarchCli"));
+          cmd.addAll(List.of(javaBinary(), "-cp", System.getProperty("java.class.path"), "monarch.cli.MonarchCli"));
+        } else if (o.cliJar().equals(Options.defaultCliJar(o.root()))) {
+          cmd.add(o.root().resolve("bin/monarch").toString()); // as users run it (with its AppCDS archive)
         } else {
-          cmd.addAll(List.of("-jar", o.cliJar().toString()));
+          cmd.addAll(List.of(javaBinary(), "-jar", o.cliJar().toString()));
         }
         cmd.addAll(List.of("run", "-n", Integer.toString(o.ranks()), "--aggregate",
             arm == Arm.MONARCH_OFF ? "off" : Integer.toString(o.aggregateSec()), "--", producer.toString(), n));
@@ -502,30 +520,33 @@ public final class EndToEndBenchmark {
         o.totalLines() * OutputCheck.LINE_BYTES / 1e6, o.smoke() ? " (SMOKE: a tiny workload, not a measurement)" : "",
         o.runs(), o.runs() == 1 ? "" : "s"));
 
-    md.append("| arm | wall s | lines/s | client peak RSS MiB (of) | client CPU s | 0 lines: wall s, CPU s"
-        + " | load 1 min | count check |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+    md.append("| arm | wall s | lines/s | lines/s once started | client peak RSS MiB (of) | client CPU s"
+        + " | 0 lines: wall s, CPU s | load 1 min | count check |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (ArmResult a : arms) {
       String load = a.runs().isEmpty() ? "" : range(a.runs().stream().mapToDouble(Timing::load1).toArray(), "%.1f");
       if (a.passed()) {
-        md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.0f (%s) | %.2f | %s | %s | passed |%n",
+        md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.0f (%s) | %.2f | %s | %s | passed |%n",
             a.arm().label(o), range(a.runs().stream().mapToDouble(Timing::wallSec).toArray(), "%.2f"),
-            a.linesPerSec(o), a.peakRssMiB(), a.arm().client, a.cpuSec(), a.empty() == null ? "" : a.empty().failure() == null
+            a.linesPerSec(o), a.streamingLinesPerSec(o), a.peakRssMiB(), a.arm().client, a.cpuSec(), a.empty() == null ? "" : a.empty().failure() == null
                 ? String.format(Locale.ROOT, "%.2f, %.2f", a.empty().wallSec(), a.empty().cpuSec()) : "FAILED", load));
       } else {
-        md.append(String.format(Locale.ROOT, "| %s | | FAILED | | | | %s | FAILED: %,d of %,d lines |%n", a.arm().label(o),
+        md.append(String.format(Locale.ROOT, "| %s | | FAILED | | | | | %s | FAILED: %,d of %,d lines |%n", a.arm().label(o),
             load, a.check() == null ? 0 : a.check().delivered(), o.totalLines()));
       }
     }
     md.append("\nwall s: from start to exit, median, with the range when there were several runs. client CPU s:"
         + " user + system time of the client and of the children it reaped (for monarch and mpirun that"
-        + " includes the producers, whose own share is small), median. 0 lines:"
-        + " one run of the same arm whose producers write nothing (its start-up and teardown). mpirun has no"
+        + " includes the producers, whose own share is small), median. 0 lines: the median of as many runs"
+        + " of the same arm whose producers write nothing (its start-up and teardown). lines/s once started:"
+        + " the lines over (wall - 0-line wall). mpirun has no"
         + " aggregation: its one row is compared with both monarch rows.\n\n");
 
     md.append("| ratio | " + off.arm().label(o) + " | " + agg.arm().label(o) + " | target |\n|---|---:|---:|---|\n");
     md.append(ratioRow("lines/s vs mpirun", off, agg, a -> rate(o, a, mpi), "at least 10x"));
     md.append(ratioRow("lines/s vs raw pipe", off, agg, a -> rate(o, a, raw), "at least 0.5x"));
+    md.append(ratioRow("lines/s once started vs mpirun", off, agg, a -> streamingRate(o, a, mpi), "(at least 10x)"));
+    md.append(ratioRow("lines/s once started vs raw pipe", off, agg, a -> streamingRate(o, a, raw), "(at least 0.5x)"));
     md.append(ratioRow("client peak RSS", off, agg,
         a -> a.passed() ? String.format(Locale.ROOT, "%.0f MiB", a.peakRssMiB()) : "n/a", "at most 512 MiB"));
     md.append(ratioRow("client peak RSS vs mpirun", off, agg,
@@ -592,6 +613,11 @@ public final class EndToEndBenchmark {
 
   private static String rate(Options o, ArmResult a, ArmResult base) {
     return a.passed() && base.passed() ? x(a.linesPerSec(o) / base.linesPerSec(o)) : "n/a";
+  }
+
+  private static String streamingRate(Options o, ArmResult a, ArmResult base) {
+    double v = a.streamingLinesPerSec(o) / base.streamingLinesPerSec(o);
+    return a.passed() && base.passed() && !Double.isNaN(v) ? x(v) : "n/a";
   }
 
   private static String x(double v) {
