@@ -64,6 +64,8 @@ public final class StreamForwarder {
   private final byte[] batch;
   private int batchLen;
   private int batchLines;
+  /** Where each of the batch's last RECENT_LINES lines starts (line k at k % RECENT_LINES). */
+  private final int[] lineStarts = new int[RECENT_LINES];
   private long consumed;
   /** Requests not yet seen by the task; the task turns them into due markers. */
   private final Queue<Long> requested = new ConcurrentLinkedQueue<>();
@@ -274,6 +276,7 @@ public final class StreamForwarder {
     if (batchLen + len + 1 > batch.length) {
       uninterruptibly(this::flushBatch);
     }
+    lineStarts[batchLines % RECENT_LINES] = batchLen;
     System.arraycopy(buf, off, batch, batchLen, len);
     batchLen += len;
     batch[batchLen++] = '\n';
@@ -324,18 +327,10 @@ public final class StreamForwarder {
 
   /** Copies the batch's last lines (at most what {@link #recent} keeps) into it. */
   private void keepRecent() {
-    int from = batchLen; // each step: from the start of a line to the start of the one before
-    for (int k = 0; k < RECENT_LINES && from > 0; k++) {
-      int i = from - 2; // from - 1 is the '\n' that ends the line before
-      while (i >= 0 && batch[i] != '\n') {
-        i--;
-      }
-      from = i + 1;
-    }
-    for (int start = from; start < batchLen; ) {
-      int lf = LineFramer.indexOfLf(batch, start, batchLen);
-      recent.add(batch, start, lf - start);
-      start = lf + 1;
+    for (int k = Math.max(0, batchLines - RECENT_LINES); k < batchLines; k++) {
+      int start = lineStarts[k % RECENT_LINES];
+      int end = k + 1 < batchLines ? lineStarts[(k + 1) % RECENT_LINES] : batchLen; // past its '\n'
+      recent.add(batch, start, end - 1 - start);
     }
   }
 
