@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * round trip) are reported per second, so {@code bytes} / 1e6 is MB/s; the score of {@code
  * roundTrip} is round trips per second.
  *
- * <p>Run (from the repository root; about 45 s):
+ * <p>Run (from the repository root; about 1 minute):
  *
  * <pre>
  * mvn -q -o package -pl monarch-mesh,monarch-bench -am -DskipTests
