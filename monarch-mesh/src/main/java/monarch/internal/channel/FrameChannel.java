@@ -34,7 +34,7 @@ public final class FrameChannel implements Closeable {
     int length = FrameCodec.checkLength(header.flip().getInt());
     byte[] target = length <= body.length ? body : new byte[length];
     fill(ByteBuffer.wrap(target, 0, length), false);
-    return FrameCodec.decode(target, length);
+    return FrameCodec.decode(target, 0, length);
   }
 
   public void write(ProcFrame frame) throws IOException {

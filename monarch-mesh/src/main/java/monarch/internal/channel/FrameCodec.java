@@ -52,15 +52,43 @@ public final class FrameCodec {
     return length;
   }
 
-  /** Decodes a frame from {@code length} bytes (version byte first) starting at buf's position. */
-  static ProcFrame decode(byte[] buf, int length) throws FrameException {
-    if (buf[0] != VERSION) {
+  /**
+   * Decodes one whole frame as {@link #encode} returns it, header included, and moves the buffer's
+   * position past it. For tools and benchmarks that hold frames in memory; {@link FrameChannel}
+   * reads the header itself and decodes straight from its read buffer.
+   */
+  public static ProcFrame decode(ByteBuffer frame) throws FrameException {
+    int start = frame.position();
+    if (frame.remaining() < HEADER) {
       throw new FrameException(
-          "proc-channel protocol version " + buf[0] + " is not supported (this side speaks "
+          "truncated proc-channel frame: " + frame.remaining() + " bytes, no complete header");
+    }
+    int length = checkLength(frame.getInt(start));
+    if (frame.remaining() - HEADER < length) {
+      throw new FrameException("truncated proc-channel frame: header says " + length
+          + " bytes, " + (frame.remaining() - HEADER) + " follow");
+    }
+    ProcFrame decoded;
+    if (frame.hasArray()) {
+      decoded = decode(frame.array(), frame.arrayOffset() + start + HEADER, length);
+    } else {
+      byte[] body = new byte[length];
+      frame.get(start + HEADER, body);
+      decoded = decode(body, 0, length);
+    }
+    frame.position(start + HEADER + length);
+    return decoded;
+  }
+
+  /** Decodes a frame from the {@code length} bytes (version byte first) at {@code buf[off]}. */
+  static ProcFrame decode(byte[] buf, int off, int length) throws FrameException {
+    if (buf[off] != VERSION) {
+      throw new FrameException(
+          "proc-channel protocol version " + buf[off] + " is not supported (this side speaks "
               + VERSION + "); are the agent and the proc from the same monarch build?");
     }
     try {
-      return CBOR.readValue(buf, 1, length - 1, ProcFrame.class);
+      return CBOR.readValue(buf, off + 1, length - 1, ProcFrame.class);
     } catch (IOException e) {
       throw new FrameException("malformed proc-channel frame: " + e.getMessage(), e);
     }

@@ -115,6 +115,27 @@ class FrameCodecTest {
   }
 
   @Test
+  void inMemoryDecodeUndoesEncodeAndStopsAtTheFrameEnd() throws IOException {
+    ByteBuffer hello = FrameCodec.encode(new ProcFrame.Hello(3, 42, FrameCodec.VERSION));
+    ByteBuffer level = FrameCodec.encode(new ProcFrame.SetLevel(9, 30));
+    ByteBuffer two = ByteBuffer.allocate(hello.remaining() + level.remaining()).put(hello).put(level).flip();
+    assertThat(FrameCodec.decode(two)).isEqualTo(new ProcFrame.Hello(3, 42, FrameCodec.VERSION));
+    assertThat(FrameCodec.decode(two)).isEqualTo(new ProcFrame.SetLevel(9, 30));
+    assertThat(two.hasRemaining()).isFalse();
+    ByteBuffer direct = ByteBuffer.allocateDirect(level.flip().remaining()).put(level).flip();
+    assertThat(FrameCodec.decode(direct)).isEqualTo(new ProcFrame.SetLevel(9, 30));
+  }
+
+  @Test
+  void inMemoryDecodeRejectsATruncatedFrame() throws IOException {
+    ByteBuffer frame = FrameCodec.encode(new ProcFrame.FlushStreams(5));
+    assertThatThrownBy(() -> FrameCodec.decode(frame.limit(frame.limit() - 1)))
+        .isInstanceOf(FrameException.class).hasMessageContaining("truncated");
+    assertThatThrownBy(() -> FrameCodec.decode(ByteBuffer.allocate(2)))
+        .isInstanceOf(FrameException.class).hasMessageContaining("no complete header");
+  }
+
+  @Test
   void socketDirectoryIsOwnerOnlyAndLongPathsFallBack() throws IOException {
     assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(SocketDirectory.OWNER_ONLY_DIR);
     assertThat(SocketDirectory.fits(Path.of("/tmp/" + "x".repeat(100)))).isFalse();
