@@ -45,6 +45,9 @@ public final class Aggregator {
   private static final int LEVELS = 4;
   private static final byte[] ASCII_BUCKET = asciiBuckets();
   private static final int HINTS = 1 << 12;
+  private static final int NO_LEV = Integer.MAX_VALUE / 2;
+  /** SEPARATION[M] = separation(M) for the common lengths. */
+  private static final int[] SEPARATION = separations(1 << 12);
   // Bigram buckets for the q-gram filter; as with chars, merging bigrams only weakens the bound.
   private static final int GRAM_BITS = 12;
   private static final int GRAM_MASK = (1 << GRAM_BITS) - 1;
@@ -80,6 +83,9 @@ public final class Aggregator {
   private boolean lineAscii;
   private int best;
   private double bestD;
+  /** The best group's lev and representative length; bestLev is huge while there is none. */
+  private int bestLev;
+  private int bestLen;
   /** bestD * 2^32 rounded up, so (max * limitScale >>> 32) + 1 bounds any winning lev cheaply. */
   private long limitScale;
 
@@ -130,7 +136,7 @@ public final class Aggregator {
       return true;
     }
     int hint = prepare(s);
-    setBest(-1, THRESHOLD);
+    setBest(-1, THRESHOLD, NO_LEV, 0);
     int h = hints[hint] - 1;
     if (h >= 0 && h < size) {
       // a likely close group first, so the bound is tight for the rest
@@ -231,11 +237,13 @@ public final class Aggregator {
     int hi = lowerBound(sl, size, n);
     int lo = hi - 1;
     int leftLimit = upperLimit(n);
+    boolean leftDead = triangleBound(0) > leftLimit;
+    double rightStop = rightStop();
     while (true) {
       // right side: r >= n, d >= (r - n) / r, which grows with r
-      boolean right = hi < size && sl[hi] - n <= upperLimit(sl[hi]);
+      boolean right = hi < size && sl[hi] - n <= upperLimit(sl[hi]) && sl[hi] <= rightStop;
       // left side: r < n, d >= (n - r) / n, which grows as r shrinks
-      boolean left = lo >= 0 && n - sl[lo] <= leftLimit;
+      boolean left = !leftDead && lo >= 0 && n - sl[lo] <= leftLimit;
       int i;
       int limit;
       if (right && (!left || sl[hi] - n <= n - sl[lo])) {
@@ -249,6 +257,10 @@ public final class Aggregator {
       }
       int r = sl[i];
       int dl = Math.abs(n - r);
+      int tri = triangleBound(r);
+      if (tri > limit) {
+        continue;
+      }
       // Bag distance, bucketed: each edit changes the multiset of chars by at most one in and
       // one out, so lev >= max(|L \ R|, |R \ L|) over buckets. With counts capped at LEVELS it
       // comes from popcounts of the level masks; the full histogram only for what that lets
@@ -267,11 +279,66 @@ public final class Aggregator {
       onlyLine += Long.bitCount(a1 & ~b1) + Long.bitCount(a2 & ~b2) + Long.bitCount(a3 & ~b3);
       onlyRep += Long.bitCount(b1 & ~a1) + Long.bitCount(b2 & ~a2) + Long.bitCount(b3 & ~a3);
       int lb = n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl);
+      lb = Math.max(lb, tri);
       int g = byLen[i];
       if (lb <= limit && g != skip && consider(g, r, lb)) {
         leftLimit = upperLimit(n);
+        leftDead = triangleBound(0) > leftLimit;
+        rightStop = rightStop();
       }
     }
+  }
+
+  /**
+   * A lower bound on lev(line, rep(g)) for any group g whose representative has length r, from
+   * the best group so far (lev e to the line): representatives are pairwise at d >= THRESHOLD
+   * (a later one founded its group only because every earlier one was that far), so
+   * lev(rep(g), rep(best)) >= separation(max(r, bestLen)), and by the triangle inequality
+   * lev(line, rep(g)) >= that - e. Once a close group is found (e small) it rules out every
+   * other group at once, without looking at them. Nondecreasing in r (separation is).
+   */
+  private int triangleBound(int r) {
+    return separation(Math.max(r, bestLen)) - bestLev;
+  }
+
+  /**
+   * A length above which no right-side group (r >= n) can win, from the triangle bound: there
+   * separation(r) >= 0.1499 r (below), so the bound is at least 0.1499 r - e, while a winner's
+   * lev is at most upperLimit(r) <= (bestD + 2^-32) r + 1, and the first grows faster.
+   */
+  private double rightStop() {
+    double slope = 0.1499 - bestD - 0x1p-32;
+    return slope > 0 ? (bestLev + 1) / slope : Double.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The least lev two strings whose longer has m chars can have and not be similar: the least t
+   * with !((double) t / m < THRESHOLD), the naive rule's comparison. At least 0.1499 m.
+   */
+  static int separation(int m) {
+    return m < SEPARATION.length ? SEPARATION[m] : computeSeparation(m);
+  }
+
+  private static int computeSeparation(int m) {
+    if (m == 0) {
+      return 0; // two empty strings: d = 0, never separated; only ever one empty representative
+    }
+    int t = (int) (THRESHOLD * m);
+    while (t > 0 && !((double) (t - 1) / m < THRESHOLD)) {
+      t--;
+    }
+    while ((double) t / m < THRESHOLD) {
+      t++;
+    }
+    return t;
+  }
+
+  private static int[] separations(int len) {
+    int[] t = new int[len];
+    for (int m = 0; m < len; m++) {
+      t[m] = computeSeparation(m);
+    }
+    return t;
   }
 
   /**
@@ -285,9 +352,11 @@ public final class Aggregator {
     return (int) ((max * limitScale) >>> 32) + 1;
   }
 
-  private void setBest(int g, double d) {
+  private void setBest(int g, double d, int lev, int len) {
     best = g;
     bestD = d;
+    bestLev = lev;
+    bestLen = len;
     limitScale = (long) Math.ceil(d * 0x1p32);
   }
 
@@ -341,7 +410,7 @@ public final class Aggregator {
       return false;
     }
     // The naive expression, for the record; exactLimit already guaranteed it wins.
-    setBest(g, (double) lev / max);
+    setBest(g, (double) lev / max, lev, r);
     return true;
   }
 
