@@ -72,7 +72,8 @@ public final class Aggregator {
   private int[] byLen;
   private int[] sortedLens;
   private long[] sortedMasks;
-  /** Shape of a line (its chars other than digits), hashed -> the group it last joined, plus 1. */
+  /** Shape of a line (its chars other than 0-9 and a-f: numbers and hex ids), hashed -> the group
+   * it last joined, plus 1. */
   private final int[] hints = new int[HINTS];
 
   // The line being added, and the best group so far.
@@ -210,7 +211,7 @@ public final class Aggregator {
       if (v <= LEVELS) {
         levels[v - 1] |= 1L << b;
       }
-      if (ch < '0' || ch > '9') {
+      if ((ch < '0' || ch > '9') && (ch < 'a' || ch > 'f')) {
         shape = 31 * shape + ch;
       }
     }
