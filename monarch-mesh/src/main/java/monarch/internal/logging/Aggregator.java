@@ -51,6 +51,9 @@ public final class Aggregator {
   // Bigram buckets for the q-gram filter; as with chars, merging bigrams only weakens the bound.
   private static final int GRAM_BITS = 12;
   private static final int GRAM_MASK = (1 << GRAM_BITS) - 1;
+  // Buckets 0..15 hold exactly the hex digits (0-9, a-f, A-F); the skeleton is everything else.
+  private static final long SKELETON_BUCKETS = -1L << 16;
+  private static final int MAX_SKELETON = 512;
 
   private final int maxGroups;
   private int size;
@@ -72,8 +75,37 @@ public final class Aggregator {
   private int[] byLen;
   private int[] sortedLens;
   private long[] sortedMasks;
-  /** Shape of a line (its chars other than 0-9 and a-f: numbers and hex ids), hashed -> the group
-   * it last joined, plus 1. */
+  /** The same level masks by group. */
+  private long[] masks;
+
+  /**
+   * Skeleton cache. A line's key is its length and its skeleton, the line with the hex digits
+   * deleted. Deleting the same chars from two strings never raises their distance (drop the
+   * deleted chars from an optimal alignment: no step costs more), so bounds on the skeletons and
+   * the length difference bound every line of the key alike. Per key: the groups those bounds
+   * could not rule out at the threshold (a pair: group, bound), and how many groups were checked;
+   * lines of one template share a handful of keys, so a line visits its key's list instead of
+   * sweeping every group in length range. A key whose list would pass the budget is not cached.
+   */
+  private final int maxKeys;
+  private int[] keySlots; // open addressing, key + 1, 0 empty
+  private int keyCount;
+  private char[][] keyChars;
+  private int[] keyN;
+  private int[] keyHash;
+  private int[][] keyCands;
+  private int[] keyCandLen;
+  private int[] keyChecked;
+  private long candRoom;
+  private final long candBudget;
+  // the line's skeleton
+  private char[] skel = new char[256];
+  private int skelLen;
+  private int skelHash;
+  /**
+   * Shape of a line (its chars other than 0-9 and a-f: numbers and hex ids), hashed -> the group
+   * it last joined, plus 1.
+   */
   private final int[] hints = new int[HINTS];
 
   // The line being added, and the best group so far.
@@ -110,6 +142,16 @@ public final class Aggregator {
       throw new IllegalArgumentException("maxGroups must be >= 1, got " + maxGroups);
     }
     this.maxGroups = maxGroups;
+    maxKeys = (int) Math.min(2L * maxGroups, 1 << 14);
+    candBudget = 64L * maxGroups;
+    candRoom = candBudget;
+    keySlots = new int[Integer.highestOneBit(maxKeys) * 4];
+    keyChars = new char[16][];
+    keyN = new int[16];
+    keyHash = new int[16];
+    keyCands = new int[16][];
+    keyCandLen = new int[16];
+    keyChecked = new int[16];
     int cap = Math.min(maxGroups, 64);
     reps = new String[cap];
     repChars = new char[cap][];
@@ -120,6 +162,7 @@ public final class Aggregator {
     byLen = new int[cap];
     sortedLens = new int[cap];
     sortedMasks = new long[cap * LEVELS];
+    masks = new long[cap * LEVELS];
   }
 
   /**
@@ -144,7 +187,12 @@ public final class Aggregator {
       int r = lens[h];
       consider(h, r, Math.abs(n - r));
     }
-    scanByLength(h);
+    int key = skelLen <= MAX_SKELETON ? findKey() : -1;
+    if (key >= 0) {
+      scanCandidates(key, h);
+    } else {
+      scanByLength(h);
+    }
     if (best >= 0) {
       counts[best]++;
       hints[hint] = best + 1;
@@ -172,6 +220,9 @@ public final class Aggregator {
     Arrays.fill(grams, 0, size, null);
     exact.clear();
     Arrays.fill(hints, 0);
+    Arrays.fill(keySlots, 0);
+    keyCount = 0;
+    candRoom = candBudget;
     size = 0;
     return out;
   }
@@ -203,10 +254,20 @@ public final class Aggregator {
     int shape = 0;
     int or = 0;
     char[] c = line;
+    if (skel.length < n) {
+      skel = new char[Math.max(n, skel.length * 2)];
+    }
+    char[] sk = skel;
+    int sl = 0;
+    int sh = 0;
     for (int i = 0; i < n; i++) {
       char ch = c[i];
       or |= ch;
       int b = bucket(ch);
+      if (b >= 16) {
+        sk[sl++] = ch;
+        sh = 31 * sh + ch;
+      }
       int v = ++hist[b];
       if (v <= LEVELS) {
         levels[v - 1] |= 1L << b;
@@ -219,8 +280,189 @@ public final class Aggregator {
       hist[b] = Math.min(hist[b], 255); // as stored for groups, so the bound stays a bound
     }
     lineAscii = or < 128;
+    skelLen = sl;
+    skelHash = (sh ^ n * 0x9E3779B1) * 0x85EBCA6B;
     shape ^= shape >>> 16;
     return (shape * 0x9E3779B1 >>> 20) & (HINTS - 1);
+  }
+
+  /**
+   * The line's key with its candidate list brought up to date, created if new; -1 if there is
+   * no room for it or its list, and the line sweeps instead.
+   */
+  private int findKey() {
+    int mask = keySlots.length - 1;
+    int h = skelHash ^ skelHash >>> 15;
+    for (int at = h & mask; ; at = (at + 1) & mask) {
+      int k = keySlots[at] - 1;
+      if (k < 0) {
+        if (keyCount == maxKeys) {
+          return -1;
+        }
+        k = newKey();
+        keySlots[at] = k + 1;
+        return extendKey(k) ? k : -1;
+      }
+      char[] kc = keyChars[k];
+      if (keyHash[k] == skelHash && keyN[k] == n
+          && Arrays.equals(kc, 0, kc.length, skel, 0, skelLen)) {
+        return keyCandLen[k] >= 0 && extendKey(k) ? k : -1;
+      }
+    }
+  }
+
+  private int newKey() {
+    int k = keyCount++;
+    if (k == keyN.length) {
+      int cap = keyN.length * 2;
+      keyChars = Arrays.copyOf(keyChars, cap);
+      keyN = Arrays.copyOf(keyN, cap);
+      keyHash = Arrays.copyOf(keyHash, cap);
+      keyCands = Arrays.copyOf(keyCands, cap);
+      keyCandLen = Arrays.copyOf(keyCandLen, cap);
+      keyChecked = Arrays.copyOf(keyChecked, cap);
+    }
+    keyChars[k] = Arrays.copyOf(skel, skelLen);
+    keyN[k] = n;
+    keyHash[k] = skelHash;
+    keyCandLen[k] = 0;
+    keyChecked[k] = 0;
+    if (keyCands[k] == null) {
+      keyCands[k] = new int[16];
+    }
+    return k;
+  }
+
+  /**
+   * Adds to key k's list the groups created since it was last brought up to date that the key's
+   * bound does not rule out. On a new key (nothing checked) only the groups in length range are
+   * looked at. Returns false, and retires the key, if its list would pass the budget.
+   */
+  private boolean extendKey(int k) {
+    int from = keyChecked[k];
+    if (from == size) {
+      return true;
+    }
+    if (from == 0) {
+      // r >= n: r - n >= separation(r) rules r out, and r - n - separation(r) never decreases
+      // (separation grows by at most 1 per char); r < n: n - r >= separation(n) rules it out
+      int[] sl = sortedLens;
+      int sepN = separation(n);
+      int mid = lowerBound(sl, size, n);
+      for (int i = mid; i < size && sl[i] - n < separation(sl[i]); i++) {
+        if (!addCandidate(k, byLen[i], sl[i])) {
+          return false;
+        }
+      }
+      for (int i = mid - 1; i >= 0 && n - sl[i] < sepN; i--) {
+        if (!addCandidate(k, byLen[i], sl[i])) {
+          return false;
+        }
+      }
+    } else {
+      for (int g = from; g < size; g++) {
+        int r = lens[g];
+        if (Math.abs(n - r) < separation(Math.max(n, r)) && !addCandidate(k, g, r)) {
+          return false;
+        }
+      }
+    }
+    keyChecked[k] = size;
+    return true;
+  }
+
+  /** Adds g to key k's list unless the key's bound shows it is never similar. */
+  private boolean addCandidate(int k, int g, int r) {
+    int lb = skeletonBound(g, r);
+    if (lb >= separation(Math.max(n, r))) {
+      return true; // lev >= lb >= separation: d >= THRESHOLD for every line of the key
+    }
+    int len = keyCandLen[k];
+    if (candRoom < 2) {
+      keyCandLen[k] = -1;
+      candRoom += len;
+      return false;
+    }
+    int[] c = keyCands[k];
+    if (len == c.length) {
+      c = keyCands[k] = Arrays.copyOf(c, len * 2);
+    }
+    c[len] = g;
+    c[len + 1] = lb;
+    keyCandLen[k] = len + 2;
+    candRoom -= 2;
+    return true;
+  }
+
+  /**
+   * A lower bound on lev(L, rep(g)) for every line L of the current line's key: the length
+   * difference, and the bag distance of the skeletons (bucket counts 16 and up are exactly the
+   * skeleton's, merged and capped, which only lowers it), first from the level masks alone.
+   */
+  private int skeletonBound(int g, int r) {
+    int dl = Math.abs(n - r);
+    long[] lv = lineLevels;
+    long[] gm = masks;
+    int at = g * LEVELS;
+    int onlyLine = 0;
+    int onlyRep = 0;
+    for (int t = 0; t < LEVELS; t++) {
+      long a = lv[t] & SKELETON_BUCKETS;
+      long b = gm[at + t] & SKELETON_BUCKETS;
+      onlyLine += Long.bitCount(a & ~b);
+      onlyRep += Long.bitCount(b & ~a);
+    }
+    int lb = Math.max(dl, Math.max(onlyLine, onlyRep));
+    if (lb >= separation(Math.max(n, r))) {
+      return lb;
+    }
+    int[] lh = lineHist;
+    byte[] gh = hists;
+    int off = g * BUCKETS;
+    onlyLine = 0;
+    onlyRep = 0;
+    for (int b = 16; b < BUCKETS; b++) {
+      int diff = lh[b] - (gh[off + b] & 0xFF);
+      if (diff > 0) {
+        onlyLine += diff;
+      } else {
+        onlyRep -= diff;
+      }
+    }
+    return Math.max(lb, Math.max(onlyLine, onlyRep));
+  }
+
+  /** Visits key k's candidates, with the line's own bounds, in the list's order. */
+  private void scanCandidates(int k, int skip) {
+    int[] c = keyCands[k];
+    int len = keyCandLen[k];
+    long[] lv = lineLevels;
+    long a0 = lv[0];
+    long a1 = lv[1];
+    long a2 = lv[2];
+    long a3 = lv[3];
+    long[] gm = masks;
+    for (int i = 0; i < len; i += 2) {
+      int g = c[i];
+      int r = lens[g];
+      int limit = upperLimit(Math.max(n, r));
+      int lb = Math.max(c[i + 1], triangleBound(r));
+      if (lb > limit || g == skip) {
+        continue;
+      }
+      // the whole line's bucket bag distance, as in scanByLength
+      int dl = Math.abs(n - r);
+      int at = g * LEVELS;
+      int onlyLine = Long.bitCount(a0 & ~gm[at]) + Long.bitCount(a1 & ~gm[at + 1])
+          + Long.bitCount(a2 & ~gm[at + 2]) + Long.bitCount(a3 & ~gm[at + 3]);
+      int onlyRep = Long.bitCount(gm[at] & ~a0) + Long.bitCount(gm[at + 1] & ~a1)
+          + Long.bitCount(gm[at + 2] & ~a2) + Long.bitCount(gm[at + 3] & ~a3);
+      lb = Math.max(lb,
+          n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl));
+      if (lb <= limit) {
+        consider(g, r, lb);
+      }
+    }
   }
 
   /**
@@ -727,6 +969,7 @@ public final class Aggregator {
     sortedLens[at] = n;
     byLen[at] = g;
     System.arraycopy(lineLevels, 0, sortedMasks, at * LEVELS, LEVELS);
+    System.arraycopy(lineLevels, 0, masks, g * LEVELS, LEVELS);
     size++;
   }
 
@@ -741,6 +984,7 @@ public final class Aggregator {
     byLen = Arrays.copyOf(byLen, cap);
     sortedLens = Arrays.copyOf(sortedLens, cap);
     sortedMasks = Arrays.copyOf(sortedMasks, cap * LEVELS);
+    masks = Arrays.copyOf(masks, cap * LEVELS);
   }
 
   /** The first index in a[0, len) whose value is >= key (a is sorted). */
