@@ -61,6 +61,7 @@ public final class Aggregator {
   // Per group, indexed by creation order.
   private String[] reps;
   private char[][] repChars;
+  private char[][] repHex; // the representative's hex digits alone
   private long[] counts;
   private int[] lens;
   private byte[] hists; // BUCKETS counts per group, saturated at 255
@@ -122,15 +123,12 @@ public final class Aggregator {
   /** bestD * 2^32 rounded up, so (max * limitScale >>> 32) + 1 bounds any winning lev cheaply. */
   private long limitScale;
 
-  // Filled on first use for the line (many lines are settled before): bigram counts, and for
-  // ASCII lines the bit-parallel match masks, peq[c * peqStride + word], bit i + 64 for char i.
+  // Filled on first use for the line (many lines are settled before): bigram counts.
   private final int[] lineGrams = new int[1 << GRAM_BITS];
   private boolean gramsReady;
-  private long[] peq = new long[128 * 6];
-  private int peqStride = 6;
-  private boolean peqReady;
-  private long peqUsedLo;
-  private long peqUsedHi;
+  /** The line, and its hex digits alone (its projection), as rows of the bit-parallel band. */
+  private final Pattern full = new Pattern();
+  private final Pattern hex = new Pattern();
 
   // Scalar banded DP rows, reused across lines.
   private int[] rowA = new int[258];
@@ -155,6 +153,7 @@ public final class Aggregator {
     int cap = Math.min(maxGroups, 64);
     reps = new String[cap];
     repChars = new char[cap][];
+    repHex = new char[cap][];
     counts = new long[cap];
     lens = new int[cap];
     hists = new byte[cap * BUCKETS];
@@ -185,7 +184,7 @@ public final class Aggregator {
     if (h >= 0 && h < size) {
       // a likely close group first, so the bound is tight for the rest
       int r = lens[h];
-      consider(h, r, Math.abs(n - r));
+      consider(h, r, Math.abs(n - r), true);
     }
     int key = skelLen <= MAX_SKELETON ? findKey() : -1;
     if (key >= 0) {
@@ -217,6 +216,7 @@ public final class Aggregator {
     }
     Arrays.fill(reps, 0, size, null);
     Arrays.fill(repChars, 0, size, null);
+    Arrays.fill(repHex, 0, size, null);
     Arrays.fill(grams, 0, size, null);
     exact.clear();
     Arrays.fill(hints, 0);
@@ -241,7 +241,8 @@ public final class Aggregator {
       clearLineGrams();
     }
     gramsReady = false;
-    peqReady = false;
+    full.ready = false;
+    hex.ready = false;
     n = s.length();
     if (line.length < n) {
       line = new char[Math.max(n, line.length * 2)];
@@ -280,6 +281,14 @@ public final class Aggregator {
       hist[b] = Math.min(hist[b], 255); // as stored for groups, so the bound stays a bound
     }
     lineAscii = or < 128;
+    full.chars = line;
+    full.len = n;
+    full.ascii = lineAscii;
+    if (hex.chars.length < n) {
+      hex.chars = new char[Math.max(n, hex.chars.length * 2)];
+    }
+    hex.len = hexDigits(line, n, hex.chars);
+    hex.ascii = true;
     skelLen = sl;
     skelHash = (sh ^ n * 0x9E3779B1) * 0x85EBCA6B;
     shape ^= shape >>> 16;
@@ -460,7 +469,7 @@ public final class Aggregator {
       lb = Math.max(lb,
           n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl));
       if (lb <= limit) {
-        consider(g, r, lb);
+        consider(g, r, lb, false);
       }
     }
   }
@@ -524,7 +533,7 @@ public final class Aggregator {
       int lb = n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl);
       lb = Math.max(lb, tri);
       int g = byLen[i];
-      if (lb <= limit && g != skip && consider(g, r, lb)) {
+      if (lb <= limit && g != skip && consider(g, r, lb, false)) {
         leftLimit = upperLimit(n);
         leftDead = triangleBound(0) > leftLimit;
         rightStop = rightStop();
@@ -629,7 +638,7 @@ public final class Aggregator {
    * Evaluates group g (representative length r) against the line, given a lower bound lb on
    * their distance; makes it the best, and returns true, if it beats the best so far.
    */
-  private boolean consider(int g, int r, int lb) {
+  private boolean consider(int g, int r, int lb, boolean hinted) {
     int max = Math.max(n, r);
     int limit = upperLimit(max);
     int dl = Math.abs(n - r);
@@ -648,7 +657,16 @@ public final class Aggregator {
     if (lb > k) {
       return false;
     }
-    int lev = levenshteinAtMost(repChars[g], r, k);
+    // The hex-only projection first, where it is shorter: deleting the same chars from both
+    // strings never raises lev (drop them from an optimal alignment), so lev > k there proves
+    // it; on the corpus it settles most near misses (ids, hashes) at about half the columns.
+    // Not for the hint, which usually wins and then needs the full distance anyway.
+    char[] rh = repHex[g];
+    if (!hinted && hex.len + rh.length < n + r
+        && levenshteinAtMost(hex, rh, rh.length, k) > k) {
+      return false;
+    }
+    int lev = levenshteinAtMost(full, repChars[g], r, k);
     if (lev > k) {
       return false;
     }
@@ -748,9 +766,9 @@ public final class Aggregator {
    * lev(line, b[0, m)) if it is at most k, else some value above k. A common prefix and suffix
    * cost nothing (lev(xAy, xBy) = lev(A, B)), so they are trimmed first.
    */
-  private int levenshteinAtMost(char[] b, int m, int k) {
-    char[] a = line;
-    int n = this.n;
+  private int levenshteinAtMost(Pattern pat, char[] b, int m, int k) {
+    char[] a = pat.chars;
+    int n = pat.len;
     int lim = Math.min(n, m);
     int p = 0;
     while (p < lim && a[p] == b[p]) {
@@ -768,8 +786,8 @@ public final class Aggregator {
     if (n == 0 || m == 0) {
       return Math.max(n, m);
     }
-    if (lineAscii && k < 64) {
-      return bandBitParallel(p, n, b, m, k);
+    if (pat.ascii && k < 64) {
+      return bandBitParallel(pat, p, n, b, m, k);
     }
     return boundedLevenshtein(a, p, n, b, m, k);
   }
@@ -789,9 +807,9 @@ public final class Aggregator {
    * (It is also the least of cell + |its diagonal - (m - n)| over the column, the cost of any
    * path through the column, so no other cell gives a better bound.)
    */
-  private int bandBitParallel(int p, int n, char[] b, int m, int k) {
-    if (!peqReady) {
-      fillPeq();
+  private static int bandBitParallel(Pattern pat, int p, int n, char[] b, int m, int k) {
+    if (!pat.ready) {
+      pat.fill();
     }
     int delta = m - n;
     int h = (k - Math.abs(delta)) >> 1;
@@ -802,8 +820,8 @@ public final class Aggregator {
     long mv = (1L << thi) - 1;
     long pv = ~mv;
     int score = thi; // the value of the band's top cell, row -thi, column 0
-    long[] pe = peq;
-    int stride = peqStride;
+    long[] pe = pat.peq;
+    int stride = pat.stride;
     int q0 = p - thi + 64; // bit of the band's first row in column j is q0 + j
     // after each column bit i holds diagonal thi - 1 - i, so the final one is bit thi - 1 - delta
     long toFinal = (1L << (thi - delta)) - 1;
@@ -838,39 +856,65 @@ public final class Aggregator {
     return score + Long.bitCount(pv & toFinal) - Long.bitCount(mv & toFinal);
   }
 
-  private void fillPeq() {
-    long[] pe = peq;
-    int stride = peqStride;
-    for (long used = peqUsedLo; used != 0; used &= used - 1) {
-      int c = Long.numberOfTrailingZeros(used);
-      Arrays.fill(pe, c * stride, c * stride + stride, 0);
-    }
-    for (long used = peqUsedHi; used != 0; used &= used - 1) {
-      int c = 64 + Long.numberOfTrailingZeros(used);
-      Arrays.fill(pe, c * stride, c * stride + stride, 0);
-    }
-    // room for a 64-bit window starting up to 127 bits past the line's end
-    stride = (n >>> 6) + 4;
-    if (pe.length < 128 * stride) {
-      pe = peq = new long[128 * stride];
-    }
-    peqStride = stride;
-    long lo = 0;
-    long hi = 0;
-    char[] a = line;
+  /** The chars [0, n) of c that are hex digits (buckets 0 to 15), in order, into out. */
+  private static int hexDigits(char[] c, int n, char[] out) {
+    int len = 0;
     for (int i = 0; i < n; i++) {
-      char c = a[i];
-      int bit = i + 64;
-      pe[c * stride + (bit >>> 6)] |= 1L << bit;
-      if (c < 64) {
-        lo |= 1L << c;
-      } else {
-        hi |= 1L << c;
+      char ch = c[i];
+      if (ch < 128 && ASCII_BUCKET[ch] < 16) {
+        out[len++] = ch;
       }
     }
-    peqUsedLo = lo;
-    peqUsedHi = hi;
-    peqReady = true;
+    return len;
+  }
+
+  /**
+   * A string as the rows of the bit-parallel band: its chars [0, len) and, for ASCII strings,
+   * built on first use, the match masks peq[c * stride + word], bit i + 64 for char i.
+   */
+  private static final class Pattern {
+    char[] chars = new char[256];
+    int len;
+    boolean ascii;
+    long[] peq = new long[128 * 6];
+    int stride = 6;
+    boolean ready;
+    private long usedLo;
+    private long usedHi;
+
+    void fill() {
+      long[] pe = peq;
+      for (long used = usedLo; used != 0; used &= used - 1) {
+        int c = Long.numberOfTrailingZeros(used);
+        Arrays.fill(pe, c * stride, c * stride + stride, 0);
+      }
+      for (long used = usedHi; used != 0; used &= used - 1) {
+        int c = 64 + Long.numberOfTrailingZeros(used);
+        Arrays.fill(pe, c * stride, c * stride + stride, 0);
+      }
+      // room for a 64-bit window starting up to 127 bits past the string's end
+      int st = (len >>> 6) + 4;
+      if (pe.length < 128 * st) {
+        pe = peq = new long[128 * st];
+      }
+      stride = st;
+      long lo = 0;
+      long hi = 0;
+      char[] a = chars;
+      for (int i = 0; i < len; i++) {
+        char c = a[i];
+        int bit = i + 64;
+        pe[c * st + (bit >>> 6)] |= 1L << bit;
+        if (c < 64) {
+          lo |= 1L << c;
+        } else {
+          hi |= 1L << c;
+        }
+      }
+      usedLo = lo;
+      usedHi = hi;
+      ready = true;
+    }
   }
 
   /**
@@ -953,6 +997,7 @@ public final class Aggregator {
     }
     reps[g] = s;
     repChars[g] = Arrays.copyOf(line, n);
+    repHex[g] = Arrays.copyOf(hex.chars, hex.len);
     counts[g] = 1;
     lens[g] = n;
     grams[g] = lineGramProfile();
@@ -977,6 +1022,7 @@ public final class Aggregator {
     int cap = (int) Math.min(maxGroups, 2L * reps.length);
     reps = Arrays.copyOf(reps, cap);
     repChars = Arrays.copyOf(repChars, cap);
+    repHex = Arrays.copyOf(repHex, cap);
     counts = Arrays.copyOf(counts, cap);
     lens = Arrays.copyOf(lens, cap);
     hists = Arrays.copyOf(hists, cap * BUCKETS);
