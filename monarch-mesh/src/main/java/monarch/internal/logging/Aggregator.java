@@ -84,9 +84,10 @@ public final class Aggregator {
    * deleted. Deleting the same chars from two strings never raises their distance (drop the
    * deleted chars from an optimal alignment: no step costs more), so bounds on the skeletons and
    * the length difference bound every line of the key alike. Per key: the groups those bounds
-   * could not rule out at the threshold (a pair: group, bound), and how many groups were checked;
-   * lines of one template share a handful of keys, so a line visits its key's list instead of
-   * sweeping every group in length range. A key whose list would pass the budget is not cached.
+   * could not rule out at the threshold (triples: group, bound, L1 distance of the skeleton
+   * buckets), and how many groups were checked; lines of one template share a handful of keys,
+   * so a line visits its key's list instead of sweeping every group in length range. A key whose
+   * list would pass the budget is not cached.
    */
   private final int maxKeys;
   private int[] keySlots; // open addressing, key + 1, 0 empty
@@ -103,6 +104,8 @@ public final class Aggregator {
   private char[] skel = new char[256];
   private int skelLen;
   private int skelHash;
+  /** Set by skeletonBound when it gets to the histogram: the skeleton buckets' L1 distance. */
+  private int skelL1;
   /**
    * Shape of a line (its chars other than 0-9 and a-f: numbers and hex ids), hashed -> the group
    * it last joined, plus 1.
@@ -184,7 +187,7 @@ public final class Aggregator {
     if (h >= 0 && h < size) {
       // a likely close group first, so the bound is tight for the rest
       int r = lens[h];
-      consider(h, r, Math.abs(n - r), true);
+      consider(h, r, Math.abs(n - r), true, -1);
     }
     int key = skelLen <= MAX_SKELETON ? findKey() : -1;
     if (key >= 0) {
@@ -387,19 +390,20 @@ public final class Aggregator {
       return true; // lev >= lb >= separation: d >= THRESHOLD for every line of the key
     }
     int len = keyCandLen[k];
-    if (candRoom < 2) {
+    if (candRoom < 3) {
       keyCandLen[k] = -1;
       candRoom += len;
       return false;
     }
     int[] c = keyCands[k];
-    if (len == c.length) {
-      c = keyCands[k] = Arrays.copyOf(c, len * 2);
+    if (len + 3 > c.length) {
+      c = keyCands[k] = Arrays.copyOf(c, c.length * 2);
     }
     c[len] = g;
     c[len + 1] = lb;
-    keyCandLen[k] = len + 2;
-    candRoom -= 2;
+    c[len + 2] = skelL1;
+    keyCandLen[k] = len + 3;
+    candRoom -= 3;
     return true;
   }
 
@@ -438,6 +442,7 @@ public final class Aggregator {
         onlyRep -= diff;
       }
     }
+    skelL1 = onlyLine + onlyRep;
     return Math.max(lb, Math.max(onlyLine, onlyRep));
   }
 
@@ -451,7 +456,7 @@ public final class Aggregator {
     long a2 = lv[2];
     long a3 = lv[3];
     long[] gm = masks;
-    for (int i = 0; i < len; i += 2) {
+    for (int i = 0; i < len; i += 3) {
       int g = c[i];
       int r = lens[g];
       int limit = upperLimit(Math.max(n, r));
@@ -469,7 +474,7 @@ public final class Aggregator {
       lb = Math.max(lb,
           n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl));
       if (lb <= limit) {
-        consider(g, r, lb, false);
+        consider(g, r, lb, false, c[i + 2]);
       }
     }
   }
@@ -533,7 +538,7 @@ public final class Aggregator {
       int lb = n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl);
       lb = Math.max(lb, tri);
       int g = byLen[i];
-      if (lb <= limit && g != skip && consider(g, r, lb, false)) {
+      if (lb <= limit && g != skip && consider(g, r, lb, false, -1)) {
         leftLimit = upperLimit(n);
         leftDead = triangleBound(0) > leftLimit;
         rightStop = rightStop();
@@ -638,20 +643,22 @@ public final class Aggregator {
    * Evaluates group g (representative length r) against the line, given a lower bound lb on
    * their distance; makes it the best, and returns true, if it beats the best so far.
    */
-  private boolean consider(int g, int r, int lb, boolean hinted) {
+  private boolean consider(int g, int r, int lb, boolean hinted, int skelL1) {
     int max = Math.max(n, r);
     int limit = upperLimit(max);
     int dl = Math.abs(n - r);
     if (lb > limit) {
       return false;
     }
-    lb = Math.max(lb, bagDistance(g, dl));
-    if (lb > limit) {
-      return false;
-    }
-    lb = Math.max(lb, gramDistance(g, r));
-    if (lb > limit) {
-      return false;
+    if (!hinted) { // the hint usually wins: straight to its distance
+      lb = Math.max(lb, bagDistance(g, dl, skelL1));
+      if (lb > limit) {
+        return false;
+      }
+      lb = Math.max(lb, gramDistance(g, r));
+      if (lb > limit) {
+        return false;
+      }
     }
     int k = exactLimit(max, best >= 0 && g < best);
     if (lb > k) {
@@ -678,14 +685,16 @@ public final class Aggregator {
   /**
    * max(|L \ R|, |R \ L|) over bucket histograms (saturated, which only lowers it). With S the
    * sum of |hL - hR| and the two differences summing to S and differing by |n - r|, it is
-   * (S + |n - r|) / 2.
+   * (S + |n - r|) / 2. skelL1, if not -1, is that sum over the skeleton buckets (16 and up),
+   * the same for every line of a key and kept with its candidates.
    */
-  private int bagDistance(int g, int dl) {
+  private int bagDistance(int g, int dl, int skelL1) {
     int[] lh = lineHist;
     byte[] gh = hists;
     int off = g * BUCKETS;
-    int sum = 0;
-    for (int b = 0; b < BUCKETS; b++) {
+    int sum = Math.max(skelL1, 0);
+    int end = skelL1 >= 0 ? 16 : BUCKETS;
+    for (int b = 0; b < end; b++) {
       sum += Math.abs(lh[b] - (gh[off + b] & 0xFF));
     }
     return (sum + dl) >>> 1;
