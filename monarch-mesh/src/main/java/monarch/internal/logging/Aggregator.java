@@ -1,9 +1,10 @@
 package monarch.internal.logging;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Groups the log lines of one aggregation window by similarity, for the client's
@@ -18,17 +19,25 @@ import java.util.List;
  * threshold: filters only skip a group when a lower bound on its distance proves it cannot win,
  * and the winner is chosen by the same double expression.
  *
- * <p>How a line finds its group, cheapest first: an exact-match map; a hint (the group the last
- * line of the same shape joined) tried first so the bound is tight early; the other groups in
- * order of length difference, stopping once that alone rules them out; per group, lower bounds
- * from char-bucket level masks, the bucket histogram (bag distance) and bigram counts; then
- * Levenshtein itself, trimmed of the common prefix and suffix and cut to Ukkonen's band for the
- * best distance so far, 64 cells at a time (a scalar band for non-ASCII lines and k >= 64).
+ * <p>How a line finds its group, cheapest first: an exact-match table; a hint (the group the last
+ * line of the same shape joined) tried first so the bound is tight early; then the groups on its
+ * key's candidate list (a key is a length and a skeleton, the line without its hex digits; the
+ * list holds the groups that bounds shared by every line of the key leave in reach; lines
+ * without a cached key sweep the groups in order of length difference instead). Per group, lower
+ * bounds: the triangle inequality through the best group so far (representatives are pairwise
+ * at least the threshold apart), char-bucket level masks, the bucket histogram (bag distance),
+ * bigram counts, and Levenshtein of the two hex-digit projections; then Levenshtein itself,
+ * trimmed of the common prefix and suffix and cut to Ukkonen's band for the best distance so
+ * far, 64 cells at a time (a scalar band for non-ASCII lines and k >= 64).
  *
- * <p>Owns, per group: the first line (and its chars), its count, and that filter data; plus the
- * exact-match map, groups sorted by length, the hint table and reusable scratch. Memory is
- * bounded by {@code maxGroups}; it never keeps a line other than a group's first, allocates per
- * line only when a group is created, never prints, and is not thread-safe (one window, one
+ * <p>Owns, per group: the first line (its chars, and its hex digits alone), its count, and that
+ * filter data; plus the exact-match table, groups sorted by length, the hint table, the key
+ * table and reusable scratch. Memory is bounded by {@code maxGroups}: per group O(first line's
+ * length); at most min(2 maxGroups, 16384) keys of at most 512 skeleton chars, with candidate
+ * lists of at most 64 maxGroups ints in all (allocated: twice that, plus 64 per key); the
+ * exact-match table at most 4 maxGroups ints; scratch of the longest line's size. It never
+ * keeps a line other than a group's first, allocates per line only when a group or key is
+ * created (or a byte line is not ASCII), never prints, and is not thread-safe (one window, one
  * owner).
  */
 public final class Aggregator {
@@ -67,8 +76,12 @@ public final class Aggregator {
   private byte[] hists; // BUCKETS counts per group, saturated at 255
   private int[][] grams; // distinct bigram buckets, each (count << GRAM_BITS | bucket)
 
-  /** Representative -> group; representatives are pairwise distinct (see add). */
-  private final HashMap<String, Integer> exact = new HashMap<>();
+  /**
+   * Exact-match table: open addressing by the representative's String hash, group + 1, 0 empty,
+   * at most half full. Representatives are pairwise distinct (see addLine).
+   */
+  private int[] exactSlots = new int[64];
+  private int[] repHash;
   /**
    * Groups sorted by representative length: ids, lengths and level masks (LEVELS per slot), so
    * the scan sweeps the cheap filters' data in order.
@@ -158,6 +171,7 @@ public final class Aggregator {
     repChars = new char[cap][];
     repHex = new char[cap][];
     counts = new long[cap];
+    repHash = new int[cap];
     lens = new int[cap];
     hists = new byte[cap * BUCKETS];
     grams = new int[cap][];
@@ -172,16 +186,49 @@ public final class Aggregator {
    * NOT counted in any group).
    */
   public boolean add(String s) {
+    int len = s.length();
+    startLine(len);
+    s.getChars(0, len, line, 0);
+    return addLine(len, s.hashCode(), s, null, 0);
+  }
+
+  /**
+   * Adds the line utf8[off, off + len), exactly as {@code add(new String(utf8, off, len, UTF_8))}
+   * would. A pure-ASCII line is read in place, and becomes a String only if it founds a group;
+   * any other line is decoded (malformed input replaced as that constructor does) and added as
+   * a String.
+   */
+  public boolean add(byte[] utf8, int off, int len) {
+    Objects.checkFromIndexSize(off, len, utf8.length);
+    startLine(len);
+    char[] c = line;
+    int hash = 0;
+    for (int i = 0; i < len; i++) {
+      byte b = utf8[off + i];
+      if (b < 0) {
+        return add(new String(utf8, off, len, StandardCharsets.UTF_8));
+      }
+      c[i] = (char) b;
+      hash = 31 * hash + b; // String.hashCode of the decoded line, as the exact-match table uses
+    }
+    return addLine(len, hash, null, utf8, off);
+  }
+
+  /**
+   * Adds the line now in line[0, len) with String hash {@code hash}; it is {@code s}, or if that
+   * is null the ASCII bytes bytes[off, off + len).
+   */
+  private boolean addLine(int len, int hash, String s, byte[] bytes, int off) {
     // A line equal to a representative has d = 0, the least possible. Representatives are
     // pairwise distinct (a line equal to one joins it, d = 0 < THRESHOLD, and never founds a
     // group), so exactly one group has d = 0 and every other group, earlier or later, has d > 0:
     // the naive scan would pick this one too.
-    Integer same = exact.get(s);
-    if (same != null) {
+    int same = findExact(len, hash);
+    if (same >= 0) {
       counts[same]++;
       return true;
     }
-    int hint = prepare(s);
+    int hint = prepare(len);
     setBest(-1, THRESHOLD, NO_LEV, 0);
     int h = hints[hint] - 1;
     if (h >= 0 && h < size) {
@@ -204,8 +251,56 @@ public final class Aggregator {
       return false;
     }
     hints[hint] = size + 1;
-    newGroup(s);
+    newGroup(s != null ? s : new String(bytes, off, len, StandardCharsets.US_ASCII), hash);
     return true;
+  }
+
+  /** Clears what the previous line left, and makes room for a line of len chars. */
+  private void startLine(int len) {
+    if (gramsReady) {
+      clearLineGrams(); // by the previous line's chars, still in line[0, n)
+    }
+    gramsReady = false;
+    if (line.length < len) {
+      line = new char[Math.max(len, line.length * 2)];
+    }
+  }
+
+  /** The group whose representative equals line[0, len), or -1. */
+  private int findExact(int len, int hash) {
+    int[] slots = exactSlots;
+    int mask = slots.length - 1;
+    for (int at = (hash ^ hash >>> 16) & mask; ; at = (at + 1) & mask) {
+      int g = slots[at] - 1;
+      if (g < 0) {
+        return -1;
+      }
+      if (repHash[g] == hash && lens[g] == len
+          && Arrays.equals(repChars[g], 0, len, line, 0, len)) {
+        return g;
+      }
+    }
+  }
+
+  private void putExact(int g) {
+    if (2 * (size + 1) > exactSlots.length) {
+      exactSlots = new int[exactSlots.length * 2];
+      for (int e = 0; e < size; e++) {
+        insertExact(e);
+      }
+    }
+    insertExact(g);
+  }
+
+  private void insertExact(int g) {
+    int[] slots = exactSlots;
+    int mask = slots.length - 1;
+    int hash = repHash[g];
+    int at = (hash ^ hash >>> 16) & mask;
+    while (slots[at] != 0) {
+      at = (at + 1) & mask;
+    }
+    slots[at] = g + 1;
   }
 
   /** The groups in creation order, and resets to empty for the next window. */
@@ -221,9 +316,14 @@ public final class Aggregator {
     Arrays.fill(repChars, 0, size, null);
     Arrays.fill(repHex, 0, size, null);
     Arrays.fill(grams, 0, size, null);
-    exact.clear();
+    Arrays.fill(exactSlots, 0);
     Arrays.fill(hints, 0);
     Arrays.fill(keySlots, 0);
+    for (int k = 0; k < keyCount; k++) {
+      if (keyCands[k] != null && keyCands[k].length > 64) {
+        keyCands[k] = null; // what a window leaves behind stays small
+      }
+    }
     keyCount = 0;
     candRoom = candBudget;
     size = 0;
@@ -238,19 +338,11 @@ public final class Aggregator {
     return size;
   }
 
-  /** Copies the line to the scratch buffer and fills its filter data; returns its hint slot. */
-  private int prepare(String s) {
-    if (gramsReady) {
-      clearLineGrams();
-    }
-    gramsReady = false;
+  /** Fills the filter data of the line in line[0, len); returns its hint slot. */
+  private int prepare(int len) {
     full.ready = false;
     hex.ready = false;
-    n = s.length();
-    if (line.length < n) {
-      line = new char[Math.max(n, line.length * 2)];
-    }
-    s.getChars(0, n, line, 0);
+    n = len;
     int[] hist = lineHist;
     Arrays.fill(hist, 0);
     long[] levels = lineLevels;
@@ -391,8 +483,8 @@ public final class Aggregator {
     }
     int len = keyCandLen[k];
     if (candRoom < 3) {
-      keyCandLen[k] = -1;
-      candRoom += len;
+      keyCandLen[k] = -1; // retired for the rest of the window; its room is not given back
+      keyCands[k] = null;
       return false;
     }
     int[] c = keyCands[k];
@@ -999,7 +1091,7 @@ public final class Aggregator {
     return prev[m];
   }
 
-  private void newGroup(String s) {
+  private void newGroup(String s, int hash) {
     int g = size;
     if (g == reps.length) {
       grow();
@@ -1014,7 +1106,8 @@ public final class Aggregator {
     for (int b = 0; b < BUCKETS; b++) {
       hists[off + b] = (byte) lineHist[b];
     }
-    exact.put(s, g);
+    repHash[g] = hash;
+    putExact(g);
     int at = lowerBound(sortedLens, size, n + 1); // after equal lengths
     System.arraycopy(sortedLens, at, sortedLens, at + 1, size - at);
     System.arraycopy(byLen, at, byLen, at + 1, size - at);
@@ -1033,6 +1126,7 @@ public final class Aggregator {
     repChars = Arrays.copyOf(repChars, cap);
     repHex = Arrays.copyOf(repHex, cap);
     counts = Arrays.copyOf(counts, cap);
+    repHash = Arrays.copyOf(repHash, cap);
     lens = Arrays.copyOf(lens, cap);
     hists = Arrays.copyOf(hists, cap * BUCKETS);
     grams = Arrays.copyOf(grams, cap);
