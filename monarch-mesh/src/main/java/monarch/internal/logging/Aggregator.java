@@ -71,7 +71,6 @@ public final class Aggregator {
   private String[] reps;
   private char[][] repChars;
   private char[][] repHex; // the representative's hex digits alone
-  private char[][] repHexRev; // and reversed
   private long[] counts;
   private int[] lens;
   private byte[] hists; // BUCKETS counts per group, saturated at 255
@@ -146,8 +145,6 @@ public final class Aggregator {
   /** The line, and its hex digits alone (its projection), as rows of the bit-parallel band. */
   private final Pattern full = new Pattern();
   private final Pattern hex = new Pattern();
-  private final Pattern hexRev = new Pattern(); // hex reversed, filled on first use
-  private boolean hexRevReady;
 
   // Scalar banded DP rows, reused across lines.
   private int[] rowA = new int[258];
@@ -173,7 +170,6 @@ public final class Aggregator {
     reps = new String[cap];
     repChars = new char[cap][];
     repHex = new char[cap][];
-    repHexRev = new char[cap][];
     counts = new long[cap];
     repHash = new int[cap];
     lens = new int[cap];
@@ -319,7 +315,6 @@ public final class Aggregator {
     Arrays.fill(reps, 0, size, null);
     Arrays.fill(repChars, 0, size, null);
     Arrays.fill(repHex, 0, size, null);
-    Arrays.fill(repHexRev, 0, size, null);
     Arrays.fill(grams, 0, size, null);
     Arrays.fill(exactSlots, 0);
     Arrays.fill(hints, 0);
@@ -389,7 +384,6 @@ public final class Aggregator {
     }
     hex.len = hexDigits(line, n, hex.chars);
     hex.ascii = true;
-    hexRevReady = false;
     skelLen = sl;
     skelHash = (sh ^ n * 0x9E3779B1) * 0x85EBCA6B;
     shape ^= shape >>> 16;
@@ -766,16 +760,10 @@ public final class Aggregator {
     // strings never raises lev (drop them from an optimal alignment), so lev > k there proves
     // it; on the corpus it settles most near misses (ids, hashes) at about half the columns.
     // Not for the hint, which usually wins and then needs the full distance anyway.
-    // Run from the end whose unshared part differs more, so the band's early exit comes sooner
-    // (lev of the reversed strings is the same).
     char[] rh = repHex[g];
-    if (!hinted && hex.len + rh.length < n + r) {
-      int lev = endsDifferMore(hex.chars, hex.len, rh, rh.length)
-          ? levenshteinAtMost(hexReversed(), repHexRev[g], rh.length, k)
-          : levenshteinAtMost(hex, rh, rh.length, k);
-      if (lev > k) {
-        return false;
-      }
+    if (!hinted && hex.len + rh.length < n + r
+        && levenshteinAtMost(hex, rh, rh.length, k) > k) {
+      return false;
     }
     int lev = levenshteinAtMost(full, repChars[g], r, k);
     if (lev > k) {
@@ -969,56 +957,6 @@ public final class Aggregator {
     return score + Long.bitCount(pv & toFinal) - Long.bitCount(mv & toFinal);
   }
 
-  /** The line's hex digits reversed, as a band pattern. */
-  private Pattern hexReversed() {
-    if (!hexRevReady) {
-      int len = hex.len;
-      if (hexRev.chars.length < len) {
-        hexRev.chars = new char[Math.max(len, hexRev.chars.length * 2)];
-      }
-      for (int i = 0; i < len; i++) {
-        hexRev.chars[i] = hex.chars[len - 1 - i];
-      }
-      hexRev.len = len;
-      hexRev.ascii = true;
-      hexRev.ready = false;
-      hexRevReady = true;
-    }
-    return hexRev;
-  }
-
-  private static char[] reversed(char[] c, int len) {
-    char[] out = new char[len];
-    for (int i = 0; i < len; i++) {
-      out[i] = c[len - 1 - i];
-    }
-    return out;
-  }
-
-  /**
-   * Whether a[0, n) and b[0, m) differ more in the 16 chars before their common suffix than in
-   * the 16 after their common prefix: a guess at which end the band should start from.
-   */
-  private static boolean endsDifferMore(char[] a, int n, char[] b, int m) {
-    int lim = Math.min(n, m);
-    int p = 0;
-    while (p < lim && a[p] == b[p]) {
-      p++;
-    }
-    int s = 0;
-    while (s < lim - p && a[n - 1 - s] == b[m - 1 - s]) {
-      s++;
-    }
-    int w = Math.min(16, lim - p - s);
-    int head = 0;
-    int tail = 0;
-    for (int i = 0; i < w; i++) {
-      head += a[p + i] != b[p + i] ? 1 : 0;
-      tail += a[n - 1 - s - i] != b[m - 1 - s - i] ? 1 : 0;
-    }
-    return tail > head;
-  }
-
   /** The chars [0, n) of c that are hex digits (buckets 0 to 15), in order, into out. */
   private static int hexDigits(char[] c, int n, char[] out) {
     int len = 0;
@@ -1161,7 +1099,6 @@ public final class Aggregator {
     reps[g] = s;
     repChars[g] = Arrays.copyOf(line, n);
     repHex[g] = Arrays.copyOf(hex.chars, hex.len);
-    repHexRev[g] = reversed(hex.chars, hex.len);
     counts[g] = 1;
     lens[g] = n;
     grams[g] = lineGramProfile();
@@ -1188,7 +1125,6 @@ public final class Aggregator {
     reps = Arrays.copyOf(reps, cap);
     repChars = Arrays.copyOf(repChars, cap);
     repHex = Arrays.copyOf(repHex, cap);
-    repHexRev = Arrays.copyOf(repHexRev, cap);
     counts = Arrays.copyOf(counts, cap);
     repHash = Arrays.copyOf(repHash, cap);
     lens = Arrays.copyOf(lens, cap);
