@@ -112,6 +112,9 @@ public final class Aggregator {
   private int[] keyCandLen;
   private int[] keyChecked;
   private long candRoom;
+  private static final int SEEN = 1 << 10;
+  /** Skeleton hashes of lines that swept, by hash: a key is made when one comes back. */
+  private final int[] seenOnce = new int[SEEN];
   private final long candBudget;
   // the line's skeleton
   private char[] skel = new char[256];
@@ -319,6 +322,7 @@ public final class Aggregator {
     Arrays.fill(exactSlots, 0);
     Arrays.fill(hints, 0);
     Arrays.fill(keySlots, 0);
+    Arrays.fill(seenOnce, 0);
     for (int k = 0; k < keyCount; k++) {
       if (keyCands[k] != null && keyCands[k].length > 64) {
         keyCands[k] = null; // what a window leaves behind stays small
@@ -355,6 +359,11 @@ public final class Aggregator {
     }
     char[] sk = skel;
     int sl = 0;
+    if (hex.chars.length < n) {
+      hex.chars = new char[Math.max(n, hex.chars.length * 2)];
+    }
+    char[] hx = hex.chars;
+    int hl = 0;
     int sh = 0;
     for (int i = 0; i < n; i++) {
       char ch = c[i];
@@ -363,6 +372,8 @@ public final class Aggregator {
       if (b >= 16) {
         sk[sl++] = ch;
         sh = 31 * sh + ch;
+      } else {
+        hx[hl++] = ch; // buckets 0 to 15 are exactly the hex digits
       }
       int v = ++hist[b];
       if (v <= LEVELS) {
@@ -379,10 +390,7 @@ public final class Aggregator {
     full.chars = line;
     full.len = n;
     full.ascii = lineAscii;
-    if (hex.chars.length < n) {
-      hex.chars = new char[Math.max(n, hex.chars.length * 2)];
-    }
-    hex.len = hexDigits(line, n, hex.chars);
+    hex.len = hl;
     hex.ascii = true;
     skelLen = sl;
     skelHash = (sh ^ n * 0x9E3779B1) * 0x85EBCA6B;
@@ -400,7 +408,10 @@ public final class Aggregator {
     for (int at = h & mask; ; at = (at + 1) & mask) {
       int k = keySlots[at] - 1;
       if (k < 0) {
-        if (keyCount == maxKeys) {
+        // a key pays off from its second line: the first one sweeps, and leaves a mark
+        int seen = (h >>> 7) & (SEEN - 1);
+        if (keyCount == maxKeys || seenOnce[seen] != skelHash) {
+          seenOnce[seen] = skelHash;
           return -1;
         }
         k = newKey();
@@ -955,18 +966,6 @@ public final class Aggregator {
     }
     // the final diagonal's cell in the last column is (n, m)
     return score + Long.bitCount(pv & toFinal) - Long.bitCount(mv & toFinal);
-  }
-
-  /** The chars [0, n) of c that are hex digits (buckets 0 to 15), in order, into out. */
-  private static int hexDigits(char[] c, int n, char[] out) {
-    int len = 0;
-    for (int i = 0; i < n; i++) {
-      char ch = c[i];
-      if (ch < 128 && ASCII_BUCKET[ch] < 16) {
-        out[len++] = ch;
-      }
-    }
-    return len;
   }
 
   /**
