@@ -205,14 +205,31 @@ public final class Aggregator {
     Objects.checkFromIndexSize(off, len, utf8.length);
     startLine(len);
     char[] c = line;
+    // String.hashCode of the decoded line (the exact-match table's hash), four chars a step so
+    // the multiplications do not wait on each other: h * 31^4 + b0 * 31^3 + ... + b3
     int hash = 0;
-    for (int i = 0; i < len; i++) {
-      byte b = utf8[off + i];
-      if (b < 0) {
-        return add(new String(utf8, off, len, StandardCharsets.UTF_8));
-      }
+    int or = 0;
+    int i = 0;
+    for (; i + 4 <= len; i += 4) {
+      int b0 = utf8[off + i];
+      int b1 = utf8[off + i + 1];
+      int b2 = utf8[off + i + 2];
+      int b3 = utf8[off + i + 3];
+      or |= b0 | b1 | b2 | b3;
+      c[i] = (char) b0;
+      c[i + 1] = (char) b1;
+      c[i + 2] = (char) b2;
+      c[i + 3] = (char) b3;
+      hash = hash * 923521 + b0 * 29791 + b1 * 961 + b2 * 31 + b3;
+    }
+    for (; i < len; i++) {
+      int b = utf8[off + i];
+      or |= b;
       c[i] = (char) b;
-      hash = 31 * hash + b; // String.hashCode of the decoded line, as the exact-match table uses
+      hash = 31 * hash + b;
+    }
+    if (or < 0) { // a byte >= 0x80: not ASCII (what was copied is simply overwritten)
+      return add(new String(utf8, off, len, StandardCharsets.UTF_8));
     }
     return addLine(len, hash, null, utf8, off);
   }
