@@ -33,12 +33,12 @@ import java.util.Objects;
  * <p>Owns, per group: the first line (its chars, and its hex digits alone), its count, and that
  * filter data; plus the exact-match table, groups sorted by length, the hint table, the key
  * table and reusable scratch. Memory is bounded by {@code maxGroups}: per group O(first line's
- * length); at most min(2 maxGroups, 16384) keys of at most 512 skeleton chars, with candidate
- * lists of at most 64 maxGroups ints in all (allocated: twice that, plus 64 per key); the
- * exact-match table at most 4 maxGroups ints; scratch of the longest line's size. It never
- * keeps a line other than a group's first, allocates per line only when a group or key is
- * created (or a byte line is not ASCII), never prints, and is not thread-safe (one window, one
- * owner).
+ * length); at most min(2 maxGroups, 16384) keys of at most 512 skeleton chars (and 4 table
+ * slots each), with candidate lists of at most 64 maxGroups ints in all (allocated: twice that,
+ * plus 64 per key); the exact-match table at most 4 maxGroups ints; 4,096 hints and 1,024
+ * first-sight marks; scratch of the longest line's size. It never keeps a line other than a
+ * group's first, allocates per line only when a group or key is created (or a byte line is not
+ * ASCII), never prints, and is not thread-safe (one window, one owner).
  */
 public final class Aggregator {
   /** A line joins a group only if its normalized edit distance is strictly below this. */
