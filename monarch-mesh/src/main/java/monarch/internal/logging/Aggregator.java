@@ -1,9 +1,10 @@
 package monarch.internal.logging;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Groups the log lines of one aggregation window by similarity, for the client's
@@ -18,18 +19,26 @@ import java.util.List;
  * threshold: filters only skip a group when a lower bound on its distance proves it cannot win,
  * and the winner is chosen by the same double expression.
  *
- * <p>How a line finds its group, cheapest first: an exact-match map; a hint (the group the last
- * line of the same shape joined) tried first so the bound is tight early; the other groups in
- * order of length difference, stopping once that alone rules them out; per group, lower bounds
- * from char-bucket level masks, the bucket histogram (bag distance) and bigram counts; then
- * Levenshtein itself, trimmed of the common prefix and suffix and cut to Ukkonen's band for the
- * best distance so far, 64 cells at a time (a scalar band for non-ASCII lines and k >= 64).
+ * <p>How a line finds its group, cheapest first: an exact-match table; a hint (the group the last
+ * line of the same shape joined) tried first so the bound is tight early; then the groups on its
+ * key's candidate list (a key is a length and a skeleton, the line without its hex digits; the
+ * list holds the groups that bounds shared by every line of the key leave in reach; lines
+ * without a cached key sweep the groups in order of length difference instead). Per group, lower
+ * bounds: the triangle inequality through the best group so far (representatives are pairwise
+ * at least the threshold apart), char-bucket level masks, the bucket histogram (bag distance),
+ * bigram counts, and Levenshtein of the two hex-digit projections; then Levenshtein itself,
+ * trimmed of the common prefix and suffix and cut to Ukkonen's band for the best distance so
+ * far, 64 cells at a time (a scalar band for non-ASCII lines and k >= 64).
  *
- * <p>Owns, per group: the first line (and its chars), its count, and that filter data; plus the
- * exact-match map, groups sorted by length, the hint table and reusable scratch. Memory is
- * bounded by {@code maxGroups}; it never keeps a line other than a group's first, allocates per
- * line only when a group is created, never prints, and is not thread-safe (one window, one
- * owner).
+ * <p>Owns, per group: the first line (its chars, and its hex digits alone), its count, and that
+ * filter data; plus the exact-match table, groups sorted by length, the hint table, the key
+ * table and reusable scratch. Memory is bounded by {@code maxGroups}: per group O(first line's
+ * length); at most min(2 maxGroups, 16384) keys of at most 512 skeleton chars (and 4 table
+ * slots each), with candidate lists of at most 64 maxGroups ints in all (allocated: twice that,
+ * plus 64 per key); the exact-match table at most 4 maxGroups ints; 4,096 hints and 1,024
+ * first-sight marks; scratch of the longest line's size. It never keeps a line other than a
+ * group's first, allocates per line only when a group or key is created (or a byte line is not
+ * ASCII), never prints, and is not thread-safe (one window, one owner).
  */
 public final class Aggregator {
   /** A line joins a group only if its normalized edit distance is strictly below this. */
@@ -45,9 +54,15 @@ public final class Aggregator {
   private static final int LEVELS = 4;
   private static final byte[] ASCII_BUCKET = asciiBuckets();
   private static final int HINTS = 1 << 12;
+  private static final int NO_LEV = Integer.MAX_VALUE / 2;
+  /** SEPARATION[M] = separation(M) for the common lengths. */
+  private static final int[] SEPARATION = separations(1 << 12);
   // Bigram buckets for the q-gram filter; as with chars, merging bigrams only weakens the bound.
   private static final int GRAM_BITS = 12;
   private static final int GRAM_MASK = (1 << GRAM_BITS) - 1;
+  // Buckets 0..15 hold exactly the hex digits (0-9, a-f, A-F); the skeleton is everything else.
+  private static final long SKELETON_BUCKETS = -1L << 16;
+  private static final int MAX_SKELETON = 512;
 
   private final int maxGroups;
   private int size;
@@ -55,13 +70,18 @@ public final class Aggregator {
   // Per group, indexed by creation order.
   private String[] reps;
   private char[][] repChars;
+  private char[][] repHex; // the representative's hex digits alone
   private long[] counts;
   private int[] lens;
   private byte[] hists; // BUCKETS counts per group, saturated at 255
   private int[][] grams; // distinct bigram buckets, each (count << GRAM_BITS | bucket)
 
-  /** Representative -> group; representatives are pairwise distinct (see add). */
-  private final HashMap<String, Integer> exact = new HashMap<>();
+  /**
+   * Exact-match table: open addressing by the representative's String hash, group + 1, 0 empty,
+   * at most half full. Representatives are pairwise distinct (see addLine).
+   */
+  private int[] exactSlots = new int[64];
+  private int[] repHash;
   /**
    * Groups sorted by representative length: ids, lengths and level masks (LEVELS per slot), so
    * the scan sweeps the cheap filters' data in order.
@@ -69,7 +89,43 @@ public final class Aggregator {
   private int[] byLen;
   private int[] sortedLens;
   private long[] sortedMasks;
-  /** Shape of a line (its chars other than digits), hashed -> the group it last joined, plus 1. */
+  /** The same level masks by group. */
+  private long[] masks;
+
+  /**
+   * Skeleton cache. A line's key is its length and its skeleton, the line with the hex digits
+   * deleted. Deleting the same chars from two strings never raises their distance (drop the
+   * deleted chars from an optimal alignment: no step costs more), so bounds on the skeletons and
+   * the length difference bound every line of the key alike. Per key: the groups those bounds
+   * could not rule out at the threshold (triples: group, bound, L1 distance of the skeleton
+   * buckets), and how many groups were checked; lines of one template share a handful of keys,
+   * so a line visits its key's list instead of sweeping every group in length range. A key whose
+   * list would pass the budget is not cached.
+   */
+  private final int maxKeys;
+  private int[] keySlots; // open addressing, key + 1, 0 empty
+  private int keyCount;
+  private char[][] keyChars;
+  private int[] keyN;
+  private int[] keyHash;
+  private int[][] keyCands;
+  private int[] keyCandLen;
+  private int[] keyChecked;
+  private long candRoom;
+  private static final int SEEN = 1 << 10;
+  /** Skeleton hashes of lines that swept, by hash: a key is made when one comes back. */
+  private final int[] seenOnce = new int[SEEN];
+  private final long candBudget;
+  // the line's skeleton
+  private char[] skel = new char[256];
+  private int skelLen;
+  private int skelHash;
+  /** Set by skeletonBound when it gets to the histogram: the skeleton buckets' L1 distance. */
+  private int skelL1;
+  /**
+   * Shape of a line (its chars other than 0-9 and a-f: numbers and hex ids), hashed -> the group
+   * it last joined, plus 1.
+   */
   private final int[] hints = new int[HINTS];
 
   // The line being added, and the best group so far.
@@ -80,18 +136,18 @@ public final class Aggregator {
   private boolean lineAscii;
   private int best;
   private double bestD;
+  /** The best group's lev and representative length; bestLev is huge while there is none. */
+  private int bestLev;
+  private int bestLen;
   /** bestD * 2^32 rounded up, so (max * limitScale >>> 32) + 1 bounds any winning lev cheaply. */
   private long limitScale;
 
-  // Filled on first use for the line (many lines are settled before): bigram counts, and for
-  // ASCII lines the bit-parallel match masks, peq[c * peqStride + word], bit i + 64 for char i.
+  // Filled on first use for the line (many lines are settled before): bigram counts.
   private final int[] lineGrams = new int[1 << GRAM_BITS];
   private boolean gramsReady;
-  private long[] peq = new long[128 * 6];
-  private int peqStride = 6;
-  private boolean peqReady;
-  private long peqUsedLo;
-  private long peqUsedHi;
+  /** The line, and its hex digits alone (its projection), as rows of the bit-parallel band. */
+  private final Pattern full = new Pattern();
+  private final Pattern hex = new Pattern();
 
   // Scalar banded DP rows, reused across lines.
   private int[] rowA = new int[258];
@@ -103,16 +159,29 @@ public final class Aggregator {
       throw new IllegalArgumentException("maxGroups must be >= 1, got " + maxGroups);
     }
     this.maxGroups = maxGroups;
+    maxKeys = (int) Math.min(2L * maxGroups, 1 << 14);
+    candBudget = 64L * maxGroups;
+    candRoom = candBudget;
+    keySlots = new int[Integer.highestOneBit(maxKeys) * 4];
+    keyChars = new char[16][];
+    keyN = new int[16];
+    keyHash = new int[16];
+    keyCands = new int[16][];
+    keyCandLen = new int[16];
+    keyChecked = new int[16];
     int cap = Math.min(maxGroups, 64);
     reps = new String[cap];
     repChars = new char[cap][];
+    repHex = new char[cap][];
     counts = new long[cap];
+    repHash = new int[cap];
     lens = new int[cap];
     hists = new byte[cap * BUCKETS];
     grams = new int[cap][];
     byLen = new int[cap];
     sortedLens = new int[cap];
     sortedMasks = new long[cap * LEVELS];
+    masks = new long[cap * LEVELS];
   }
 
   /**
@@ -120,24 +189,79 @@ public final class Aggregator {
    * NOT counted in any group).
    */
   public boolean add(String s) {
+    int len = s.length();
+    startLine(len);
+    s.getChars(0, len, line, 0);
+    return addLine(len, s.hashCode(), s, null, 0);
+  }
+
+  /**
+   * Adds the line utf8[off, off + len), exactly as {@code add(new String(utf8, off, len, UTF_8))}
+   * would. A pure-ASCII line is read in place, and becomes a String only if it founds a group;
+   * any other line is decoded (malformed input replaced as that constructor does) and added as
+   * a String.
+   */
+  public boolean add(byte[] utf8, int off, int len) {
+    Objects.checkFromIndexSize(off, len, utf8.length);
+    startLine(len);
+    char[] c = line;
+    // String.hashCode of the decoded line (the exact-match table's hash), four chars a step so
+    // the multiplications do not wait on each other: h * 31^4 + b0 * 31^3 + ... + b3
+    int hash = 0;
+    int or = 0;
+    int i = 0;
+    for (; i + 4 <= len; i += 4) {
+      int b0 = utf8[off + i];
+      int b1 = utf8[off + i + 1];
+      int b2 = utf8[off + i + 2];
+      int b3 = utf8[off + i + 3];
+      or |= b0 | b1 | b2 | b3;
+      c[i] = (char) b0;
+      c[i + 1] = (char) b1;
+      c[i + 2] = (char) b2;
+      c[i + 3] = (char) b3;
+      hash = hash * 923521 + b0 * 29791 + b1 * 961 + b2 * 31 + b3;
+    }
+    for (; i < len; i++) {
+      int b = utf8[off + i];
+      or |= b;
+      c[i] = (char) b;
+      hash = 31 * hash + b;
+    }
+    if (or < 0) { // a byte >= 0x80: not ASCII (what was copied is simply overwritten)
+      return add(new String(utf8, off, len, StandardCharsets.UTF_8));
+    }
+    return addLine(len, hash, null, utf8, off);
+  }
+
+  /**
+   * Adds the line now in line[0, len) with String hash {@code hash}; it is {@code s}, or if that
+   * is null the ASCII bytes bytes[off, off + len).
+   */
+  private boolean addLine(int len, int hash, String s, byte[] bytes, int off) {
     // A line equal to a representative has d = 0, the least possible. Representatives are
     // pairwise distinct (a line equal to one joins it, d = 0 < THRESHOLD, and never founds a
     // group), so exactly one group has d = 0 and every other group, earlier or later, has d > 0:
     // the naive scan would pick this one too.
-    Integer same = exact.get(s);
-    if (same != null) {
+    int same = findExact(len, hash);
+    if (same >= 0) {
       counts[same]++;
       return true;
     }
-    int hint = prepare(s);
-    setBest(-1, THRESHOLD);
+    int hint = prepare(len);
+    setBest(-1, THRESHOLD, NO_LEV, 0);
     int h = hints[hint] - 1;
     if (h >= 0 && h < size) {
       // a likely close group first, so the bound is tight for the rest
       int r = lens[h];
-      consider(h, r, Math.abs(n - r));
+      consider(h, r, Math.abs(n - r), true, -1);
     }
-    scanByLength(h);
+    int key = skelLen <= MAX_SKELETON ? findKey() : -1;
+    if (key >= 0) {
+      scanCandidates(key, h);
+    } else {
+      scanByLength(h);
+    }
     if (best >= 0) {
       counts[best]++;
       hints[hint] = best + 1;
@@ -147,8 +271,56 @@ public final class Aggregator {
       return false;
     }
     hints[hint] = size + 1;
-    newGroup(s);
+    newGroup(s != null ? s : new String(bytes, off, len, StandardCharsets.US_ASCII), hash);
     return true;
+  }
+
+  /** Clears what the previous line left, and makes room for a line of len chars. */
+  private void startLine(int len) {
+    if (gramsReady) {
+      clearLineGrams(); // by the previous line's chars, still in line[0, n)
+    }
+    gramsReady = false;
+    if (line.length < len) {
+      line = new char[Math.max(len, line.length * 2)];
+    }
+  }
+
+  /** The group whose representative equals line[0, len), or -1. */
+  private int findExact(int len, int hash) {
+    int[] slots = exactSlots;
+    int mask = slots.length - 1;
+    for (int at = (hash ^ hash >>> 16) & mask; ; at = (at + 1) & mask) {
+      int g = slots[at] - 1;
+      if (g < 0) {
+        return -1;
+      }
+      if (repHash[g] == hash && lens[g] == len
+          && Arrays.equals(repChars[g], 0, len, line, 0, len)) {
+        return g;
+      }
+    }
+  }
+
+  private void putExact(int g) {
+    if (2 * (size + 1) > exactSlots.length) {
+      exactSlots = new int[exactSlots.length * 2];
+      for (int e = 0; e < size; e++) {
+        insertExact(e);
+      }
+    }
+    insertExact(g);
+  }
+
+  private void insertExact(int g) {
+    int[] slots = exactSlots;
+    int mask = slots.length - 1;
+    int hash = repHash[g];
+    int at = (hash ^ hash >>> 16) & mask;
+    while (slots[at] != 0) {
+      at = (at + 1) & mask;
+    }
+    slots[at] = g + 1;
   }
 
   /** The groups in creation order, and resets to empty for the next window. */
@@ -162,9 +334,19 @@ public final class Aggregator {
     }
     Arrays.fill(reps, 0, size, null);
     Arrays.fill(repChars, 0, size, null);
+    Arrays.fill(repHex, 0, size, null);
     Arrays.fill(grams, 0, size, null);
-    exact.clear();
+    Arrays.fill(exactSlots, 0);
     Arrays.fill(hints, 0);
+    Arrays.fill(keySlots, 0);
+    Arrays.fill(seenOnce, 0);
+    for (int k = 0; k < keyCount; k++) {
+      if (keyCands[k] != null && keyCands[k].length > 64) {
+        keyCands[k] = null; // what a window leaves behind stays small
+      }
+    }
+    keyCount = 0;
+    candRoom = candBudget;
     size = 0;
     return out;
   }
@@ -177,18 +359,11 @@ public final class Aggregator {
     return size;
   }
 
-  /** Copies the line to the scratch buffer and fills its filter data; returns its hint slot. */
-  private int prepare(String s) {
-    if (gramsReady) {
-      clearLineGrams();
-    }
-    gramsReady = false;
-    peqReady = false;
-    n = s.length();
-    if (line.length < n) {
-      line = new char[Math.max(n, line.length * 2)];
-    }
-    s.getChars(0, n, line, 0);
+  /** Fills the filter data of the line in line[0, len); returns its hint slot. */
+  private int prepare(int len) {
+    full.ready = false;
+    hex.ready = false;
+    n = len;
     int[] hist = lineHist;
     Arrays.fill(hist, 0);
     long[] levels = lineLevels;
@@ -196,15 +371,32 @@ public final class Aggregator {
     int shape = 0;
     int or = 0;
     char[] c = line;
+    if (skel.length < n) {
+      skel = new char[Math.max(n, skel.length * 2)];
+    }
+    char[] sk = skel;
+    int sl = 0;
+    if (hex.chars.length < n) {
+      hex.chars = new char[Math.max(n, hex.chars.length * 2)];
+    }
+    char[] hx = hex.chars;
+    int hl = 0;
+    int sh = 0;
     for (int i = 0; i < n; i++) {
       char ch = c[i];
       or |= ch;
       int b = bucket(ch);
+      if (b >= 16) {
+        sk[sl++] = ch;
+        sh = 31 * sh + ch;
+      } else {
+        hx[hl++] = ch; // buckets 0 to 15 are exactly the hex digits
+      }
       int v = ++hist[b];
       if (v <= LEVELS) {
         levels[v - 1] |= 1L << b;
       }
-      if (ch < '0' || ch > '9') {
+      if ((ch < '0' || ch > '9') && (ch < 'a' || ch > 'f')) {
         shape = 31 * shape + ch;
       }
     }
@@ -212,8 +404,199 @@ public final class Aggregator {
       hist[b] = Math.min(hist[b], 255); // as stored for groups, so the bound stays a bound
     }
     lineAscii = or < 128;
+    full.chars = line;
+    full.len = n;
+    full.ascii = lineAscii;
+    hex.len = hl;
+    hex.ascii = true;
+    skelLen = sl;
+    skelHash = (sh ^ n * 0x9E3779B1) * 0x85EBCA6B;
     shape ^= shape >>> 16;
     return (shape * 0x9E3779B1 >>> 20) & (HINTS - 1);
+  }
+
+  /**
+   * The line's key with its candidate list brought up to date, created if new; -1 if there is
+   * no room for it or its list, and the line sweeps instead.
+   */
+  private int findKey() {
+    int mask = keySlots.length - 1;
+    int h = skelHash ^ skelHash >>> 15;
+    for (int at = h & mask; ; at = (at + 1) & mask) {
+      int k = keySlots[at] - 1;
+      if (k < 0) {
+        // a key pays off from its second line: the first one sweeps, and leaves a mark
+        int seen = (h >>> 7) & (SEEN - 1);
+        if (keyCount == maxKeys || seenOnce[seen] != skelHash) {
+          seenOnce[seen] = skelHash;
+          return -1;
+        }
+        k = newKey();
+        keySlots[at] = k + 1;
+        return extendKey(k) ? k : -1;
+      }
+      char[] kc = keyChars[k];
+      if (keyHash[k] == skelHash && keyN[k] == n
+          && Arrays.equals(kc, 0, kc.length, skel, 0, skelLen)) {
+        return keyCandLen[k] >= 0 && extendKey(k) ? k : -1;
+      }
+    }
+  }
+
+  private int newKey() {
+    int k = keyCount++;
+    if (k == keyN.length) {
+      int cap = keyN.length * 2;
+      keyChars = Arrays.copyOf(keyChars, cap);
+      keyN = Arrays.copyOf(keyN, cap);
+      keyHash = Arrays.copyOf(keyHash, cap);
+      keyCands = Arrays.copyOf(keyCands, cap);
+      keyCandLen = Arrays.copyOf(keyCandLen, cap);
+      keyChecked = Arrays.copyOf(keyChecked, cap);
+    }
+    keyChars[k] = Arrays.copyOf(skel, skelLen);
+    keyN[k] = n;
+    keyHash[k] = skelHash;
+    keyCandLen[k] = 0;
+    keyChecked[k] = 0;
+    if (keyCands[k] == null) {
+      keyCands[k] = new int[16];
+    }
+    return k;
+  }
+
+  /**
+   * Adds to key k's list the groups created since it was last brought up to date that the key's
+   * bound does not rule out. On a new key (nothing checked) only the groups in length range are
+   * looked at. Returns false, and retires the key, if its list would pass the budget.
+   */
+  private boolean extendKey(int k) {
+    int from = keyChecked[k];
+    if (from == size) {
+      return true;
+    }
+    if (from == 0) {
+      // r >= n: r - n >= separation(r) rules r out, and r - n - separation(r) never decreases
+      // (separation grows by at most 1 per char); r < n: n - r >= separation(n) rules it out
+      int[] sl = sortedLens;
+      int sepN = separation(n);
+      int mid = lowerBound(sl, size, n);
+      for (int i = mid; i < size && sl[i] - n < separation(sl[i]); i++) {
+        if (!addCandidate(k, byLen[i], sl[i])) {
+          return false;
+        }
+      }
+      for (int i = mid - 1; i >= 0 && n - sl[i] < sepN; i--) {
+        if (!addCandidate(k, byLen[i], sl[i])) {
+          return false;
+        }
+      }
+    } else {
+      for (int g = from; g < size; g++) {
+        int r = lens[g];
+        if (Math.abs(n - r) < separation(Math.max(n, r)) && !addCandidate(k, g, r)) {
+          return false;
+        }
+      }
+    }
+    keyChecked[k] = size;
+    return true;
+  }
+
+  /** Adds g to key k's list unless the key's bound shows it is never similar. */
+  private boolean addCandidate(int k, int g, int r) {
+    int lb = skeletonBound(g, r);
+    if (lb >= separation(Math.max(n, r))) {
+      return true; // lev >= lb >= separation: d >= THRESHOLD for every line of the key
+    }
+    int len = keyCandLen[k];
+    if (candRoom < 3) {
+      keyCandLen[k] = -1; // retired for the rest of the window; its room is not given back
+      keyCands[k] = null;
+      return false;
+    }
+    int[] c = keyCands[k];
+    if (len + 3 > c.length) {
+      c = keyCands[k] = Arrays.copyOf(c, c.length * 2);
+    }
+    c[len] = g;
+    c[len + 1] = lb;
+    c[len + 2] = skelL1;
+    keyCandLen[k] = len + 3;
+    candRoom -= 3;
+    return true;
+  }
+
+  /**
+   * A lower bound on lev(L, rep(g)) for every line L of the current line's key: the length
+   * difference, and the bag distance of the skeletons (bucket counts 16 and up are exactly the
+   * skeleton's, merged and capped, which only lowers it), first from the level masks alone.
+   */
+  private int skeletonBound(int g, int r) {
+    int dl = Math.abs(n - r);
+    long[] lv = lineLevels;
+    long[] gm = masks;
+    int at = g * LEVELS;
+    int onlyLine = 0;
+    int onlyRep = 0;
+    for (int t = 0; t < LEVELS; t++) {
+      long a = lv[t] & SKELETON_BUCKETS;
+      long b = gm[at + t] & SKELETON_BUCKETS;
+      onlyLine += Long.bitCount(a & ~b);
+      onlyRep += Long.bitCount(b & ~a);
+    }
+    int lb = Math.max(dl, Math.max(onlyLine, onlyRep));
+    if (lb >= separation(Math.max(n, r))) {
+      return lb;
+    }
+    int[] lh = lineHist;
+    byte[] gh = hists;
+    int off = g * BUCKETS;
+    onlyLine = 0;
+    onlyRep = 0;
+    for (int b = 16; b < BUCKETS; b++) {
+      int diff = lh[b] - (gh[off + b] & 0xFF);
+      if (diff > 0) {
+        onlyLine += diff;
+      } else {
+        onlyRep -= diff;
+      }
+    }
+    skelL1 = onlyLine + onlyRep;
+    return Math.max(lb, Math.max(onlyLine, onlyRep));
+  }
+
+  /** Visits key k's candidates, with the line's own bounds, in the list's order. */
+  private void scanCandidates(int k, int skip) {
+    int[] c = keyCands[k];
+    int len = keyCandLen[k];
+    long[] lv = lineLevels;
+    long a0 = lv[0];
+    long a1 = lv[1];
+    long a2 = lv[2];
+    long a3 = lv[3];
+    long[] gm = masks;
+    for (int i = 0; i < len; i += 3) {
+      int g = c[i];
+      int r = lens[g];
+      int limit = upperLimit(Math.max(n, r));
+      int lb = Math.max(c[i + 1], triangleBound(r));
+      if (lb > limit || g == skip) {
+        continue;
+      }
+      // the whole line's bucket bag distance, as in scanByLength
+      int dl = Math.abs(n - r);
+      int at = g * LEVELS;
+      int onlyLine = Long.bitCount(a0 & ~gm[at]) + Long.bitCount(a1 & ~gm[at + 1])
+          + Long.bitCount(a2 & ~gm[at + 2]) + Long.bitCount(a3 & ~gm[at + 3]);
+      int onlyRep = Long.bitCount(gm[at] & ~a0) + Long.bitCount(gm[at + 1] & ~a1)
+          + Long.bitCount(gm[at + 2] & ~a2) + Long.bitCount(gm[at + 3] & ~a3);
+      lb = Math.max(lb,
+          n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl));
+      if (lb <= limit) {
+        consider(g, r, lb, false, c[i + 2]);
+      }
+    }
   }
 
   /**
@@ -231,11 +614,13 @@ public final class Aggregator {
     int hi = lowerBound(sl, size, n);
     int lo = hi - 1;
     int leftLimit = upperLimit(n);
+    boolean leftDead = triangleBound(0) > leftLimit;
+    double rightStop = rightStop();
     while (true) {
       // right side: r >= n, d >= (r - n) / r, which grows with r
-      boolean right = hi < size && sl[hi] - n <= upperLimit(sl[hi]);
+      boolean right = hi < size && sl[hi] - n <= upperLimit(sl[hi]) && sl[hi] <= rightStop;
       // left side: r < n, d >= (n - r) / n, which grows as r shrinks
-      boolean left = lo >= 0 && n - sl[lo] <= leftLimit;
+      boolean left = !leftDead && lo >= 0 && n - sl[lo] <= leftLimit;
       int i;
       int limit;
       if (right && (!left || sl[hi] - n <= n - sl[lo])) {
@@ -249,6 +634,10 @@ public final class Aggregator {
       }
       int r = sl[i];
       int dl = Math.abs(n - r);
+      int tri = triangleBound(r);
+      if (tri > limit) {
+        continue;
+      }
       // Bag distance, bucketed: each edit changes the multiset of chars by at most one in and
       // one out, so lev >= max(|L \ R|, |R \ L|) over buckets. With counts capped at LEVELS it
       // comes from popcounts of the level masks; the full histogram only for what that lets
@@ -267,11 +656,66 @@ public final class Aggregator {
       onlyLine += Long.bitCount(a1 & ~b1) + Long.bitCount(a2 & ~b2) + Long.bitCount(a3 & ~b3);
       onlyRep += Long.bitCount(b1 & ~a1) + Long.bitCount(b2 & ~a2) + Long.bitCount(b3 & ~a3);
       int lb = n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl);
+      lb = Math.max(lb, tri);
       int g = byLen[i];
-      if (lb <= limit && g != skip && consider(g, r, lb)) {
+      if (lb <= limit && g != skip && consider(g, r, lb, false, -1)) {
         leftLimit = upperLimit(n);
+        leftDead = triangleBound(0) > leftLimit;
+        rightStop = rightStop();
       }
     }
+  }
+
+  /**
+   * A lower bound on lev(line, rep(g)) for any group g whose representative has length r, from
+   * the best group so far (lev e to the line): representatives are pairwise at d >= THRESHOLD
+   * (a later one founded its group only because every earlier one was that far), so
+   * lev(rep(g), rep(best)) >= separation(max(r, bestLen)), and by the triangle inequality
+   * lev(line, rep(g)) >= that - e. Once a close group is found (e small) it rules out every
+   * other group at once, without looking at them. Nondecreasing in r (separation is).
+   */
+  private int triangleBound(int r) {
+    return separation(Math.max(r, bestLen)) - bestLev;
+  }
+
+  /**
+   * A length above which no right-side group (r >= n) can win, from the triangle bound: there
+   * separation(r) >= 0.1499 r (below), so the bound is at least 0.1499 r - e, while a winner's
+   * lev is at most upperLimit(r) <= (bestD + 2^-32) r + 1, and the first grows faster.
+   */
+  private double rightStop() {
+    double slope = 0.1499 - bestD - 0x1p-32;
+    return slope > 0 ? (bestLev + 1) / slope : Double.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The least lev two strings whose longer has m chars can have and not be similar: the least t
+   * with !((double) t / m < THRESHOLD), the naive rule's comparison. At least 0.1499 m.
+   */
+  static int separation(int m) {
+    return m < SEPARATION.length ? SEPARATION[m] : computeSeparation(m);
+  }
+
+  private static int computeSeparation(int m) {
+    if (m == 0) {
+      return 0; // two empty strings: d = 0, never separated; only ever one empty representative
+    }
+    int t = (int) (THRESHOLD * m);
+    while (t > 0 && !((double) (t - 1) / m < THRESHOLD)) {
+      t--;
+    }
+    while ((double) t / m < THRESHOLD) {
+      t++;
+    }
+    return t;
+  }
+
+  private static int[] separations(int len) {
+    int[] t = new int[len];
+    for (int m = 0; m < len; m++) {
+      t[m] = computeSeparation(m);
+    }
+    return t;
   }
 
   /**
@@ -285,9 +729,11 @@ public final class Aggregator {
     return (int) ((max * limitScale) >>> 32) + 1;
   }
 
-  private void setBest(int g, double d) {
+  private void setBest(int g, double d, int lev, int len) {
     best = g;
     bestD = d;
+    bestLev = lev;
+    bestLen = len;
     limitScale = (long) Math.ceil(d * 0x1p32);
   }
 
@@ -317,45 +763,58 @@ public final class Aggregator {
    * Evaluates group g (representative length r) against the line, given a lower bound lb on
    * their distance; makes it the best, and returns true, if it beats the best so far.
    */
-  private boolean consider(int g, int r, int lb) {
+  private boolean consider(int g, int r, int lb, boolean hinted, int skelL1) {
     int max = Math.max(n, r);
     int limit = upperLimit(max);
     int dl = Math.abs(n - r);
     if (lb > limit) {
       return false;
     }
-    lb = Math.max(lb, bagDistance(g, dl));
-    if (lb > limit) {
-      return false;
-    }
-    lb = Math.max(lb, gramDistance(g, r));
-    if (lb > limit) {
-      return false;
+    if (!hinted) { // the hint usually wins: straight to its distance
+      lb = Math.max(lb, bagDistance(g, dl, skelL1));
+      if (lb > limit) {
+        return false;
+      }
+      lb = Math.max(lb, gramDistance(g, r));
+      if (lb > limit) {
+        return false;
+      }
     }
     int k = exactLimit(max, best >= 0 && g < best);
     if (lb > k) {
       return false;
     }
-    int lev = levenshteinAtMost(repChars[g], r, k);
+    // The hex-only projection first, where it is shorter: deleting the same chars from both
+    // strings never raises lev (drop them from an optimal alignment), so lev > k there proves
+    // it; on the corpus it settles most near misses (ids, hashes) at about half the columns.
+    // Not for the hint, which usually wins and then needs the full distance anyway.
+    char[] rh = repHex[g];
+    if (!hinted && hex.len + rh.length < n + r
+        && levenshteinAtMost(hex, rh, rh.length, k) > k) {
+      return false;
+    }
+    int lev = levenshteinAtMost(full, repChars[g], r, k);
     if (lev > k) {
       return false;
     }
     // The naive expression, for the record; exactLimit already guaranteed it wins.
-    setBest(g, (double) lev / max);
+    setBest(g, (double) lev / max, lev, r);
     return true;
   }
 
   /**
    * max(|L \ R|, |R \ L|) over bucket histograms (saturated, which only lowers it). With S the
    * sum of |hL - hR| and the two differences summing to S and differing by |n - r|, it is
-   * (S + |n - r|) / 2.
+   * (S + |n - r|) / 2. skelL1, if not -1, is that sum over the skeleton buckets (16 and up),
+   * the same for every line of a key and kept with its candidates.
    */
-  private int bagDistance(int g, int dl) {
+  private int bagDistance(int g, int dl, int skelL1) {
     int[] lh = lineHist;
     byte[] gh = hists;
     int off = g * BUCKETS;
-    int sum = 0;
-    for (int b = 0; b < BUCKETS; b++) {
+    int sum = Math.max(skelL1, 0);
+    int end = skelL1 >= 0 ? 16 : BUCKETS;
+    for (int b = 0; b < end; b++) {
       sum += Math.abs(lh[b] - (gh[off + b] & 0xFF));
     }
     return (sum + dl) >>> 1;
@@ -436,9 +895,9 @@ public final class Aggregator {
    * lev(line, b[0, m)) if it is at most k, else some value above k. A common prefix and suffix
    * cost nothing (lev(xAy, xBy) = lev(A, B)), so they are trimmed first.
    */
-  private int levenshteinAtMost(char[] b, int m, int k) {
-    char[] a = line;
-    int n = this.n;
+  private int levenshteinAtMost(Pattern pat, char[] b, int m, int k) {
+    char[] a = pat.chars;
+    int n = pat.len;
     int lim = Math.min(n, m);
     int p = 0;
     while (p < lim && a[p] == b[p]) {
@@ -456,8 +915,8 @@ public final class Aggregator {
     if (n == 0 || m == 0) {
       return Math.max(n, m);
     }
-    if (lineAscii && k < 64) {
-      return bandBitParallel(p, n, b, m, k);
+    if (pat.ascii && k < 64) {
+      return bandBitParallel(pat, p, n, b, m, k);
     }
     return boundedLevenshtein(a, p, n, b, m, k);
   }
@@ -477,9 +936,9 @@ public final class Aggregator {
    * (It is also the least of cell + |its diagonal - (m - n)| over the column, the cost of any
    * path through the column, so no other cell gives a better bound.)
    */
-  private int bandBitParallel(int p, int n, char[] b, int m, int k) {
-    if (!peqReady) {
-      fillPeq();
+  private static int bandBitParallel(Pattern pat, int p, int n, char[] b, int m, int k) {
+    if (!pat.ready) {
+      pat.fill();
     }
     int delta = m - n;
     int h = (k - Math.abs(delta)) >> 1;
@@ -490,8 +949,8 @@ public final class Aggregator {
     long mv = (1L << thi) - 1;
     long pv = ~mv;
     int score = thi; // the value of the band's top cell, row -thi, column 0
-    long[] pe = peq;
-    int stride = peqStride;
+    long[] pe = pat.peq;
+    int stride = pat.stride;
     int q0 = p - thi + 64; // bit of the band's first row in column j is q0 + j
     // after each column bit i holds diagonal thi - 1 - i, so the final one is bit thi - 1 - delta
     long toFinal = (1L << (thi - delta)) - 1;
@@ -526,39 +985,53 @@ public final class Aggregator {
     return score + Long.bitCount(pv & toFinal) - Long.bitCount(mv & toFinal);
   }
 
-  private void fillPeq() {
-    long[] pe = peq;
-    int stride = peqStride;
-    for (long used = peqUsedLo; used != 0; used &= used - 1) {
-      int c = Long.numberOfTrailingZeros(used);
-      Arrays.fill(pe, c * stride, c * stride + stride, 0);
-    }
-    for (long used = peqUsedHi; used != 0; used &= used - 1) {
-      int c = 64 + Long.numberOfTrailingZeros(used);
-      Arrays.fill(pe, c * stride, c * stride + stride, 0);
-    }
-    // room for a 64-bit window starting up to 127 bits past the line's end
-    stride = (n >>> 6) + 4;
-    if (pe.length < 128 * stride) {
-      pe = peq = new long[128 * stride];
-    }
-    peqStride = stride;
-    long lo = 0;
-    long hi = 0;
-    char[] a = line;
-    for (int i = 0; i < n; i++) {
-      char c = a[i];
-      int bit = i + 64;
-      pe[c * stride + (bit >>> 6)] |= 1L << bit;
-      if (c < 64) {
-        lo |= 1L << c;
-      } else {
-        hi |= 1L << c;
+  /**
+   * A string as the rows of the bit-parallel band: its chars [0, len) and, for ASCII strings,
+   * built on first use, the match masks peq[c * stride + word], bit i + 64 for char i.
+   */
+  private static final class Pattern {
+    char[] chars = new char[256];
+    int len;
+    boolean ascii;
+    long[] peq = new long[128 * 6];
+    int stride = 6;
+    boolean ready;
+    private long usedLo;
+    private long usedHi;
+
+    void fill() {
+      long[] pe = peq;
+      for (long used = usedLo; used != 0; used &= used - 1) {
+        int c = Long.numberOfTrailingZeros(used);
+        Arrays.fill(pe, c * stride, c * stride + stride, 0);
       }
+      for (long used = usedHi; used != 0; used &= used - 1) {
+        int c = 64 + Long.numberOfTrailingZeros(used);
+        Arrays.fill(pe, c * stride, c * stride + stride, 0);
+      }
+      // room for a 64-bit window starting up to 127 bits past the string's end
+      int st = (len >>> 6) + 4;
+      if (pe.length < 128 * st) {
+        pe = peq = new long[128 * st];
+      }
+      stride = st;
+      long lo = 0;
+      long hi = 0;
+      char[] a = chars;
+      for (int i = 0; i < len; i++) {
+        char c = a[i];
+        int bit = i + 64;
+        pe[c * st + (bit >>> 6)] |= 1L << bit;
+        if (c < 64) {
+          lo |= 1L << c;
+        } else {
+          hi |= 1L << c;
+        }
+      }
+      usedLo = lo;
+      usedHi = hi;
+      ready = true;
     }
-    peqUsedLo = lo;
-    peqUsedHi = hi;
-    peqReady = true;
   }
 
   /**
@@ -634,13 +1107,14 @@ public final class Aggregator {
     return prev[m];
   }
 
-  private void newGroup(String s) {
+  private void newGroup(String s, int hash) {
     int g = size;
     if (g == reps.length) {
       grow();
     }
     reps[g] = s;
     repChars[g] = Arrays.copyOf(line, n);
+    repHex[g] = Arrays.copyOf(hex.chars, hex.len);
     counts[g] = 1;
     lens[g] = n;
     grams[g] = lineGramProfile();
@@ -648,7 +1122,8 @@ public final class Aggregator {
     for (int b = 0; b < BUCKETS; b++) {
       hists[off + b] = (byte) lineHist[b];
     }
-    exact.put(s, g);
+    repHash[g] = hash;
+    putExact(g);
     int at = lowerBound(sortedLens, size, n + 1); // after equal lengths
     System.arraycopy(sortedLens, at, sortedLens, at + 1, size - at);
     System.arraycopy(byLen, at, byLen, at + 1, size - at);
@@ -657,6 +1132,7 @@ public final class Aggregator {
     sortedLens[at] = n;
     byLen[at] = g;
     System.arraycopy(lineLevels, 0, sortedMasks, at * LEVELS, LEVELS);
+    System.arraycopy(lineLevels, 0, masks, g * LEVELS, LEVELS);
     size++;
   }
 
@@ -664,13 +1140,16 @@ public final class Aggregator {
     int cap = (int) Math.min(maxGroups, 2L * reps.length);
     reps = Arrays.copyOf(reps, cap);
     repChars = Arrays.copyOf(repChars, cap);
+    repHex = Arrays.copyOf(repHex, cap);
     counts = Arrays.copyOf(counts, cap);
+    repHash = Arrays.copyOf(repHash, cap);
     lens = Arrays.copyOf(lens, cap);
     hists = Arrays.copyOf(hists, cap * BUCKETS);
     grams = Arrays.copyOf(grams, cap);
     byLen = Arrays.copyOf(byLen, cap);
     sortedLens = Arrays.copyOf(sortedLens, cap);
     sortedMasks = Arrays.copyOf(sortedMasks, cap * LEVELS);
+    masks = Arrays.copyOf(masks, cap * LEVELS);
   }
 
   /** The first index in a[0, len) whose value is >= key (a is sorted). */

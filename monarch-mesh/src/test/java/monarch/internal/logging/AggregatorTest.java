@@ -3,7 +3,9 @@ package monarch.internal.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import monarch.internal.logging.Aggregator.Group;
@@ -126,7 +128,13 @@ class AggregatorTest {
   /** Lines near each other and near the threshold: mutations of a few bases, small alphabets. */
   @Test
   void matchesNaiveOnRandomLines() {
-    SplittableRandom rnd = new SplittableRandom(42);
+    for (long seed : new long[] {42, 43, 44}) {
+      matchesNaiveOnRandomLines(seed);
+    }
+  }
+
+  private static void matchesNaiveOnRandomLines(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
     String[] alphabets =
         {"ab", "abc", "a b", "01", "xyz\u00e9", "a\uD83D\uDE00", "ab0 [].", "abcdefghij",
             "abc\u00e9"};
@@ -166,6 +174,108 @@ class AggregatorTest {
     assertSameAsNaive(40, corpus.lines(500));
   }
 
+  /** More corpus seeds and window sizes, and caps small enough to hit the key table's limits. */
+  @Test
+  void matchesNaiveOnMoreCorpusWindows() {
+    for (long seed : new long[] {1, 2, 3}) {
+      LogCorpus corpus = new LogCorpus(seed, LogCorpus.DEFAULT_TEMPLATES);
+      assertSameAsNaive(1024, corpus.lines(1500));
+      assertSameAsNaive(4, corpus.lines(300));
+      assertSameAsNaive(120, corpus.lines(800));
+    }
+  }
+
+  /**
+   * Lines built like the corpus's id-carrying ones: one fixed text with hex and digit fields,
+   * so that many pairs share a skeleton and sit just above or below the threshold, with
+   * upper-case hex, fields of varying width, non-ASCII text and long lines mixed in.
+   */
+  @Test
+  void matchesNaiveOnIdLinesNearTheThreshold() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    String[] texts = {"[%] request % done status=ok id=% took %ms",
+        "Saving caf\u00e9 state: % keys, % bytes, sha %",
+        "{\"ts\": %, \"event\": \"x\", \"id\": \"%-%\"}", "%"};
+    for (int w = 0; w < 40; w++) {
+      String text = texts[w % texts.length];
+      int[] widths = new int[8];
+      for (int f = 0; f < widths.length; f++) {
+        widths[f] = 1 + rnd.nextInt(w % 5 == 4 ? 40 : 12);
+      }
+      List<String> bases = new ArrayList<>();
+      for (int b = 1 + rnd.nextInt(3); b > 0; b--) {
+        bases.add(fill(rnd, text, widths, w % 3 == 0));
+      }
+      List<String> window = new ArrayList<>();
+      for (int i = 0; i < 120; i++) {
+        String line = rnd.nextInt(3) == 0 ? fill(rnd, text, widths, w % 3 == 0)
+            : mutate(rnd, bases.get(rnd.nextInt(bases.size())), rnd.nextInt(8), "0123456789abcdefA");
+        window.add(line);
+      }
+      assertSameAsNaive(w % 4 == 0 ? 5 : 1000, window);
+    }
+  }
+
+  /** Pure-ASCII bytes are read in place; the rest decodes. Both must group as the Strings do. */
+  @Test
+  void bytePathMatchesStringPath() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    List<byte[]> lines = new ArrayList<>();
+    for (String l : new LogCorpus(5, LogCorpus.DEFAULT_TEMPLATES).lines(600)) {
+      lines.add(l.getBytes(StandardCharsets.UTF_8));
+    }
+    for (int i = 0; i < 400; i++) {
+      byte[] base = lines.get(rnd.nextInt(lines.size())).clone();
+      int kind = rnd.nextInt(4);
+      if (kind == 0) { // non-ASCII text, well formed
+        String s = new String(base, StandardCharsets.UTF_8) + " \u00e9\u2713\uD83D\uDE00";
+        base = s.getBytes(StandardCharsets.UTF_8);
+      } else if (kind == 1) { // a stray byte: malformed, replaced on decoding
+        base[rnd.nextInt(base.length)] = (byte) (0x80 + rnd.nextInt(128));
+      } else if (kind == 2) { // a truncated multi-byte sequence at the end
+        base = Arrays.copyOf(base, base.length + 1);
+        base[base.length - 1] = (byte) 0xE2;
+      }
+      lines.add(base);
+    }
+    lines.add(new byte[0]);
+    lines.add(new byte[0]);
+    for (int cap : new int[] {3, 1000}) {
+      Aggregator fromStrings = new Aggregator(cap);
+      Aggregator fromBytes = new Aggregator(cap);
+      Aggregator mixed = new Aggregator(cap); // both entry points on one instance, in turn
+      NaiveAggregator naive = new NaiveAggregator(cap);
+      for (int round = 0; round < 2; round++) {
+        for (byte[] l : lines) {
+          // the line in the middle of a bigger buffer, so off and len matter
+          int pad = rnd.nextInt(4);
+          byte[] buf = new byte[l.length + 2 * pad];
+          Arrays.fill(buf, (byte) 'z');
+          System.arraycopy(l, 0, buf, pad, l.length);
+          String s = new String(l, StandardCharsets.UTF_8);
+          boolean expected = naive.add(s);
+          assertThat(fromStrings.add(s)).isEqualTo(expected);
+          assertThat(fromBytes.add(buf, pad, l.length)).as("bytes of %s", s).isEqualTo(expected);
+          boolean viaBytes = rnd.nextBoolean();
+          assertThat(viaBytes ? mixed.add(buf, pad, l.length) : mixed.add(s)).isEqualTo(expected);
+        }
+        List<Group> groups = naive.drain();
+        assertThat(fromStrings.drain()).isEqualTo(groups);
+        assertThat(fromBytes.drain()).isEqualTo(groups);
+        assertThat(mixed.drain()).isEqualTo(groups);
+      }
+    }
+  }
+
+  @Test
+  void bytePathChecksItsRange() {
+    Aggregator a = new Aggregator(4);
+    assertThatThrownBy(() -> a.add(new byte[4], 2, 3))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+    assertThat(a.add("abc".getBytes(StandardCharsets.US_ASCII), 1, 2)).isTrue();
+    assertThat(a.drain()).containsExactly(new Group("bc", 1));
+  }
+
   @Test
   void corpusIsDeterministic() {
     assertThat(new LogCorpus(3, 100).lines(50)).isEqualTo(new LogCorpus(3, 100).lines(50));
@@ -189,6 +299,23 @@ class AggregatorTest {
       assertThat(fast.drain()).isEqualTo(groups);
       assertThat(fast.isEmpty()).isTrue();
     }
+  }
+
+  /** text with each % replaced by a random field of the next width: hex (maybe upper-case). */
+  private static String fill(SplittableRandom rnd, String text, int[] widths, boolean upper) {
+    StringBuilder sb = new StringBuilder();
+    int f = 0;
+    for (char c : text.toCharArray()) {
+      if (c != '%') {
+        sb.append(c);
+        continue;
+      }
+      for (int i = widths[f++ % widths.length]; i > 0; i--) {
+        char h = Character.forDigit(rnd.nextInt(16), 16);
+        sb.append(upper ? Character.toUpperCase(h) : h);
+      }
+    }
+    return sb.toString();
   }
 
   private static String randomString(SplittableRandom rnd, String alphabet, int len) {
