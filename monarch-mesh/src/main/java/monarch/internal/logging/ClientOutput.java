@@ -39,11 +39,15 @@ final class ClientOutput {
 
   /** Buffers every '\n'-terminated line of {@code lines} with {@code header} in front of it. */
   void appendLines(OutputTarget target, byte[] header, byte[] lines) {
+    appendLines(target, header, lines, 0, lines.length);
+  }
+
+  /** As {@link #appendLines(OutputTarget, byte[], byte[])}, for the lines in [from, end). */
+  void appendLines(OutputTarget target, byte[] header, byte[] lines, int from, int end) {
     int t = target.ordinal();
     byte[] buf = buffers[t];
     int at = used[t];
-    int start = 0;
-    int end = lines.length;
+    int start = from;
     while (start < end) {
       int lf = LineFramer.indexOfLf(lines, start, end);
       int stop = lf < 0 ? end : lf + 1; // a batch always ends in '\n'; be safe if not

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import monarch.internal.host.LineFramer;
 import monarch.internal.logging.LogClientMessage.Drain;
 import monarch.internal.logging.LogClientMessage.DrainTimedOut;
 import monarch.internal.logging.LogClientMessage.StreamsEnded;
@@ -183,15 +184,15 @@ public final class LogClientActor {
       timers.startSingleTimer(WINDOW_TIMER, new WindowEnded(++windowId), Duration.ofSeconds(windowSec));
     }
     Aggregator agg = aggregators.get(m.target());
-    String all = new String(m.lines(), StandardCharsets.UTF_8);
-    int start = 0;
-    for (int i = all.indexOf('\n'); i >= 0; i = all.indexOf('\n', start)) {
-      String line = all.substring(start, i);
-      start = i + 1;
-      if (!agg.add(line)) {
+    byte[] lines = m.lines();
+    for (int start = 0; start < lines.length; ) {
+      int lf = LineFramer.indexOfLf(lines, start, lines.length);
+      int end = lf < 0 ? lines.length : lf; // a batch always ends in '\n'; be safe if not
+      if (!agg.add(lines, start, end - start)) {
         // over the group cap: printed on its own, never dropped
-        out.appendLines(m.target(), header(m), (line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.appendLines(m.target(), header(m), lines, start, Math.min(end + 1, lines.length));
       }
+      start = end + 1;
     }
   }
 
