@@ -19,7 +19,9 @@ import java.util.Objects;
  * threshold: filters only skip a group when a lower bound on its distance proves it cannot win,
  * and the winner is chosen by the same double expression.
  *
- * <p>How a line finds its group, cheapest first: an exact-match table; a hint (the group the last
+ * <p>How a line finds its group, cheapest first: an exact-match table; the group of the line
+ * before, when the two differ so little that no other group can be as close (see
+ * {@link #closeToLast}; a repeated message whose numbers change stops there); a hint (the group the last
  * line of the same shape joined) tried first so the bound is tight early; then the groups on its
  * key's candidate list (a key is a length and a skeleton, the line without its hex digits; the
  * list holds the groups that bounds shared by every line of the key leave in reach; lines
@@ -66,6 +68,8 @@ public final class Aggregator {
 
   private final int maxGroups;
   private int size;
+  /** The group the previous line joined or founded, or -1. */
+  private int last = -1;
 
   // Per group, indexed by creation order.
   private String[] reps;
@@ -246,6 +250,11 @@ public final class Aggregator {
     int same = findExact(len, hash);
     if (same >= 0) {
       counts[same]++;
+      last = same;
+      return true;
+    }
+    if (last >= 0 && closeToLast(len)) {
+      counts[last]++;
       return true;
     }
     int hint = prepare(len);
@@ -264,6 +273,7 @@ public final class Aggregator {
     }
     if (best >= 0) {
       counts[best]++;
+      last = best;
       hints[hint] = best + 1;
       return true;
     }
@@ -272,7 +282,50 @@ public final class Aggregator {
     }
     hints[hint] = size + 1;
     newGroup(s != null ? s : new String(bytes, off, len, StandardCharsets.US_ASCII), hash);
+    last = size - 1;
     return true;
+  }
+
+  /**
+   * Whether the line in line[0, len) surely joins group {@code last}, every other group being
+   * strictly farther. With the common prefix and suffix trimmed, e bounds lev(line, rep): the
+   * longer leftover (substitute, then insert or delete the rest), or for leftovers of equal
+   * length the chars that differ (substitutions alone). If {@code last} is the only group, e / max
+   * below THRESHOLD is all the rule asks. Otherwise: representatives are pairwise at least
+   * THRESHOLD apart (a later one joined none of the earlier ones), so for any other group g,
+   * lev(line, g) >= THRESHOLD * max(|g|, |rep|) - e, and with 2e + 1 <= THRESHOLD * |rep| that
+   * makes d(line, g) > d(line, rep) whatever g's length (the 1 is the margin for the naive rule's
+   * rounding), while d(line, rep) <= THRESHOLD / 2 joins. The naive scan picks the same group.
+   */
+  private boolean closeToLast(int len) {
+    char[] r = repChars[last];
+    int m = lens[last];
+    int max = Math.max(len, m);
+    boolean alone = size == 1;
+    int limit = alone ? (int) (THRESHOLD * max) : (int) ((THRESHOLD * m - 1) / 2);
+    if (limit < 1 || Math.abs(len - m) > limit) {
+      return false;
+    }
+    char[] c = line;
+    int both = Math.min(len, m);
+    int p = 0;
+    while (p < both && c[p] == r[p]) {
+      p++;
+    }
+    int q = 0;
+    while (q < both - p && c[len - 1 - q] == r[m - 1 - q]) {
+      q++;
+    }
+    int e = max - p - q;
+    if (len == m && e > limit) {
+      e = 0;
+      for (int i = p; i < len - q && e <= limit; i++) {
+        if (c[i] != r[i]) {
+          e++;
+        }
+      }
+    }
+    return alone ? (double) e / max < THRESHOLD : e <= limit;
   }
 
   /** Clears what the previous line left, and makes room for a line of len chars. */
@@ -348,6 +401,7 @@ public final class Aggregator {
     keyCount = 0;
     candRoom = candBudget;
     size = 0;
+    last = -1;
     return out;
   }
 

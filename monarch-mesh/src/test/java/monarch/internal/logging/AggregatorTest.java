@@ -282,6 +282,63 @@ class AggregatorTest {
     assertThat(new LogCorpus(3, 100).lines(50)).isNotEqualTo(new LogCorpus(4, 100).lines(50));
   }
 
+  /**
+   * Runs of one message with a few chars changed, as progress lines are, next to messages just
+   * past the threshold from it: the "group of the line before" shortcut must still pick the
+   * naive rule's group. Small alphabets and short lines put other groups as close as they can be.
+   */
+  @Test
+  void runsOfOneMessageMatchNaive() {
+    for (long seed = 1; seed <= 6; seed++) {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      String alphabet = seed % 2 == 0 ? "ab" : "abcdefgh0123456789 ";
+      List<String> bases = new ArrayList<>();
+      for (int b = 0; b < 6; b++) {
+        int len = 8 + rnd.nextInt(b % 2 == 0 ? 40 : 200);
+        String base = b > 0 && rnd.nextBoolean()
+            // a neighbour of an earlier base, about at the threshold from it
+            ? mutate(rnd, bases.get(rnd.nextInt(b)), 1 + rnd.nextInt(12), alphabet)
+            : randomString(rnd, alphabet, len);
+        bases.add(base);
+      }
+      List<String> window = new ArrayList<>();
+      while (window.size() < 1_500) {
+        String base = bases.get(rnd.nextInt(bases.size()));
+        int limit = Math.max(1, (int) (0.15 * base.length() / 2));
+        for (int k = 1 + rnd.nextInt(30); k > 0; k--) {
+          window.add(mutate(rnd, base, rnd.nextInt(limit + 3), alphabet));
+        }
+      }
+      assertSameAsNaive(1000, window);
+      assertSameAsNaive(3, window);
+    }
+  }
+
+  /** One group, lines around the threshold from it (equal lengths and not): it alone decides. */
+  @Test
+  void linesAroundTheThresholdOfTheOnlyGroupMatchNaive() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    for (int len : new int[] {20, 40, 100, 103, 250}) {
+      String base = randomString(rnd, "abcdef0123456789", len);
+      List<String> window = new ArrayList<>(List.of(base));
+      for (int i = 0; i < 400; i++) {
+        int edits = (int) (0.15 * len) - 2 + rnd.nextInt(5);
+        String l = i % 2 == 0 ? substitute(rnd, base, edits) : mutate(rnd, base, edits, "abcdef0123456789");
+        window.add(l);
+      }
+      assertSameAsNaive(1000, window);
+    }
+  }
+
+  private static String substitute(SplittableRandom rnd, String s, int edits) {
+    char[] c = s.toCharArray();
+    for (int e = 0; e < edits; e++) {
+      int i = rnd.nextInt(c.length);
+      c[i] = c[i] == 'x' ? 'y' : 'x';
+    }
+    return new String(c);
+  }
+
   private static void assertSameAsNaive(int cap, List<String> window) {
     NaiveAggregator naive = new NaiveAggregator(cap);
     List<Boolean> accepted = new ArrayList<>();
