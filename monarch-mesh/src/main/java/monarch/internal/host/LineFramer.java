@@ -213,10 +213,14 @@ public final class LineFramer {
       if (crlf) {
         n--;
       }
-      if (prefixLen == 0 && pos == 0 && n <= limit) {
-        // No prefix and nothing carried over: the line is already contiguous.
+      if (pos == prefixLen && n <= limit - prefixLen) {
+        // Nothing carried over and no truncation: the line goes out from the chunk as it is.
         linesEmitted++;
-        sink.line(chunk, i, n);
+        if (prefixLen == 0) {
+          sink.line(chunk, i, n);
+        } else {
+          sink.line(buf, prefixLen, chunk, i, n);
+        }
       } else if (append(chunk, i, n)) {
         emitLine();
       } else {

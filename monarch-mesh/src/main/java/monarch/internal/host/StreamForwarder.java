@@ -96,7 +96,7 @@ public final class StreamForwarder {
     this.writerAlive = writerAlive;
     this.sinks = sinks;
     this.maxBatchLines = maxBatchLines;
-    this.framer = new LineFramer(LineFramer.MAX_LINE_SIZE, prefix, this::line);
+    this.framer = new LineFramer(LineFramer.MAX_LINE_SIZE, prefix, new BatchSink());
     this.batch = new byte[BATCH_BYTES + framer.bufferCapacity() + 1];
     this.task = new Thread(this::run, name);
     task.setDaemon(true);
@@ -272,12 +272,34 @@ public final class StreamForwarder {
     }
   }
 
-  private void line(byte[] buf, int off, int len) {
+  /** The framer's sink: each line is copied into the batch once, from wherever the framer has it. */
+  private final class BatchSink implements LineSink {
+    @Override
+    public void line(byte[] buf, int off, int len) {
+      System.arraycopy(buf, off, batch, reserve(len), len);
+      added(len);
+    }
+
+    @Override
+    public void line(byte[] prefix, int prefixLen, byte[] text, int off, int len) {
+      int at = reserve(prefixLen + len);
+      System.arraycopy(prefix, 0, batch, at, prefixLen);
+      System.arraycopy(text, off, batch, at + prefixLen, len);
+      added(prefixLen + len);
+    }
+  }
+
+  /** Room in the batch for a line of len bytes and its '\n'; where it starts. */
+  private int reserve(int len) {
     if (batchLen + len + 1 > batch.length) {
       uninterruptibly(this::flushBatch);
     }
     lineStarts[batchLines % RECENT_LINES] = batchLen;
-    System.arraycopy(buf, off, batch, batchLen, len);
+    return batchLen;
+  }
+
+  /** A line of len bytes was copied in at the batch's end. */
+  private void added(int len) {
     batchLen += len;
     batch[batchLen++] = '\n';
     batchLines++;
