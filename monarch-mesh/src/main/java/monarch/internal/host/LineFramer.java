@@ -30,7 +30,8 @@ import java.util.Objects;
  *
  * <p>Memory: one line buffer of {@code prefix + maxLineSize + suffix} bytes, allocated in the
  * constructor and never grown; nothing is allocated per line or per chunk. Lines are handed to the
- * {@link LineSink} as a slice of that buffer (or, with no prefix, of the caller's chunk).
+ * {@link LineSink} as a slice of that buffer, or, when a line lies wholly in the caller's chunk,
+ * as the prefix and a slice of the chunk (not copied at all here).
  *
  * <p>Speed: runs of ASCII are found eight bytes at a time and copied with {@link System#arraycopy};
  * only non-ASCII bytes go through the UTF-8 state machine.

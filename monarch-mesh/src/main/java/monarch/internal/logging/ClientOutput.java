@@ -71,7 +71,7 @@ final class ClientOutput {
     used[t] = at;
   }
 
-  /** Buffers {@code text} as is (aggregate blocks, overflow lines). */
+  /** Buffers {@code text} as is (an aggregate block). */
   void append(OutputTarget target, byte[] text) {
     int t = target.ordinal();
     if (used[t] + text.length > buffers[t].length) {

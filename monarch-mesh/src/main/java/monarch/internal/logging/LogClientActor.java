@@ -59,8 +59,8 @@ public final class LogClientActor {
   private final ClientOutput out;
   /** An OutputDue is in the mailbox: the buffered output is written when it comes up. */
   private boolean outputDue;
-  /** "[host pid] " per pid, as bytes. */
-  private final Map<Long, byte[]> headers = new HashMap<>();
+  /** "[host pid] " per rank (one proc each; pids alone may repeat across hosts), as bytes. */
+  private final Map<Integer, byte[]> headers = new HashMap<>();
   private final Map<OutputTarget, Aggregator> aggregators = new EnumMap<>(OutputTarget.class);
   private final boolean ansi;
   private Integer windowSec;
@@ -172,8 +172,8 @@ public final class LogClientActor {
 
   /** "[host pid] ": what precedes each line the client prints on its own. */
   private byte[] header(Log m) {
-    return headers.computeIfAbsent(m.pid(),
-        pid -> ("[" + m.hostname() + " " + pid + "] ").getBytes(StandardCharsets.UTF_8));
+    return headers.computeIfAbsent(m.rank(),
+        rank -> ("[" + m.hostname() + " " + m.pid() + "] ").getBytes(StandardCharsets.UTF_8));
   }
 
   private void aggregate(Log m) {
