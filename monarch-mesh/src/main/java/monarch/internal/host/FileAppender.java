@@ -3,9 +3,11 @@ package monarch.internal.host;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumMap;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A proc's stdout and stderr files on its host: {@code {basename}_{host}_{shortuuid}.stdout} and
- * {@code .stderr} under the log directory (created 0700). Each tee appends its own stream's
+ * {@code .stderr} (0600) under the log directory (created 0700). Each tee appends its own stream's
  * batches and the file is flushed after every batch and on close. A write that fails (disk full,
  * file gone) logs one warning and disables that file; it never throws into the tee, so the
  * console and streaming go on.
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class FileAppender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileAppender.class);
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_FILE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
   private static final int BUFFER = 64 * 1024;
 
   private final Map<OutputTarget, Path> paths = new EnumMap<>(OutputTarget.class);
@@ -43,8 +47,9 @@ public final class FileAppender implements AutoCloseable {
     for (OutputTarget t : OutputTarget.values()) {
       Path p = logDir.resolve(basename + "_" + host + "_" + id + "." + t.name().toLowerCase());
       a.paths.put(t, p);
-      a.outs.put(t, new BufferedOutputStream(
-          Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), BUFFER));
+      // 0600 whatever the umask: what a proc prints may be private, as the directory is
+      a.outs.put(t, new BufferedOutputStream(Channels.newOutputStream(Files.newByteChannel(p,
+          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_FILE)), BUFFER));
     }
     return a;
   }

@@ -13,6 +13,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,9 @@ class StreamForwarderTest {
     assertThat(Files.readAllLines(files.path(OutputTarget.STDOUT))).isEqualTo(expectedOut);
     assertThat(Files.readAllLines(files.path(OutputTarget.STDERR))).isEqualTo(expectedErr);
     assertThat(files.path(OutputTarget.STDOUT).getFileName().toString()).matches("rank3_host_[0-9a-f]{8}\\.stdout");
+    for (OutputTarget t : OutputTarget.values()) { // private whatever the umask
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.path(t)))).isEqualTo("rw-------");
+    }
     assertThat(out.peek()).hasSize(StreamForwarder.RECENT_LINES).endsWith("[3] out 2999", "[3] tail");
   }
 
