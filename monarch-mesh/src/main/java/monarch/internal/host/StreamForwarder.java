@@ -82,6 +82,8 @@ public final class StreamForwarder {
   static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   /** When the pipe was first seen empty since the last read (0: not empty). */
   private long emptySince;
+  /** The one yield since the last read was spent (see run). */
+  private boolean yielded;
   private final Object endLock = new Object();
   private boolean ended;
   private volatile boolean stopped;
@@ -172,6 +174,7 @@ public final class StreamForwarder {
           }
           process(n);
           idle = MIN_IDLE_NANOS;
+          yielded = false;
           emptySince = 0;
         } else if (!writerAlive.getAsBoolean()) {
           // The proc is gone; a blocking read now returns -1 at EOF (or the rest of what a child
@@ -194,6 +197,13 @@ public final class StreamForwarder {
             releaseAwaiting();
           }
           if (due.isEmpty()) {
+            if (idle == MIN_IDLE_NANOS && !yielded) {
+              // Just drained: the writer is likely runnable but waiting for this core (more
+              // tees and procs than cores). Let it write before paying for a park.
+              yielded = true;
+              Thread.yield();
+              continue;
+            }
             LockSupport.parkNanos(idle);
             idle = Math.min(idle * 2, MAX_IDLE_NANOS);
           }
