@@ -307,15 +307,8 @@ public final class Aggregator {
       return false;
     }
     char[] c = line;
-    int both = Math.min(len, m);
-    int p = 0;
-    while (p < both && c[p] == r[p]) {
-      p++;
-    }
-    int q = 0;
-    while (q < both - p && c[len - 1 - q] == r[m - 1 - q]) {
-      q++;
-    }
+    int p = commonPrefix(c, len, r, m);
+    int q = commonSuffix(c, len, r, m, p);
     int e = max - p - q;
     if (len == m && e > limit) {
       e = 0;
@@ -326,6 +319,26 @@ public final class Aggregator {
       }
     }
     return alone ? (double) e / max < THRESHOLD : e <= limit;
+  }
+
+  /** How many leading chars a[0, n) and b[0, m) share. */
+  private static int commonPrefix(char[] a, int n, char[] b, int m) {
+    int lim = Math.min(n, m);
+    int p = 0;
+    while (p < lim && a[p] == b[p]) {
+      p++;
+    }
+    return p;
+  }
+
+  /** How many trailing chars they share, not counting the first p (their common prefix). */
+  private static int commonSuffix(char[] a, int n, char[] b, int m, int p) {
+    int lim = Math.min(n, m) - p;
+    int s = 0;
+    while (s < lim && a[n - 1 - s] == b[m - 1 - s]) {
+      s++;
+    }
+    return s;
   }
 
   /** Clears what the previous line left, and makes room for a line of len chars. */
@@ -952,15 +965,8 @@ public final class Aggregator {
   private int levenshteinAtMost(Pattern pat, char[] b, int m, int k) {
     char[] a = pat.chars;
     int n = pat.len;
-    int lim = Math.min(n, m);
-    int p = 0;
-    while (p < lim && a[p] == b[p]) {
-      p++;
-    }
-    int s = 0;
-    while (s < lim - p && a[n - 1 - s] == b[m - 1 - s]) {
-      s++;
-    }
+    int p = commonPrefix(a, n, b, m);
+    int s = commonSuffix(a, n, b, m, p);
     n -= p + s;
     m -= p + s;
     if (Math.abs(n - m) > k) {
