@@ -72,9 +72,14 @@ public class AggregatorBenchmark {
     }
 
     String[] nextWindow() {
-      String[] lines = windows.get(next);
+      return windows.get(advance());
+    }
+
+    /** The index of the window to use now; the next call gives the one after it. */
+    int advance() {
+      int i = next;
       next = (next + 1) % windows.size();
-      return lines;
+      return i;
     }
   }
 
@@ -116,34 +121,35 @@ public class AggregatorBenchmark {
 
   /** The same windows as UTF-8 bytes, as the client reads them, for {@code fastBytes}. */
   @State(Scope.Thread)
-  public static class BytesState {
+  public static class BytesState extends Windows {
     @Param({"1000", "10000"})
     public int window;
 
-    List<byte[][]> windows;
-    int next;
+    List<byte[][]> encoded;
     Aggregator aggregator;
 
     @Setup
     public void setup() {
-      FastState strings = new FastState();
-      strings.fill(window);
-      windows = new ArrayList<>();
-      for (String[] w : strings.windows) {
-        byte[][] encoded = new byte[w.length][];
+      fill(window);
+      encoded = new ArrayList<>();
+      for (String[] w : windows) {
+        byte[][] e = new byte[w.length][];
         for (int i = 0; i < w.length; i++) {
-          encoded[i] = w[i].getBytes(StandardCharsets.UTF_8);
+          e[i] = w[i].getBytes(StandardCharsets.UTF_8);
         }
-        windows.add(encoded);
+        encoded.add(e);
       }
       aggregator = new Aggregator(MAX_GROUPS);
+    }
+
+    byte[][] nextBytes() {
+      return encoded.get(advance());
     }
   }
 
   @Benchmark
   public void fastBytes(BytesState s, Rates rates, Blackhole bh) {
-    byte[][] lines = s.windows.get(s.next);
-    s.next = (s.next + 1) % s.windows.size();
+    byte[][] lines = s.nextBytes();
     Aggregator a = s.aggregator;
     for (byte[] l : lines) {
       bh.consume(a.add(l, 0, l.length));

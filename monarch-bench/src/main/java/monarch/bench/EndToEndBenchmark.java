@@ -377,7 +377,7 @@ public final class EndToEndBenchmark {
     }
     boolean exited = p.waitFor(o.runTimeout().toSeconds(), TimeUnit.SECONDS);
     watchdog.interrupt();
-    String failure = runFailure(o, p, exited, err);
+    String failure = runFailure(o, p, exited, readLines(err));
     progress("%s: count check %s: %s%s", arm.label(o), check.passed() ? "PASSED" : "FAILED", check.detail(),
         failure == null ? "" : "; " + failure);
     return new ArmResult(arm, displayCommand(o, arm, producer), check, failure, List.of(), null);
@@ -395,7 +395,8 @@ public final class EndToEndBenchmark {
     Process p = pb.start();
     boolean exited = p.waitFor(o.runTimeout().toSeconds(), TimeUnit.SECONDS);
     double wall = (System.nanoTime() - t0) / 1e9;
-    String failure = runFailure(o, p, exited, err);
+    List<String> errLines = readLines(err);
+    String failure = runFailure(o, p, exited, errLines);
     long kb = -1;
     double cpu = -1;
     if (Files.isRegularFile(rss)) {
@@ -413,22 +414,22 @@ public final class EndToEndBenchmark {
     }
     if (arm == Arm.WARM && failure == null) {
       // the last run inside the JVM, not the JVM's life
-      wall = readLines(err).stream().filter(l -> l.startsWith("round-ns "))
+      wall = errLines.stream().filter(l -> l.startsWith("round-ns "))
           .mapToDouble(l -> Long.parseLong(l.substring("round-ns ".length())) / 1e9).findFirst().orElse(Double.NaN);
       if (Double.isNaN(wall)) {
         failure = "the warm client reported no round time";
       }
     }
-    return new Timing(wall, kb, cpu, load, OutputCheck.producerTimes(readLines(err)), failure);
+    return new Timing(wall, kb, cpu, load, OutputCheck.producerTimes(errLines), failure);
   }
 
   /** Why a run does not count (timeout, exit status, a producer that never reported), or null. */
-  private static String runFailure(Options o, Process p, boolean exited, Path err) {
+  private static String runFailure(Options o, Process p, boolean exited, List<String> errLines) {
     if (!exited) {
       killTree(p);
       return "did not finish within " + o.runTimeout().toSeconds() + " s";
     }
-    ProducerTimes pt = OutputCheck.producerTimes(readLines(err));
+    ProducerTimes pt = OutputCheck.producerTimes(errLines);
     if (p.exitValue() != 0) {
       return "exit status " + p.exitValue() + (pt.otherLines().isEmpty() ? "" : ", stderr: " + pt.otherLines().get(0));
     }
