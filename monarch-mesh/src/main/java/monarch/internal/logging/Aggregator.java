@@ -28,7 +28,7 @@ import java.util.Objects;
  * without a cached key sweep the groups in order of length difference instead). Per group, lower
  * bounds: the triangle inequality through the best group so far (representatives are pairwise
  * at least the threshold apart), char-bucket level masks, the bucket histogram (bag distance),
- * bigram counts, and Levenshtein of the two hex-digit projections; then Levenshtein itself,
+ * and Levenshtein of the two hex-digit projections; then Levenshtein itself,
  * trimmed of the common prefix and suffix and cut to Ukkonen's band for the best distance so
  * far, 64 cells at a time (a scalar band for non-ASCII lines and k >= 64).
  *
@@ -59,9 +59,6 @@ public final class Aggregator {
   private static final int NO_LEV = Integer.MAX_VALUE / 2;
   /** SEPARATION[M] = separation(M) for the common lengths. */
   private static final int[] SEPARATION = separations(1 << 12);
-  // Bigram buckets for the q-gram filter; as with chars, merging bigrams only weakens the bound.
-  private static final int GRAM_BITS = 12;
-  private static final int GRAM_MASK = (1 << GRAM_BITS) - 1;
   // Buckets 0..15 hold exactly the hex digits (0-9, a-f, A-F); the skeleton is everything else.
   private static final long SKELETON_BUCKETS = -1L << 16;
   private static final int MAX_SKELETON = 512;
@@ -78,7 +75,6 @@ public final class Aggregator {
   private long[] counts;
   private int[] lens;
   private byte[] hists; // BUCKETS counts per group, saturated at 255
-  private int[][] grams; // distinct bigram buckets, each (count << GRAM_BITS | bucket)
 
   /**
    * Exact-match table: open addressing by the representative's String hash, group + 1, 0 empty,
@@ -146,9 +142,6 @@ public final class Aggregator {
   /** bestD * 2^32 rounded up, so (max * limitScale >>> 32) + 1 bounds any winning lev cheaply. */
   private long limitScale;
 
-  // Filled on first use for the line (many lines are settled before): bigram counts.
-  private final int[] lineGrams = new int[1 << GRAM_BITS];
-  private boolean gramsReady;
   /** The line, and its hex digits alone (its projection), as rows of the bit-parallel band. */
   private final Pattern full = new Pattern();
   private final Pattern hex = new Pattern();
@@ -181,7 +174,6 @@ public final class Aggregator {
     repHash = new int[cap];
     lens = new int[cap];
     hists = new byte[cap * BUCKETS];
-    grams = new int[cap][];
     byLen = new int[cap];
     sortedLens = new int[cap];
     sortedMasks = new long[cap * LEVELS];
@@ -341,12 +333,8 @@ public final class Aggregator {
     return s;
   }
 
-  /** Clears what the previous line left, and makes room for a line of len chars. */
+  /** Makes room for a line of len chars. */
   private void startLine(int len) {
-    if (gramsReady) {
-      clearLineGrams(); // by the previous line's chars, still in line[0, n)
-    }
-    gramsReady = false;
     if (line.length < len) {
       line = new char[Math.max(len, line.length * 2)];
     }
@@ -401,7 +389,6 @@ public final class Aggregator {
     Arrays.fill(reps, 0, size, null);
     Arrays.fill(repChars, 0, size, null);
     Arrays.fill(repHex, 0, size, null);
-    Arrays.fill(grams, 0, size, null);
     Arrays.fill(exactSlots, 0);
     Arrays.fill(hints, 0);
     Arrays.fill(keySlots, 0);
@@ -842,10 +829,6 @@ public final class Aggregator {
       if (lb > limit) {
         return false;
       }
-      lb = Math.max(lb, gramDistance(g, r));
-      if (lb > limit) {
-        return false;
-      }
     }
     int k = exactLimit(max, best >= 0 && g < best);
     if (lb > k) {
@@ -888,77 +871,6 @@ public final class Aggregator {
   }
 
   /**
-   * Bigram (q = 2) distance: an edit removes at most two bigrams and adds at most two, so the L1
-   * distance of the bigram multisets is at most 4 * lev. Much tighter than the bag distance when
-   * lines differ in many scattered chars of the same alphabet (ids, hashes, numbers).
-   */
-  private int gramDistance(int g, int r) {
-    int[] profile = grams[g];
-    if (profile == null) {
-      return 0;
-    }
-    if (!gramsReady) {
-      fillLineGrams();
-    }
-    int[] lg = lineGrams;
-    int inter = 0;
-    for (int x : profile) {
-      inter += Math.min(lg[x & GRAM_MASK], x >>> GRAM_BITS);
-    }
-    int l1 = Math.max(n - 1, 0) + Math.max(r - 1, 0) - 2 * inter;
-    return (l1 + 3) >> 2;
-  }
-
-  private static int gram(char a, char b) {
-    return (a << 7 ^ b) & GRAM_MASK; // exact for ASCII pairs up to the first char's low 5 bits
-  }
-
-  private void fillLineGrams() {
-    char[] c = line;
-    int[] lg = lineGrams;
-    for (int i = 1; i < n; i++) {
-      lg[gram(c[i - 1], c[i])]++;
-    }
-    gramsReady = true;
-  }
-
-  private void clearLineGrams() {
-    char[] c = line;
-    int[] lg = lineGrams;
-    for (int i = 1; i < n; i++) {
-      lg[gram(c[i - 1], c[i])] = 0;
-    }
-  }
-
-  /**
-   * The line's bigram buckets with their counts, for a new group; null (no bigram bound) if a
-   * count does not fit its 20 bits, since an understated count would overstate the bound.
-   */
-  private int[] lineGramProfile() {
-    if (!gramsReady) {
-      fillLineGrams();
-    }
-    char[] c = line;
-    int[] lg = lineGrams;
-    int distinct = 0;
-    int[] out = new int[Math.max(n - 1, 0)];
-    boolean fits = true;
-    for (int i = 1; i < n; i++) {
-      int b = gram(c[i - 1], c[i]);
-      if (lg[b] > 0) {
-        fits &= lg[b] < 1 << (32 - GRAM_BITS);
-        out[distinct++] = lg[b] << GRAM_BITS | b;
-        lg[b] = -lg[b]; // seen
-      }
-    }
-    for (int i = 1; i < n; i++) {
-      int b = gram(c[i - 1], c[i]);
-      lg[b] = Math.abs(lg[b]);
-    }
-    return fits ? Arrays.copyOf(out, distinct) : null;
-  }
-
-  /**
    * lev(line, b[0, m)) if it is at most k, else some value above k. A common prefix and suffix
    * cost nothing (lev(xAy, xBy) = lev(A, B)), so they are trimmed first.
    */
@@ -975,10 +887,59 @@ public final class Aggregator {
     if (n == 0 || m == 0) {
       return Math.max(n, m);
     }
+    if (pat.ascii && n <= 64) {
+      return myers(pat, p, n, b, m, k);
+    }
     if (pat.ascii && k < 64) {
       return bandBitParallel(pat, p, n, b, m, k);
     }
     return boundedLevenshtein(a, p, n, b, m, k);
+  }
+
+  /**
+   * Myers' bit-vector Levenshtein for rows line[p, p + n) with n <= 64 (one word, no band), columns
+   * b[p, p + m); exact, or some value above k once the cell on the final diagonal exceeds k (as
+   * in {@link #bandBitParallel}; checked every 4 columns). Fewer operations per column than the
+   * band: the hex projections and most trimmed lines fit.
+   */
+  private static int myers(Pattern pat, int p, int n, char[] b, int m, int k) {
+    if (!pat.ready) {
+      pat.fill();
+    }
+    long[] pe = pat.peq;
+    int stride = pat.stride;
+    int word = (p + 64) >>> 6;
+    int sh = (p + 64) & 63;
+    long pv = -1L; // column 0: every vertical step is +1
+    long mv = 0;
+    int score = n;
+    int top = n - 1;
+    int delta = m - n;
+    for (int j = 0; j < m; j++) {
+      char c = b[p + j];
+      long eq = 0;
+      if (c < 128) {
+        int at = c * stride + word;
+        eq = (pe[at] >>> sh) | ((pe[at + 1] << 1) << (63 - sh)); // bits from p on; above n unused
+      }
+      long xv = eq | mv;
+      long xh = (((eq & pv) + pv) ^ pv) | eq;
+      long ph = mv | ~(xh | pv);
+      long mh = pv & xh;
+      score += (int) (ph >>> top & 1) - (int) (mh >>> top & 1);
+      ph = (ph << 1) | 1; // row 0 is the column index: +1 per column
+      mh <<= 1;
+      pv = mh | ~(xv | ph);
+      mv = ph & xv;
+      int i = j + 1 - delta; // the final diagonal's row in column j + 1
+      if ((j & 3) == 3 && i > 0 && i <= n) {
+        long low = i == 64 ? -1L : (1L << i) - 1;
+        if (j + 1 + Long.bitCount(pv & low) - Long.bitCount(mv & low) > k) {
+          return k + 1;
+        }
+      }
+    }
+    return score;
   }
 
   /**
@@ -1177,7 +1138,6 @@ public final class Aggregator {
     repHex[g] = Arrays.copyOf(hex.chars, hex.len);
     counts[g] = 1;
     lens[g] = n;
-    grams[g] = lineGramProfile();
     int off = g * BUCKETS;
     for (int b = 0; b < BUCKETS; b++) {
       hists[off + b] = (byte) lineHist[b];
@@ -1205,7 +1165,6 @@ public final class Aggregator {
     repHash = Arrays.copyOf(repHash, cap);
     lens = Arrays.copyOf(lens, cap);
     hists = Arrays.copyOf(hists, cap * BUCKETS);
-    grams = Arrays.copyOf(grams, cap);
     byLen = Arrays.copyOf(byLen, cap);
     sortedLens = Arrays.copyOf(sortedLens, cap);
     sortedMasks = Arrays.copyOf(sortedMasks, cap * LEVELS);
