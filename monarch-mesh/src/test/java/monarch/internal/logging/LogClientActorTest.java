@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The client actor on its own, fed relayed batches directly (the mesh tests drive it through
- * real procs): what it prints when the aggregation window's group cap overflows, and its acks.
+ * real procs): what it prints when the aggregation window's group cap overflows, its acks, and
+ * that streamed output is written with no barrier behind it.
  */
 class LogClientActorTest {
   static final ActorSystem<Void> system = ClientRuntime.system();
@@ -82,5 +83,36 @@ class LogClientActorTest {
     assertThat(single).containsExactlyElementsOf(overflow);
     int sent = batches;
     await().atMost(5, TimeUnit.SECONDS).until(() -> acked.get() == sent);
+  }
+
+  /**
+   * Output is buffered per burst and written when the actor reaches the OutputDue it queued
+   * behind the burst. Nothing else comes here: if that self-message were lost, these lines would
+   * wait in the buffer for the next barrier, which a quiet job may never send.
+   */
+  @Test
+  void aStreamedBatchIsWrittenAndAckedWithNoBarrierBehindIt() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+    ActorRef<LogClientMessage> client = system.systemActorOf(
+        LogClientActor.create(out, err, null), "log-client-due", Props.empty());
+    AtomicInteger acked = new AtomicInteger();
+    ActorRef<LogForwardMessage> fwd = system.systemActorOf(Behaviors.receiveMessage(m -> {
+      if (m instanceof LogForwardMessage.Ack a) {
+        acked.addAndGet(a.batches());
+      }
+      return Behaviors.same();
+    }), "fwd-due", Props.empty());
+
+    client.tell(new LogClientMessage.Log("h", 7, 0, OutputTarget.STDOUT,
+        "[0] one\n[0] two\n".getBytes(StandardCharsets.UTF_8), 2, fwd));
+    client.tell(new LogClientMessage.Log("h", 7, 0, OutputTarget.STDERR,
+        "[0] oops\n".getBytes(StandardCharsets.UTF_8), 1, fwd));
+
+    await().atMost(5, TimeUnit.SECONDS).until(() -> acked.get() == 2);
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("[h 7] [0] one\n[h 7] [0] two\n");
+    assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEqualTo("[h 7] [0] oops\n");
   }
 }
