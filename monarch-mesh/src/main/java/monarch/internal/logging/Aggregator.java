@@ -1017,43 +1017,39 @@ public final class Aggregator {
     long[] peq = new long[128 * 6];
     int stride = 6;
     boolean ready;
-    private long usedLo;
-    private long usedHi;
+    /** The words of peq the last fill set, to zero before the next (cheaper than per char). */
+    private int[] touched = new int[256];
+    private int touchedLen;
 
     void fill() {
       long[] pe = peq;
-      for (long used = usedLo; used != 0; used &= used - 1) {
-        int c = Long.numberOfTrailingZeros(used);
-        Arrays.fill(pe, c * stride, c * stride + stride, 0);
-      }
-      for (long used = usedHi; used != 0; used &= used - 1) {
-        int c = 64 + Long.numberOfTrailingZeros(used);
-        Arrays.fill(pe, c * stride, c * stride + stride, 0);
-      }
       // room for a 64-bit window starting up to 127 bits past the string's end
       int st = (len >>> 6) + 4;
-      if (pe.length < 128 * st) {
-        pe = peq = new long[128 * st];
-      }
-      stride = st;
-      long lo = 0;
-      long hi = 0;
-      char[] a = chars;
-      for (int i = 0; i < len; i++) {
-        char c = a[i];
-        int bit = i + 64;
-        pe[c * st + (bit >>> 6)] |= 1L << bit;
-        if (c < 64) {
-          lo |= 1L << c;
-        } else {
-          hi |= 1L << c;
+      if (st != stride || pe.length < 128 * st) {
+        pe = peq = new long[128 * st]; // another layout: start from zeros
+        stride = st;
+      } else {
+        int[] t = touched;
+        for (int i = 0; i < touchedLen; i++) {
+          pe[t[i]] = 0;
         }
       }
-      usedLo = lo;
-      usedHi = hi;
+      if (touched.length < len) {
+        touched = new int[Math.max(len, touched.length * 2)];
+      }
+      int[] t = touched;
+      char[] a = chars;
+      for (int i = 0; i < len; i++) {
+        int bit = i + 64;
+        int at = a[i] * st + (bit >>> 6); // ASCII only: the bit-parallel paths check first
+        pe[at] |= 1L << bit;
+        t[i] = at;
+      }
+      touchedLen = len;
       ready = true;
     }
   }
+
 
   /**
    * Levenshtein distance of a[p, p + n) and b[p, p + m) if at most k, else some value above k.
