@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import monarch.internal.proc.ProcMain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,7 @@ final class CdsArchive {
     Path tmp = Paths.get(archive + ".tmp" + ProcessHandle.current().pid());
     try {
       Files.createDirectories(archive.getParent());
+      removeStaleTemps(archive.getParent());
       Process p = new ProcessBuilder(trainCommand)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -120,6 +122,40 @@ final class CdsArchive {
       } catch (IOException ignored) {
         // a stale temp file is harmless: the next training run uses its own pid
       }
+    }
+  }
+
+  /**
+   * Deletes the temp archives of training runs whose client is gone. A client that exits while
+   * its training run is still going (the thread is a daemon; the run is not killed) never moves
+   * the run's {@code .tmp<client pid>} file, of tens of MB, into place. Each later training run
+   * first removes such files, so at most the ones of live clients and of runs still writing
+   * remain.
+   */
+  static void removeStaleTemps(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      files.forEach(f -> {
+        String name = f.getFileName().toString();
+        int at = name.lastIndexOf(".jsa.tmp");
+        if (!name.startsWith("proc-") || at < 0) {
+          return;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name.substring(at + ".jsa.tmp".length()));
+        } catch (NumberFormatException e) {
+          return;
+        }
+        if (ProcessHandle.of(pid).isEmpty()) {
+          try {
+            Files.deleteIfExists(f);
+          } catch (IOException e) {
+            log.debug("cannot delete stale {}: {}", f, e.toString());
+          }
+        }
+      });
+    } catch (IOException e) {
+      log.debug("cannot list {}: {}", dir, e.toString());
     }
   }
 
