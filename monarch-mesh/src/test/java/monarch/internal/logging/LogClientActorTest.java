@@ -35,12 +35,7 @@ class LogClientActorTest {
     ActorRef<LogClientMessage> client = system.systemActorOf(
         LogClientActor.create(out, out, 60), "log-client-overflow", Props.empty());
     AtomicInteger acked = new AtomicInteger();
-    ActorRef<LogForwardMessage> fwd = system.systemActorOf(Behaviors.receiveMessage(m -> {
-      if (m instanceof LogForwardMessage.Ack a) {
-        acked.addAndGet(a.batches());
-      }
-      return Behaviors.same();
-    }), "fwd-overflow", Props.empty());
+    ActorRef<LogForwardMessage> fwd = ackCounter("fwd-overflow", acked);
 
     // lines with random 32-digit ids: nearly all found a group of their own, so the cap overflows
     int cap = LogClientActor.MAX_GROUPS_PER_WINDOW;
@@ -99,12 +94,7 @@ class LogClientActorTest {
     ActorRef<LogClientMessage> client = system.systemActorOf(
         LogClientActor.create(out, err, null), "log-client-due", Props.empty());
     AtomicInteger acked = new AtomicInteger();
-    ActorRef<LogForwardMessage> fwd = system.systemActorOf(Behaviors.receiveMessage(m -> {
-      if (m instanceof LogForwardMessage.Ack a) {
-        acked.addAndGet(a.batches());
-      }
-      return Behaviors.same();
-    }), "fwd-due", Props.empty());
+    ActorRef<LogForwardMessage> fwd = ackCounter("fwd-due", acked);
 
     client.tell(new LogClientMessage.Log("h", 7, 0, OutputTarget.STDOUT,
         "[0] one\n[0] two\n".getBytes(StandardCharsets.UTF_8), 2, fwd));
@@ -114,5 +104,15 @@ class LogClientActorTest {
     await().atMost(5, TimeUnit.SECONDS).until(() -> acked.get() == 2);
     assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("[h 7] [0] one\n[h 7] [0] two\n");
     assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEqualTo("[h 7] [0] oops\n");
+  }
+
+  /** A stand-in forwarder that adds up the batches the client acks. */
+  private static ActorRef<LogForwardMessage> ackCounter(String name, AtomicInteger acked) {
+    return system.systemActorOf(Behaviors.receiveMessage(m -> {
+      if (m instanceof LogForwardMessage.Ack a) {
+        acked.addAndGet(a.batches());
+      }
+      return Behaviors.same();
+    }), name, Props.empty());
   }
 }
