@@ -1023,11 +1023,12 @@ public final class Aggregator {
 
     void fill() {
       long[] pe = peq;
-      // room for a 64-bit window starting up to 127 bits past the string's end
-      int st = (len >>> 6) + 4;
-      if (st != stride || pe.length < 128 * st) {
-        pe = peq = new long[128 * st]; // another layout: start from zeros
-        stride = st;
+      // room for a 64-bit window starting up to 127 bits past the string's end; a wider stride
+      // than that does no harm, so the layout only ever grows (no allocation per line)
+      int st = stride;
+      if (st < (len >>> 6) + 4) {
+        st = stride = (len >>> 6) + 4;
+        pe = peq = new long[128 * st];
       } else {
         int[] t = touched;
         for (int i = 0; i < touchedLen; i++) {
