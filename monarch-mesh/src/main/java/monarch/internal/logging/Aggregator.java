@@ -28,9 +28,10 @@ import java.util.Objects;
  * without a cached key sweep the groups in order of length difference instead). Per group, lower
  * bounds: the triangle inequality through the best group so far (representatives are pairwise
  * at least the threshold apart), char-bucket level masks, the bucket histogram (bag distance),
- * and Levenshtein of the two hex-digit projections; then Levenshtein itself,
- * trimmed of the common prefix and suffix and cut to Ukkonen's band for the best distance so
- * far, 64 cells at a time (a scalar band for non-ASCII lines and k >= 64).
+ * and Levenshtein of the two hex-digit projections; then Levenshtein itself, trimmed of the
+ * common prefix and suffix: Myers' one-word bit-vector when at most 64 chars are left, else
+ * Ukkonen's band for the best distance so far, 64 cells at a time (a scalar band for non-ASCII
+ * lines and k >= 64).
  *
  * <p>Owns, per group: the first line (its chars, and its hex digits alone), its count, and that
  * filter data; plus the exact-match table, groups sorted by length, the hint table, the key
@@ -920,7 +921,7 @@ public final class Aggregator {
       long eq = 0;
       if (c < 128) {
         int at = c * stride + word;
-        eq = (pe[at] >>> sh) | ((pe[at + 1] << 1) << (63 - sh)); // bits from p on; above n unused
+        eq = window(pe, at, sh); // bits from p on; above n unused
       }
       long xv = eq | mv;
       long xh = (((eq & pv) + pv) ^ pv) | eq;
@@ -982,7 +983,7 @@ public final class Aggregator {
         int q = q0 + j;
         int at = c * stride + (q >>> 6);
         int sh = q & 63;
-        eq = (pe[at] >>> sh) | ((pe[at + 1] << 1) << (63 - sh));
+        eq = window(pe, at, sh);
         if (j < thi) {
           eq &= -1L << (thi - j); // virtual rows (the trimmed prefix) match nothing
         }
@@ -1004,6 +1005,11 @@ public final class Aggregator {
     }
     // the final diagonal's cell in the last column is (n, m)
     return score + Long.bitCount(pv & toFinal) - Long.bitCount(mv & toFinal);
+  }
+
+  /** The 64 bits of pe[at], pe[at + 1] from bit sh of pe[at] on (sh = 0 included). */
+  private static long window(long[] pe, int at, int sh) {
+    return (pe[at] >>> sh) | ((pe[at + 1] << 1) << (63 - sh));
   }
 
   /**
