@@ -2,31 +2,56 @@ package monarch.cli;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import monarch.config.MonarchConfig;
 import monarch.logging.LogLevel;
 import monarch.mesh.ActorMesh;
 import monarch.mesh.HostMesh;
 import monarch.mesh.ProcMesh;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code monarch demo}: the main job. A local mesh runs a fake training loop and the demo walks
  * through what the logging subsystem does with it: streaming, aggregation, stderr, a level
  * change, a flush barrier, a last line without a newline, and clean teardown.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run a fake training job on a local mesh and watch its logs stream and aggregate.")
-public final class DemoCommand implements Callable<Integer> {
-  @Option(names = {"-n", "--procs"}, defaultValue = "4", description = "number of procs (default: 4)")
-  int procs;
+final class DemoCommand {
+  static final String USAGE = """
+      Usage: monarch demo [-n N] [--pace-ms MS]
+      Run a fake training job on a local mesh and watch its logs stream and aggregate.
+        -n, --procs N       number of procs (default: 4)
+            --pace-ms MS    time per training step (default: 120)
+        -h, --help          show this help and exit
+      """;
 
-  @Option(names = "--pace-ms", defaultValue = "120", description = "time per training step (default: 120)")
-  int paceMs;
+  private final int procs;
+  private final int paceMs;
 
-  @Override
-  public Integer call() {
+  private DemoCommand(int procs, int paceMs) {
+    this.procs = procs;
+    this.paceMs = paceMs;
+  }
+
+  /** The demo the arguments describe, or null if they ask for help (printed here). */
+  static DemoCommand parse(ArgReader in) {
+    int procs = 4;
+    int paceMs = 120;
+    for (String o; (o = in.nextOption()) != null; ) {
+      switch (o) {
+        case "-n", "--procs" -> procs = in.intValue(o, 1);
+        case "--pace-ms" -> paceMs = in.intValue(o, 0);
+        case "-h", "--help" -> {
+          System.out.print(USAGE);
+          return null;
+        }
+        default -> throw ArgReader.unknown(o);
+      }
+    }
+    if (!in.operands().isEmpty()) {
+      throw new ArgReader.UsageException("demo takes no operands, got '" + in.operands().get(0) + "'");
+    }
+    return new DemoCommand(procs, paceMs);
+  }
+
+  int call() {
     MonarchConfig config = MonarchConfig.fromEnvironment();
     config = config.withFileLog(config.logDir());
     say("starting " + procs + " procs on this host (light JVMs, no actor system inside) ...");

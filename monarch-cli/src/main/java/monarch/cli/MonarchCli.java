@@ -1,42 +1,86 @@
 package monarch.cli;
 
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import org.slf4j.LoggerFactory;
 
 /**
- * The {@code monarch} command: the entry point of bin/monarch. Owns argument parsing and exit
- * statuses (0 ok, 2 usage error); the work itself lives in the subcommands.
+ * The {@code monarch} command: the entry point of bin/monarch. Owns dispatch to the subcommands
+ * and exit statuses (0 ok, 1 an internal error, 2 a bad command line); the work itself lives in
+ * the subcommands.
+ *
+ * <p>Arguments are read by {@link ArgReader}, not a library: the parsing is a few lines, and a
+ * library's start-up (reflection over annotations, classes the JVM's class-data archive cannot
+ * hold) cost every command about 0.13 s of its 0.8 s.
  */
-@Command(
-    name = "monarch",
-    mixinStandardHelpOptions = true,
-    versionProvider = MonarchCli.Version.class,
-    description = "Launch a mesh of procs and stream their output back, in order, per proc.",
-    subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
-public final class MonarchCli implements Callable<Integer> {
+public final class MonarchCli {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE_ERROR = 2;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  static final String USAGE = """
+      Usage: monarch [-h] [-V] COMMAND [ARGS...]
+      Launch a mesh of procs and stream their output back, in order, per proc.
+        -h, --help      show this help and exit
+        -V, --version   print the version and exit
+      Commands:
+        run    run COMMAND in N procs on this host and stream their output, in order, per proc
+        demo   run a fake training job on a local mesh and watch its logs stream and aggregate
+        help   show the help of a command: monarch help run
+      """;
 
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(System.out);
-    return 0;
-  }
+  private MonarchCli() {}
 
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   static int run(String... args) {
-    return new CommandLine(new MonarchCli()).execute(args);
+    String command = args.length == 0 ? "help" : args[0];
+    try {
+      switch (command) {
+        case "run" -> {
+          RunCommand run = RunCommand.parse(new ArgReader(args, 1));
+          return run == null ? OK : run.call();
+        }
+        case "demo" -> {
+          DemoCommand demo = DemoCommand.parse(new ArgReader(args, 1));
+          return demo == null ? OK : demo.call();
+        }
+        case "help", "-h", "--help" -> {
+          return help(args.length > 1 ? args[1] : null);
+        }
+        case "-V", "--version" -> {
+          String v = MonarchCli.class.getPackage().getImplementationVersion();
+          System.out.println("monarch " + (v == null ? "(development build)" : v));
+          return OK;
+        }
+        default -> {
+          System.err.println("monarch: unknown command '" + command + "'");
+          System.err.print(USAGE);
+          return USAGE_ERROR;
+        }
+      }
+    } catch (ArgReader.UsageException e) {
+      System.err.println("monarch " + command + ": " + e.getMessage());
+      System.err.print(command.equals("run") ? RunCommand.USAGE : DemoCommand.USAGE);
+      return USAGE_ERROR;
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(MonarchCli.class).error("monarch {} failed", command, e);
+      return FAILED;
+    }
   }
 
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = MonarchCli.class.getPackage().getImplementationVersion();
-      return new String[] {"monarch " + (v == null ? "(development build)" : v)};
+  private static int help(String command) {
+    if (command == null) {
+      System.out.print(USAGE);
+    } else if (command.equals("run")) {
+      System.out.print(RunCommand.USAGE);
+    } else if (command.equals("demo")) {
+      System.out.print(DemoCommand.USAGE);
+    } else {
+      System.err.println("monarch help: unknown command '" + command + "'");
+      System.err.print(USAGE);
+      return USAGE_ERROR;
     }
+    return OK;
   }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import monarch.config.MonarchConfig;
@@ -16,56 +15,92 @@ import monarch.mesh.HostMesh;
 import monarch.mesh.ProcCommand;
 import monarch.mesh.ProcFailure;
 import monarch.mesh.ProcMesh;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
- * {@code monarch run -n N -- COMMAND}: N procs on this host each run COMMAND (an executable, or a
- * Java main class on the class path) with RANK, LOCAL_RANK and WORLD_SIZE set, and their output
+ * {@code monarch run -n N [--] COMMAND}: N procs on this host each run COMMAND (an executable, or
+ * a Java main class on the class path) with RANK, LOCAL_RANK and WORLD_SIZE set, and their output
  * streams here. Like mpirun, the first rank to fail stops the others and its status is the exit
- * status; Ctrl-C stops every rank after flushing what they wrote.
+ * status; Ctrl-C stops every rank after flushing what they wrote. Options end at COMMAND, so its
+ * own flags need no {@code --}.
  */
-@Command(
-    name = "run",
-    mixinStandardHelpOptions = true,
-    description = "Run COMMAND in N procs on this host and stream their output, in order, per proc.",
-    footer = {"", "Examples:", "  monarch run -n 4 -- sh -c 'echo hello from $RANK'",
-        "  monarch run -n 2 --aggregate 3 -- python3 train.py", "  monarch run -n 2 -- com.example.Main arg"})
-public final class RunCommand implements Callable<Integer> {
+final class RunCommand {
   /** Exit status when a command is neither an executable nor a main class, as shells use. */
   static final int NOT_FOUND = 127;
   static final int INTERRUPTED = 130;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  static final String USAGE = """
+      Usage: monarch run -n N [--aggregate SEC|off] [--level L] [--no-prefix] [--files DIR]
+                         [--] COMMAND [ARGS...]
+      Run COMMAND in N procs on this host and stream their output, in order, per proc.
+        -n, --procs N            number of procs
+            --aggregate SEC|off  group similar lines over a window of SEC seconds
+                                   (default: off, every line)
+            --level L            log level of JVM procs: DEBUG, INFO, WARNING, ERROR,
+                                   FATAL or 0..255 (default: INFO)
+            --no-prefix          do not put [rank] before each line
+            --files DIR          also write per-proc stdout/stderr files to DIR
+        -h, --help               show this help and exit
+      COMMAND is an executable (a path, or a name on PATH) or a Java main class on the class
+      path; options end at COMMAND, so its own options need no '--'.
 
-  @Option(names = {"-n", "--procs"}, required = true, paramLabel = "N", description = "number of procs")
-  int procs;
+      Examples:
+        monarch run -n 4 -- sh -c 'echo hello from $RANK'
+        monarch run -n 2 --aggregate 3 python3 train.py --lr 3e-4
+        monarch run -n 2 com.example.Main arg
+      """;
 
-  @Option(names = "--aggregate", paramLabel = "SEC|off", defaultValue = "off",
-      description = "group similar lines over a window of SEC seconds (default: off, every line)")
-  String aggregate;
+  private final int procs;
+  private final Integer window;
+  private final int level;
+  private final boolean noPrefix;
+  private final Path files;
+  private final List<String> command;
 
-  @Option(names = "--level", paramLabel = "L", defaultValue = "INFO",
-      description = "log level of JVM procs: DEBUG, INFO, WARNING, ERROR, FATAL or 0..255 (default: INFO)")
-  String level;
+  private RunCommand(int procs, Integer window, int level, boolean noPrefix, Path files, List<String> command) {
+    this.procs = procs;
+    this.window = window;
+    this.level = level;
+    this.noPrefix = noPrefix;
+    this.files = files;
+    this.command = command;
+  }
 
-  @Option(names = "--no-prefix", description = "do not put [rank] before each line")
-  boolean noPrefix;
-
-  @Option(names = "--files", paramLabel = "DIR", description = "also write per-proc stdout/stderr files to DIR")
-  Path files;
-
-  @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "the command (and its arguments) each proc runs")
-  List<String> command;
-
-  @Override
-  public Integer call() {
-    if (procs < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "-n must be at least 1, got " + procs);
+  /** The command the arguments describe, or null if they ask for help (printed here). */
+  static RunCommand parse(ArgReader in) {
+    Integer procs = null;
+    Integer window = null;
+    int level = LogLevel.INFO.value();
+    boolean noPrefix = false;
+    Path files = null;
+    for (String o; (o = in.nextOption()) != null; ) {
+      switch (o) {
+        case "-n", "--procs" -> procs = in.intValue(o, 1);
+        case "--aggregate" -> window = window(in.value(o));
+        case "--level" -> level = level(in.value(o));
+        case "--no-prefix" -> {
+          in.flag(o);
+          noPrefix = true;
+        }
+        case "--files" -> files = Paths.get(in.value(o));
+        case "-h", "--help" -> {
+          System.out.print(USAGE);
+          return null;
+        }
+        default -> throw ArgReader.unknown(o);
+      }
     }
-    LoggingOptions logging = new LoggingOptions(true, window(), level());
+    List<String> command = in.operands();
+    if (procs == null) {
+      throw new ArgReader.UsageException("missing the number of procs: -n N");
+    }
+    if (command.isEmpty()) {
+      throw new ArgReader.UsageException("missing the COMMAND each proc runs");
+    }
+    return new RunCommand(procs, window, level, noPrefix, files, command);
+  }
+
+  int call() {
+    LoggingOptions logging = new LoggingOptions(true, window, level);
     ProcCommand what = resolve(command);
     if (what == null) {
       System.err.println("monarch run: '" + command.get(0) + "' is neither an executable (a path, or a"
@@ -102,7 +137,8 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private Integer window() {
+  /** --aggregate: a window in seconds, or null for off. */
+  private static Integer window(String aggregate) {
     if (aggregate.equalsIgnoreCase("off")) {
       return null;
     }
@@ -114,11 +150,11 @@ public final class RunCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new CommandLine.ParameterException(spec.commandLine(),
+    throw new ArgReader.UsageException(
         "--aggregate takes a number of seconds (at least 1) or 'off', got '" + aggregate + "'");
   }
 
-  private int level() {
+  private static int level(String level) {
     try {
       return LogLevel.check(Integer.parseInt(level));
     } catch (NumberFormatException e) {
@@ -130,7 +166,7 @@ public final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException outOfRange) {
       // reported below
     }
-    throw new CommandLine.ParameterException(spec.commandLine(),
+    throw new ArgReader.UsageException(
         "--level takes DEBUG, INFO, WARNING, ERROR, FATAL or a number in 0..255, got '" + level + "'");
   }
 

@@ -93,11 +93,31 @@ class MonarchCliTest {
         new String[] {"run", "-n", "0", "--", "true"},
         new String[] {"run", "-n", "1", "--aggregate", "soon", "--", "true"},
         new String[] {"run", "-n", "1", "--level", "LOUD", "--", "true"},
-        new String[] {"run", "-n", "2"})) {
+        new String[] {"run", "-n", "2"},
+        new String[] {"run", "--no-prefix=yes", "-n", "1", "true"},
+        new String[] {"run", "--aggregate"})) {
       Result r = monarch(args);
       assertThat(r.exit()).as(String.join(" ", args) + "\n" + r.describe()).isEqualTo(2);
       assertThat(r.err()).contains("Usage: monarch run");
     }
+  }
+
+  @Test
+  void optionsEndAtTheCommandSoItsOwnFlagsPassThrough() throws Exception {
+    Result r = monarch("run", "-n", "1", "echo", "--aggregate", "soon", "-n", "9");
+    assertThat(r.exit()).as(r.describe()).isZero();
+    assertThat(r.out()).containsPattern("\\[\\S+ \\d+\\] \\[0\\] --aggregate soon -n 9\n");
+  }
+
+  @Test
+  void helpGoesToStdoutAndStartsNothing() throws Exception {
+    Result r = monarch("run", "--help");
+    assertThat(r.exit()).as(r.describe()).isZero();
+    assertThat(r.out()).startsWith("Usage: monarch run").contains("--aggregate SEC|off");
+    assertThat(monarch("help", "demo").out()).startsWith("Usage: monarch demo");
+    Result unknown = monarch("frobnicate");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown command 'frobnicate'", "Usage: monarch");
   }
 
   @Test
