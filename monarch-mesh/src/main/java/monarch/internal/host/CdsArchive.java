@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +24,19 @@ import org.slf4j.LoggerFactory;
  * later proc maps them instead of loading them. The archive is keyed by the JVM and by the exact
  * class path (names, sizes and modification times), so a rebuilt jar gets a new archive instead
  * of a mismatch. It is built in the background by one training run the first time a class path
- * is seen; procs launched before it exists just start without it.
+ * is seen; procs launched before it exists just start without it. The run moves its archive into
+ * place itself, so one started by a client that exits first (a short {@code monarch run}) still
+ * lands, instead of being redone, in the background, by every later client.
+ *
+ * <p>Disk: every rebuilt jar makes a new key, so the directory keeps only the
+ * {@link #KEEP_ARCHIVES} newest archives (about 9 MB each), plus the temp files of runs still
+ * writing.
  */
 final class CdsArchive {
   private static final Logger log = LoggerFactory.getLogger(CdsArchive.class);
   /** A training run that takes longer than this is abandoned. */
   private static final long TRAIN_TIMEOUT_SECONDS = 60;
+  static final int KEEP_ARCHIVES = 8;
 
   private final Path archive;
   private final List<String> trainCommand;
@@ -97,16 +104,13 @@ final class CdsArchive {
     Path tmp = Paths.get(archive + ".tmp" + ProcessHandle.current().pid());
     try {
       Files.createDirectories(archive.getParent());
-      removeStaleTemps(archive.getParent());
-      Process p = new ProcessBuilder(trainCommand)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      tidy(archive.getParent());
+      Process p = startTraining(trainCommand, tmp, archive);
       if (!p.waitFor(TRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         log.warn("AppCDS training run for procs timed out; procs start without the archive");
-      } else if (p.exitValue() == 0 && Files.isRegularFile(tmp)) {
-        Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } else if (p.exitValue() == 0 && Files.isRegularFile(archive)) {
         log.debug("AppCDS archive for procs written to {}", archive);
       } else {
         log.warn("AppCDS training run for procs exited with {}; procs start without the archive",
@@ -126,36 +130,76 @@ final class CdsArchive {
   }
 
   /**
-   * Deletes the temp archives of training runs whose client is gone. A client that exits while
-   * its training run is still going (the thread is a daemon; the run is not killed) never moves
-   * the run's {@code .tmp<client pid>} file, of tens of MB, into place. Each later training run
-   * first removes such files, so at most the ones of live clients and of runs still writing
-   * remain.
+   * Starts {@code command}, which writes the archive to {@code tmp}, under a shell that then
+   * renames it to {@code archive} (atomic, replacing a concurrent run's): the rename does not
+   * depend on this JVM still being there.
    */
-  static void removeStaleTemps(Path dir) {
+  static Process startTraining(List<String> command, Path tmp, Path archive) throws IOException {
+    List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
+        "\"$@\" && exec mv -f -- \"$MONARCH_CDS_TMP\" \"$MONARCH_CDS_ARCHIVE\"", "monarch-cds-train"));
+    wrapped.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(wrapped)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("MONARCH_CDS_TMP", tmp.toString());
+    pb.environment().put("MONARCH_CDS_ARCHIVE", archive.toString());
+    return pb.start();
+  }
+
+  /**
+   * Bounds the directory before a training run adds to it: deletes the temp archives of runs
+   * whose client is gone and that stopped writing a while ago (a run of a gone client may still
+   * be finishing, and then moves its file itself), and all but the newest KEEP_ARCHIVES - 1
+   * archives. A proc mapping a deleted archive keeps its mapping; one of those old class paths
+   * starting again just trains again.
+   */
+  static void tidy(Path dir) {
+    List<Path> archives = new ArrayList<>();
+    long staleBefore = System.currentTimeMillis() - 2 * TimeUnit.SECONDS.toMillis(TRAIN_TIMEOUT_SECONDS);
     try (Stream<Path> files = Files.list(dir)) {
-      files.forEach(f -> {
+      for (Path f : (Iterable<Path>) files::iterator) {
         String name = f.getFileName().toString();
         int at = name.lastIndexOf(".jsa.tmp");
-        if (!name.startsWith("proc-") || at < 0) {
-          return;
+        if (!name.startsWith("proc-")) {
+          continue;
+        } else if (name.endsWith(".jsa")) {
+          archives.add(f);
+        } else if (at >= 0 && clientGone(name.substring(at + ".jsa.tmp".length()))
+            && lastModified(f) < staleBefore) {
+          delete(f);
         }
-        long pid;
-        try {
-          pid = Long.parseLong(name.substring(at + ".jsa.tmp".length()));
-        } catch (NumberFormatException e) {
-          return;
-        }
-        if (ProcessHandle.of(pid).isEmpty()) {
-          try {
-            Files.deleteIfExists(f);
-          } catch (IOException e) {
-            log.debug("cannot delete stale {}: {}", f, e.toString());
-          }
-        }
-      });
+      }
     } catch (IOException e) {
       log.debug("cannot list {}: {}", dir, e.toString());
+      return;
+    }
+    archives.sort(Comparator.comparingLong(CdsArchive::lastModified).reversed());
+    for (Path old : archives.subList(Math.min(KEEP_ARCHIVES - 1, archives.size()), archives.size())) {
+      delete(old);
+    }
+  }
+
+  private static boolean clientGone(String pid) {
+    try {
+      return ProcessHandle.of(Long.parseLong(pid)).isEmpty();
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static long lastModified(Path f) {
+    try {
+      return Files.getLastModifiedTime(f).toMillis();
+    } catch (IOException e) {
+      return 0; // gone meanwhile: sorts as oldest, and deleting it is a no-op
+    }
+  }
+
+  private static void delete(Path f) {
+    try {
+      Files.deleteIfExists(f);
+    } catch (IOException e) {
+      log.debug("cannot delete {}: {}", f, e.toString());
     }
   }
 
