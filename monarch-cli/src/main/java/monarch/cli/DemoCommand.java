@@ -13,7 +13,7 @@ import monarch.mesh.ProcMesh;
  * through what the logging subsystem does with it: streaming, aggregation, stderr, a level
  * change, a flush barrier, a last line without a newline, and clean teardown.
  */
-final class DemoCommand {
+record DemoCommand(int procs, int paceMs) {
   static final String USAGE = """
       Usage: monarch demo [-n N] [--pace-ms MS]
       Run a fake training job on a local mesh and watch its logs stream and aggregate.
@@ -21,14 +21,6 @@ final class DemoCommand {
             --pace-ms MS    time per training step (default: 120)
         -h, --help          show this help and exit
       """;
-
-  private final int procs;
-  private final int paceMs;
-
-  private DemoCommand(int procs, int paceMs) {
-    this.procs = procs;
-    this.paceMs = paceMs;
-  }
 
   /** The demo the arguments describe, or null if they ask for help (printed here). */
   static DemoCommand parse(ArgReader in) {

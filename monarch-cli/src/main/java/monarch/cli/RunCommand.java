@@ -23,7 +23,8 @@ import monarch.mesh.ProcMesh;
  * status; Ctrl-C stops every rank after flushing what they wrote. Options end at COMMAND, so its
  * own flags need no {@code --}.
  */
-final class RunCommand {
+record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path files,
+    List<String> command) {
   /** Exit status when a command is neither an executable nor a main class, as shells use. */
   static final int NOT_FOUND = 127;
   static final int INTERRUPTED = 130;
@@ -48,22 +49,6 @@ final class RunCommand {
         monarch run -n 2 --aggregate 3 python3 train.py --lr 3e-4
         monarch run -n 2 com.example.Main arg
       """;
-
-  private final int procs;
-  private final Integer window;
-  private final int level;
-  private final boolean noPrefix;
-  private final Path files;
-  private final List<String> command;
-
-  private RunCommand(int procs, Integer window, int level, boolean noPrefix, Path files, List<String> command) {
-    this.procs = procs;
-    this.window = window;
-    this.level = level;
-    this.noPrefix = noPrefix;
-    this.files = files;
-    this.command = command;
-  }
 
   /** The command the arguments describe, or null if they ask for help (printed here). */
   static RunCommand parse(ArgReader in) {

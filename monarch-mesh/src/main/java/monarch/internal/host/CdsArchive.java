@@ -9,9 +9,9 @@ import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -154,7 +154,7 @@ final class CdsArchive {
    * starting again just trains again.
    */
   static void tidy(Path dir) {
-    List<Path> archives = new ArrayList<>();
+    List<Map.Entry<Long, Path>> archives = new ArrayList<>(); // modified, file: read once, so the sort is stable
     long staleBefore = System.currentTimeMillis() - 2 * TimeUnit.SECONDS.toMillis(TRAIN_TIMEOUT_SECONDS);
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
@@ -163,7 +163,7 @@ final class CdsArchive {
         if (!name.startsWith("proc-")) {
           continue;
         } else if (name.endsWith(".jsa")) {
-          archives.add(f);
+          archives.add(Map.entry(lastModified(f), f));
         } else if (at >= 0 && clientGone(name.substring(at + ".jsa.tmp".length()))
             && lastModified(f) < staleBefore) {
           delete(f);
@@ -173,9 +173,9 @@ final class CdsArchive {
       log.debug("cannot list {}: {}", dir, e.toString());
       return;
     }
-    archives.sort(Comparator.comparingLong(CdsArchive::lastModified).reversed());
-    for (Path old : archives.subList(Math.min(KEEP_ARCHIVES - 1, archives.size()), archives.size())) {
-      delete(old);
+    archives.sort(Map.Entry.<Long, Path>comparingByKey().reversed());
+    for (int i = KEEP_ARCHIVES - 1; i < archives.size(); i++) {
+      delete(archives.get(i).getValue());
     }
   }
 
@@ -191,7 +191,7 @@ final class CdsArchive {
     try {
       return Files.getLastModifiedTime(f).toMillis();
     } catch (IOException e) {
-      return 0; // gone meanwhile: sorts as oldest, and deleting it is a no-op
+      return 0; // gone meanwhile: oldest, and deleting it is a no-op
     }
   }
 
