@@ -61,7 +61,7 @@ public final class MonarchCli {
       }
     } catch (ArgReader.UsageException e) {
       System.err.println("monarch " + command + ": " + e.getMessage());
-      System.err.print(command.equals("run") ? RunCommand.USAGE : DemoCommand.USAGE);
+      System.err.print(usageOf(command));
       return USAGE_ERROR;
     } catch (RuntimeException e) {
       LoggerFactory.getLogger(MonarchCli.class).error("monarch {} failed", command, e);
@@ -70,17 +70,22 @@ public final class MonarchCli {
   }
 
   private static int help(String command) {
-    if (command == null) {
-      System.out.print(USAGE);
-    } else if (command.equals("run")) {
-      System.out.print(RunCommand.USAGE);
-    } else if (command.equals("demo")) {
-      System.out.print(DemoCommand.USAGE);
-    } else {
+    String usage = command == null ? USAGE : usageOf(command);
+    if (usage == null) {
       System.err.println("monarch help: unknown command '" + command + "'");
       System.err.print(USAGE);
       return USAGE_ERROR;
     }
+    System.out.print(usage);
     return OK;
+  }
+
+  /** The usage text of a subcommand, or null if there is no such command. */
+  private static String usageOf(String command) {
+    return switch (command) {
+      case "run" -> RunCommand.USAGE;
+      case "demo" -> DemoCommand.USAGE;
+      default -> null;
+    };
   }
 }
