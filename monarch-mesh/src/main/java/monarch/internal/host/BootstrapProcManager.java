@@ -55,7 +55,7 @@ public final class BootstrapProcManager implements AutoCloseable {
   private final MonarchConfig config;
   private final boolean local;
   private final String hostname;
-  private final ProcLauncher launcher;
+  final ProcLauncher launcher;
   private final Map<String, List<ProcHandle>> meshes = new ConcurrentHashMap<>();
   private volatile Path socketDir;
   private volatile boolean closed;
@@ -70,9 +70,9 @@ public final class BootstrapProcManager implements AutoCloseable {
     this.local = local;
     this.hostname = localHostname();
     List<String> flags = ProcLauncher.startupFlags(config);
-    CdsArchive cds = CdsArchive.forClasspath(config.procClasspath(), flags);
-    this.launcher = new ProcLauncher(config, flags, cds);
-    cds.flags(); // starts the one-off training run now, so the archive is likely ready by the first spawn
+    // The archive's one-off training run (a JVM, about 2 CPU-s) starts with the first JVM proc,
+    // not here: a mesh of executables never needs it.
+    this.launcher = new ProcLauncher(config, flags, CdsArchive.forClasspath(config.procClasspath(), flags));
   }
 
   public String hostname() {

@@ -86,6 +86,10 @@ final class CdsArchive {
     return List.of();
   }
 
+  boolean trainingStarted() {
+    return training.get();
+  }
+
   /** Builds the archive now and waits for it (benchmarks use this to measure with it). */
   boolean ensureBuilt() {
     if (archive == null) {

@@ -37,7 +37,7 @@ final class ProcLauncher {
 
   private final MonarchConfig config;
   private final List<String> flags;
-  private final CdsArchive cds;
+  final CdsArchive cds;
 
   /** {@code flags}: from {@link #startupFlags}, the same the archive's training run got. */
   ProcLauncher(MonarchConfig config, List<String> flags, CdsArchive cds) {
