@@ -5,8 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import monarch.internal.client.ClientRuntime;
+import monarch.internal.client.RankCollector;
 import monarch.internal.client.RankOutcome;
 import monarch.internal.host.AgentProtocol;
 import monarch.internal.logging.LogClientMessage;
@@ -16,6 +20,8 @@ import monarch.logging.LoggingOptions;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The seeds' LoggingMeshClient: the one LogClientActor of a ProcMesh (in this JVM) and the mesh
@@ -24,7 +30,12 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * versioned barrier. The mesh creates it when it starts; {@link #spawn} returns that one.
  */
 public final class LoggingMeshClient {
+  private static final Logger log = LoggerFactory.getLogger(LoggingMeshClient.class);
   private static final AtomicLong PROMISES = new AtomicLong();
+  /** The longest setMode waits for each of its steps (the barrier, the level, the window). */
+  static final Duration MODE_TIMEOUT = Duration.ofSeconds(3);
+  /** How much later than its own timeout a barrier gives up on the client actor answering. */
+  private static final long CLIENT_ACTOR_GRACE_MILLIS = 1_000;
 
   private final ProcMesh mesh;
   private final ActorRef<LogClientMessage> clientActor;
@@ -51,29 +62,62 @@ public final class LoggingMeshClient {
    * Streaming on/off, aggregation window (null: none) and the procs' level, as set_mode. The
    * switch is exact: a barrier (which prints nothing) first, so every line written before this
    * call is handled under the old mode and every line written after it under the new one.
+   * Waits for the procs to confirm the level, at most {@link #MODE_TIMEOUT}: a busy or hung proc
+   * gets it when it next reads its channel, and is named in a warning meanwhile.
    */
   public void setMode(boolean streamToClient, Integer aggregateWindowSec, int level) {
     LoggingOptions options = new LoggingOptions(streamToClient, aggregateWindowSec, LogLevel.check(level));
     mesh.ensureRunning();
     if (forwarding()) {
       try {
-        barrier(LoggingManager.STOP_FLUSH_TIMEOUT, false).join();
+        barrier(MODE_TIMEOUT, false).join();
       } catch (CompletionException e) {
         // a dead or silent rank: switch anyway; its late lines follow the new mode
       }
     }
-    RankOutcome[] outcomes = mesh.request(id -> new AgentProtocol.SetLogging(
-        id, mesh.meshId(), forwarding() ? options.streamToClient() : null, options.level())).join();
+    RankCollector levels = mesh.collect(id -> new AgentProtocol.SetLogging(
+        id, mesh.meshId(), forwarding() ? options.streamToClient() : null, options.level()));
+    CompletableFuture<LogClientMessage.Applied> applied = new CompletableFuture<>();
+    if (forwarding()) {
+      clientActor.tell(new LogClientMessage.SetAggregate(options.aggregateWindowSec(), promise(applied)));
+    } else {
+      applied.complete(null);
+    }
+    RankOutcome[] outcomes;
+    try {
+      outcomes = levels.future().get(MODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      outcomes = levels.answered();
+      List<Integer> silent = new ArrayList<>();
+      for (int r = 0; r < outcomes.length; r++) {
+        if (outcomes[r] == null) {
+          silent.add(r);
+        }
+      }
+      log.warn("log level {} not confirmed within {} ms by ranks {} (busy or hung); each applies it "
+          + "when it next reads its channel", level, MODE_TIMEOUT.toMillis(), silent);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while setting the log mode", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    }
     if (mesh.command().runsToCompletion()) {
       // a proc that already finished has no level left to set; that is not an error
       outcomes = java.util.Arrays.stream(outcomes).filter(o -> o != null && o.lost() == null)
           .toArray(RankOutcome[]::new);
     }
     ActorMesh.throwFailures("setting log level " + level, outcomes);
-    if (forwarding()) {
-      CompletableFuture<LogClientMessage.Applied> applied = new CompletableFuture<>();
-      clientActor.tell(new LogClientMessage.SetAggregate(options.aggregateWindowSec(), promise(applied)));
-      applied.join();
+    try {
+      applied.get(MODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("the client actor has not applied the aggregation window within {} ms (its output "
+          + "is blocked?); it will when it gets to it", MODE_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while setting the log mode", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
     }
   }
 
@@ -83,6 +127,7 @@ public final class LoggingMeshClient {
   }
 
   public void flush() {
+    mesh.ensureRunning();
     try {
       flushAsync(LoggingManager.FLUSH_TIMEOUT).join();
     } catch (CompletionException e) {
@@ -93,7 +138,9 @@ public final class LoggingMeshClient {
   /**
    * The barrier: completes when every live rank's output written before this call has been
    * printed, or fails with {@link FlushIncompleteException} naming dead or silent ranks after
-   * {@code timeout}. A no-op when log forwarding is off.
+   * {@code timeout}. A no-op when log forwarding is off. The client actor enforces the timeout;
+   * a client actor that is gone (the mesh stopped meanwhile) or stuck (its stdout blocked) is
+   * caught here, a little later, so the caller is never held past it.
    */
   CompletableFuture<Void> flushAsync(Duration timeout) {
     return barrier(timeout, true);
@@ -119,15 +166,20 @@ public final class LoggingMeshClient {
         forwarders.get(r).tell(new LogForwardMessage.ForceSyncFlush(s.version()));
       }
     });
-    return done.thenApply(d -> {
-      java.util.Set<Integer> missing = new java.util.TreeSet<>(d.missingRanks());
-      missing.addAll(d.deadRanks());
-      missing.addAll(dead);
-      if (!missing.isEmpty()) {
-        throw new FlushIncompleteException(List.copyOf(missing), timeout.toMillis());
-      }
-      return null;
-    });
+    return done.orTimeout(timeout.toMillis() + CLIENT_ACTOR_GRACE_MILLIS, TimeUnit.MILLISECONDS)
+        .handle((d, err) -> {
+          java.util.Set<Integer> missing = new java.util.TreeSet<>(dead);
+          if (err != null) {
+            missing.addAll(expected); // no answer at all: none of them is known to be done
+          } else {
+            missing.addAll(d.missingRanks());
+            missing.addAll(d.deadRanks());
+          }
+          if (!missing.isEmpty()) {
+            throw new FlushIncompleteException(List.copyOf(missing), timeout.toMillis());
+          }
+          return null;
+        });
   }
 
   /** Teardown: waits for every rank's last lines (bounded), prints what is aggregated, stops. */

@@ -65,7 +65,8 @@ public final class ProcMesh implements AutoCloseable {
   /**
    * Streams the procs' output to this client or not, aggregates it over a window of
    * {@code aggregateWindowSec} seconds (null: every line as it comes) and sets the procs' log
-   * level (Python's numbers: 10 DEBUG .. 50 FATAL). Returns once the procs have the new level.
+   * level (Python's numbers: 10 DEBUG .. 50 FATAL). Returns once the procs have the new level,
+   * or after at most 3 s with a warning naming the ranks that have not confirmed it yet.
    */
   public void loggingOption(boolean streamToClient, Integer aggregateWindowSec, int level) {
     loggingOption(new LoggingOptions(streamToClient, aggregateWindowSec, level));
@@ -153,12 +154,17 @@ public final class ProcMesh implements AutoCloseable {
 
   /** Sends a command built around a fresh request id to every agent; one outcome per rank. */
   CompletableFuture<RankOutcome[]> request(LongFunction<Command> command) {
+    return collect(command).future();
+  }
+
+  /** As {@link #request}, with the collector itself, for a caller that waits a bounded time. */
+  RankCollector collect(LongFunction<Command> command) {
     RankCollector collector = new RankCollector(size());
     long id = host.requests().open(collector);
     for (ActorRef<Command> agent : host.agents()) {
       agent.tell(command.apply(id));
     }
-    return collector.future();
+    return collector;
   }
 
   /** Sends a command nobody waits for (a broadcast). */

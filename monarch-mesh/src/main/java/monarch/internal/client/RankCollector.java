@@ -9,7 +9,7 @@ import monarch.internal.host.AgentProtocol.RankReply;
 /**
  * Collects one answer per rank for a request sent to every proc of a mesh, and completes with
  * all of them indexed by rank, or as soon as a rank is lost (missing slots then stay null).
- * Memory: one slot per rank.
+ * A caller that stops waiting can still see who answered. Memory: one slot per rank.
  */
 public final class RankCollector implements Requests.Collector {
   private final RankOutcome[] outcomes;
@@ -25,8 +25,13 @@ public final class RankCollector implements Requests.Collector {
     return done;
   }
 
+  /** The answers so far, index = rank (null: no answer yet). */
+  public synchronized RankOutcome[] answered() {
+    return outcomes.clone();
+  }
+
   @Override
-  public boolean accept(Event e) {
+  public synchronized boolean accept(Event e) {
     if (e instanceof RankReply r) {
       put(new RankOutcome(r.rank(), r.value(), r.failure(), null));
     } else if (e instanceof RankLost l) {

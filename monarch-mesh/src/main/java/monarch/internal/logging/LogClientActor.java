@@ -130,6 +130,10 @@ public final class LogClientActor {
         })
         .onMessage(LogClientMessage.Shutdown.class, s -> {
           printAggregates();
+          // a barrier still open can no longer complete: its caller learns who did not ack
+          barriers.forEach((v, b) -> b.replyTo.tell(
+              new FlushDone(v, List.copyOf(b.missing), List.copyOf(b.dead))));
+          barriers.clear();
           return Behaviors.stopped();
         })
         .onMessage(StreamsEnded.class, e -> {

@@ -1,0 +1,104 @@
+package monarch.mesh;
+
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import monarch.logging.LoggingOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing lost or printed twice, and nothing hangs, where timing is against us: streaming
+ * switched while a proc writes, procs stopped while their pipes are full and the client's
+ * stdout is blocked, a line that never ends, calls on a stopped mesh or with a hung proc. One
+ * local host (its agent inside this JVM, so its console is this stdout, captured).
+ */
+class LoggingRobustnessTest {
+  static PrintStream realOut;
+  static final LoggingBarrierTest.Capture out = new LoggingBarrierTest.Capture();
+  static HostMesh host;
+
+  @BeforeAll
+  static void start() {
+    realOut = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    host = HostMesh.local();
+  }
+
+  @AfterAll
+  static void stop() {
+    host.close();
+    System.setOut(realOut);
+  }
+
+  /** How many times each of "{token} 0" .. "{token} {last}" was printed as a whole line. */
+  static int[] counts(String text, String token, int last) {
+    int[] seen = new int[last + 1];
+    Matcher m = Pattern.compile("\\] " + token + " (\\d+)\n").matcher(text);
+    while (m.find()) {
+      int i = Integer.parseInt(m.group(1));
+      if (i <= last) {
+        seen[i]++;
+      }
+    }
+    return seen;
+  }
+
+  static void assertEachOnce(int[] seen, String what) {
+    List<Integer> missing = new java.util.ArrayList<>();
+    List<Integer> repeated = new java.util.ArrayList<>();
+    for (int i = 0; i < seen.length; i++) {
+      if (seen[i] == 0) {
+        missing.add(i);
+      } else if (seen[i] > 1) {
+        repeated.add(i);
+      }
+    }
+    assertThat(missing).as("%s: lines of 0..%d not printed", what, seen.length - 1).isEmpty();
+    assertThat(repeated).as("%s: lines of 0..%d printed more than once", what, seen.length - 1).isEmpty();
+  }
+
+  @Test
+  void callsOnAStoppedMeshFailAtOnce() {
+    ProcMesh pm = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(List.of("true")));
+    LoggingMeshClient client = LoggingMeshClient.spawn(pm);
+    pm.stop();
+    assertTimeoutPreemptively(ofSeconds(5), () -> {
+      assertThatThrownBy(client::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("is stopped");
+      assertThatThrownBy(pm::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("is stopped");
+    });
+  }
+
+  @Test
+  void loggingOptionReturnsWhileAProcIsHung() throws Exception {
+    ProcMesh pm = host.spawnProcs(Map.of("gpus", 2));
+    long hung = pm.pids().get(1);
+    try {
+      new ProcessBuilder("kill", "-STOP", Long.toString(hung)).start().waitFor();
+      // bounded (3 s per step); the hung rank gets the level when it reads its channel again
+      assertTimeoutPreemptively(ofSeconds(12), () -> pm.loggingOption(true, null, 30));
+    } finally {
+      new ProcessBuilder("kill", "-CONT", Long.toString(hung)).start().waitFor();
+      pm.stop();
+    }
+  }
+}
