@@ -78,6 +78,28 @@ class LoggingRobustnessTest {
   }
 
   @Test
+  void switchingStreamingWhileAProcWritesLosesAndRepeatsNothing() throws Exception {
+    int lines = 300_000;
+    String awk = "awk 'BEGIN { for (i = 0; i < " + lines + "; i++) print \"switch \" i }'";
+    ProcMesh pm = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(List.of("sh", "-c", awk)),
+        new LoggingOptions(true, null, 20));
+    int switches = 0;
+    try {
+      // On this local host a line streamed is printed by the client, one not streamed by the
+      // host's console: both are this stdout, so each line must show up here exactly once.
+      while (switches < 20 && !pm.exitStatuses().isDone()) {
+        pm.loggingOption(switches++ % 2 == 1, null, 20);
+      }
+      assertThat(pm.exitStatuses().get(30, TimeUnit.SECONDS)).containsExactly(0);
+      pm.flush();
+    } finally {
+      pm.stop();
+    }
+    assertThat(switches).as("switches while the proc wrote").isGreaterThan(1);
+    assertEachOnce(counts(out.text(), "switch", lines - 1), "streaming switched " + switches + " times");
+  }
+
+  @Test
   void callsOnAStoppedMeshFailAtOnce() {
     ProcMesh pm = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(List.of("true")));
     LoggingMeshClient client = LoggingMeshClient.spawn(pm);

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import monarch.config.MonarchConfig;
 import monarch.internal.channel.ProcFrame;
@@ -155,10 +154,8 @@ public final class BootstrapProcManager implements AutoCloseable {
       forwarder = forwarders.create(new LogForwardActor.Origin(hostname, pid, rank), sender, proc);
       sender.attach(forwarder::tell);
     }
-    LocalLogSender s = sender;
     // A local agent's console is the client's terminal: quiet while the client prints the lines.
-    BooleanSupplier consoleOn = local ? () -> s == null || !s.streaming() : () -> true;
-    proc.start(prefix, config.readLogBuffer(), sender, files(rank), forwarder, consoleOn);
+    proc.start(prefix, config.readLogBuffer(), sender, files(rank), forwarder, local);
   }
 
   private FileAppender files(int rank) {

@@ -49,7 +49,7 @@ public final class HostAgent {
                 // before the tees start: a local console must be quiet from the first byte
                 sender.setStreaming(m.streamToClient());
                 ActorRef<LogForwardMessage> fwd = ctx.spawn(
-                    LogForwardActor.create(origin, m.logClient(), sender, proc, m.streamToClient()),
+                    LogForwardActor.create(origin, m.logClient(), sender, proc),
                     "fwd-" + m.meshId() + "-r" + origin.rank(), LogForwardActor.DISPATCHER);
                 forwardersByMesh.computeIfAbsent(m.meshId(), k -> new java.util.ArrayList<>()).add(fwd);
                 return fwd;

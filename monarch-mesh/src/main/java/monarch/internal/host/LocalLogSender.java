@@ -119,7 +119,11 @@ public final class LocalLogSender {
     this.downstream = forwarder;
   }
 
-  /** Whether the forwarder is streaming to the client (a local agent then keeps its console quiet). */
+  /**
+   * Whether the tees send their batches to the client; a tee reads it once per batch, and a local
+   * agent's tee then keeps the batch off its console (the client's terminal). Set by the
+   * forwarder on SetMode.
+   */
   public boolean streaming() {
     return streaming;
   }

@@ -79,17 +79,17 @@ final class ProcHandle implements LogForwardActor.ProcControl {
 
   /**
    * Starts the tees and the channel thread. The tees write to the files and the sender (either
-   * may be null) and to the host console while {@code consoleOn} says so.
+   * may be null) and to the host console, except what they stream when {@code quietWhileStreaming}.
    */
   void start(byte[] prefix, int batchLines, LocalLogSender sender, FileAppender files,
-      ActorRef<LogForwardMessage> forwarder, java.util.function.BooleanSupplier consoleOn) {
+      ActorRef<LogForwardMessage> forwarder, boolean quietWhileStreaming) {
     this.files = files;
     this.forwarder = forwarder;
     String name = meshId + "-r" + rank;
     tees.add(tee("monarch-stdout-" + name, OutputTarget.STDOUT, process.getInputStream(), System.out,
-        prefix, batchLines, sender, files, consoleOn));
+        prefix, batchLines, sender, files, quietWhileStreaming));
     tees.add(tee("monarch-stderr-" + name, OutputTarget.STDERR, process.getErrorStream(), System.err,
-        prefix, batchLines, sender, files, consoleOn));
+        prefix, batchLines, sender, files, quietWhileStreaming));
     if (server == null) {
       ready.complete(new ProcInfo(rank, process.pid(), hostname, forwarder));
       Thread t = new Thread(this::awaitExecutable, "monarch-proc-" + name);
@@ -119,9 +119,9 @@ final class ProcHandle implements LogForwardActor.ProcControl {
 
   private StreamForwarder tee(String name, OutputTarget target, java.io.InputStream pipe,
       PrintStream console, byte[] prefix, int batchLines, LocalLogSender sender, FileAppender files,
-      java.util.function.BooleanSupplier consoleOn) {
+      boolean quietWhileStreaming) {
     return new StreamForwarder(name, pipe, target, prefix, batchLines, process::isAlive,
-        new StreamForwarder.Sinks(sender, files, console, consoleOn)).start();
+        new StreamForwarder.Sinks(sender, files, console, quietWhileStreaming)).start();
   }
 
   @Override

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The tee of one proc stream (stdout or stderr): one task that reads the pipe, frames lines
  * ({@link LineFramer}: rank prefix, UTF-8 repair, 4 KiB cap), batches them and writes each batch
- * to the proc's file, to the host console when that is on, and to the {@link LocalLogSender}.
+ * to the proc's file, to the {@link LocalLogSender} while it streams, and to the host console
+ * (on a host agent inside the client, only what it does not stream).
  *
  * <p>Exact drain. The task only ever reads what {@code available()} (FIONREAD) reports, so every
  * byte taken out of the pipe is framed and handed off before the task looks at the pipe again,
@@ -50,8 +51,13 @@ public final class StreamForwarder {
   static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   static final int RECENT_LINES = 20;
 
-  /** What the tee writes to besides the sender; any of them may be absent. */
-  public record Sinks(LocalLogSender sender, FileAppender files, PrintStream console, BooleanSupplier consoleOn) {}
+  /**
+   * Where the tee writes: the sender (batches to the client, while it is streaming), the proc's
+   * files and the host console; any of them may be absent. {@code quietWhileStreaming}: the
+   * console is the client's own terminal (a host agent inside the client), so a batch goes to
+   * one of the two, never both.
+   */
+  public record Sinks(LocalLogSender sender, FileAppender files, PrintStream console, boolean quietWhileStreaming) {}
 
   private final InputStream pipe;
   private final OutputTarget target;
@@ -343,14 +349,17 @@ public final class StreamForwarder {
     if (sinks.files() != null) {
       sinks.files().append(target, batch, 0, batchLen);
     }
-    if (sinks.console() != null && sinks.consoleOn().getAsBoolean()) {
+    // One read of the flag decides the batch: a switch between two reads could print it twice
+    // or not at all.
+    boolean streamed = sinks.sender() != null && sinks.sender().streaming();
+    if (sinks.console() != null && !(streamed && sinks.quietWhileStreaming())) {
       PrintStream console = sinks.console();
       synchronized (console) {
         console.write(batch, 0, batchLen);
         console.flush();
       }
     }
-    if (sinks.sender() != null) {
+    if (streamed) {
       sinks.sender().send(target, Arrays.copyOf(batch, batchLen), batchLines);
     }
     batchLen = 0;

@@ -19,13 +19,15 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * One proc's forwarder, in its host agent: relays the tees' batches to the LogClientActor while
- * streaming is on, returns their permits to the LocalLogSender when the client has printed them
- * (or at once when not streaming), and runs the proc's side of a barrier: ask the proc to flush
+ * One proc's forwarder, in its host agent: relays the tees' batches to the LogClientActor,
+ * returns their permits to the LocalLogSender when the client has printed them, sets the
+ * sender's streaming flag on SetMode (the tees send batches only while it is on, and decide per
+ * batch, so a switch never loses or repeats one), and runs the proc's side of a barrier: ask the proc to flush
  * its own buffers, then ask both tees for a drain marker, and ack the version to the client once
  * both markers came through. Data and acks leave this one actor in order, so the client sees every
  * relayed batch before the ack that covers it. When both streams have ended it tells the client
- * (after the last batch); it lives until its mesh stops. It never reads a pipe and never blocks.
+ * (after the last batch); it lives until its mesh stops (a Stop message, queued after the tees'
+ * last messages). It never reads a pipe and never blocks.
  */
 public final class LogForwardActor {
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
@@ -55,27 +57,28 @@ public final class LogForwardActor {
   private final ActorRef<LogClientMessage> client;
   private final LocalLogSender sender;
   private final ProcControl proc;
-  private boolean streaming;
   /** Barrier version -> markers still to come (one per stream). */
   private final Map<Long, Integer> barriers = new HashMap<>();
   private int streamsEnded;
 
   private LogForwardActor(ActorContext<LogForwardMessage> ctx, Origin origin,
-      ActorRef<LogClientMessage> client, LocalLogSender sender, ProcControl proc, boolean streaming) {
+      ActorRef<LogClientMessage> client, LocalLogSender sender, ProcControl proc) {
     this.ctx = ctx;
     this.origin = origin;
     this.client = client;
     this.sender = sender;
     this.proc = proc;
-    this.streaming = streaming; // the spawner already set the sender's flag, before any tee ran
   }
 
-  /** The spawner attaches {@code sender} to the new ref before any tee starts. */
+  /**
+   * The spawner sets the sender's first streaming flag and attaches {@code sender} to the new ref
+   * before any tee starts.
+   */
   public static Behavior<LogForwardMessage> create(Origin origin, ActorRef<LogClientMessage> client,
-      LocalLogSender sender, ProcControl proc, boolean streamToClient) {
+      LocalLogSender sender, ProcControl proc) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Heartbeat(), HEARTBEAT);
-      return new LogForwardActor(ctx, origin, client, sender, proc, streamToClient).behavior();
+      return new LogForwardActor(ctx, origin, client, sender, proc).behavior();
     }));
   }
 
@@ -95,13 +98,13 @@ public final class LogForwardActor {
         .build();
   }
 
+  /**
+   * A tee sent this batch while streaming was on (and kept it off a local console), so it goes
+   * to the client even if streaming has been switched off since.
+   */
   private Behavior<LogForwardMessage> onLog(LogMessage.Log log) {
-    if (streaming) {
-      client.tell(new LogClientMessage.Log(origin.hostname(), origin.pid(), origin.rank(),
-          log.target(), log.lines(), log.lineCount(), ctx.getSelf()));
-    } else {
-      sender.acked(1);
-    }
+    client.tell(new LogClientMessage.Log(origin.hostname(), origin.pid(), origin.rank(),
+        log.target(), log.lines(), log.lineCount(), ctx.getSelf()));
     return Behaviors.same();
   }
 
@@ -132,13 +135,8 @@ public final class LogForwardActor {
   }
 
   private Behavior<LogForwardMessage> onSetMode(SetMode m) {
-    setStreaming(m.streamToClient());
+    sender.setStreaming(m.streamToClient());
     return Behaviors.same();
-  }
-
-  private void setStreaming(boolean on) {
-    streaming = on;
-    sender.setStreaming(on);
   }
 
   private Behavior<LogForwardMessage> onForceSyncFlush(ForceSyncFlush f) {

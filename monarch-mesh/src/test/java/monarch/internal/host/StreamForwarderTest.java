@@ -36,11 +36,14 @@ class StreamForwarderTest {
       FileAppender files) {
     fwd.sender = sender;
     return new StreamForwarder("tee-" + t, t == OutputTarget.STDOUT ? p.getInputStream() : p.getErrorStream(),
-        t, PREFIX, 100, p::isAlive, new StreamForwarder.Sinks(sender, files, null, () -> false)).start();
+        t, PREFIX, 100, p::isAlive, new StreamForwarder.Sinks(sender, files, null, false)).start();
   }
 
+  /** A sender streaming to {@code fwd} (as a forwarder sets it when the client streams). */
   static LocalLogSender sender(TestForwarder fwd, int inFlight, LocalLogSender.Policy policy) {
-    return new LocalLogSender(fwd, inFlight, policy, PREFIX);
+    LocalLogSender sender = new LocalLogSender(fwd, inFlight, policy, PREFIX);
+    sender.setStreaming(true);
+    return sender;
   }
 
   @Test
@@ -82,7 +85,7 @@ class StreamForwarderTest {
     LocalLogSender sender = sender(fwd, 8, LocalLogSender.Policy.BACKPRESSURE);
     fwd.sender = sender;
     StreamForwarder out = new StreamForwarder("tee-plain", p.getInputStream(), OutputTarget.STDOUT,
-        new byte[0], 7, p::isAlive, new StreamForwarder.Sinks(sender, null, null, () -> false)).start();
+        new byte[0], 7, p::isAlive, new StreamForwarder.Sinks(sender, null, null, false)).start();
     out.done().get();
     List<String> all = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
