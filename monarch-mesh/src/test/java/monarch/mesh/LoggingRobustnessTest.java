@@ -99,6 +99,81 @@ class LoggingRobustnessTest {
     assertEachOnce(counts(out.text(), "switch", lines - 1), "streaming switched " + switches + " times");
   }
 
+  /** Blocks every write until opened; keeps everything written. */
+  static final class Gate extends OutputStream {
+    final LoggingBarrierTest.Capture kept = new LoggingBarrierTest.Capture();
+    private final CountDownLatch open = new CountDownLatch(1);
+
+    void open() {
+      open.countDown();
+    }
+
+    private void await() {
+      try {
+        open.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void write(int b) {
+      await();
+      kept.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      await();
+      kept.write(b, off, len);
+    }
+  }
+
+  @Test
+  void procsStoppedWhileTheirPipeIsFullStillDeliverEveryLineItAccepted(@TempDir Path dir)
+      throws Exception {
+    Path progress = dir.resolve("progress");
+    // after each line, the number of the last line the pipe accepted
+    String script = "i=0; while :; do echo \"held $i\"; echo $i > '" + progress + "'; i=$((i+1)); done";
+    Gate gate = new Gate();
+    System.setOut(new PrintStream(gate, true, StandardCharsets.UTF_8)); // the client's stdout
+    ProcMesh pm;
+    try {
+      pm = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(List.of("sh", "-c", script)),
+          new LoggingOptions(true, null, 20));
+    } finally {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+    long pid = pm.pids().get(0);
+    try {
+      // The client is stuck on its first write, so the tee soon stops reading and the proc
+      // blocks on a full pipe: its count stops moving (it writes thousands of lines a second).
+      int[] seen = {-1};
+      await().atMost(ofSeconds(20)).pollInterval(ofMillis(250)).until(() -> {
+        int now = lastLine(progress);
+        boolean blocked = now > 1_000 && now == seen[0];
+        seen[0] = now;
+        return blocked;
+      });
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(pm::stop);
+      // stop's flush gives up on the stuck client within its bound; then the proc is killed
+      await().atMost(ofSeconds(15)).until(() -> !TeardownTest.alive(pid));
+      int last = lastLine(progress);
+      gate.open();
+      stopping.get(30, TimeUnit.SECONDS);
+
+      assertEachOnce(counts(gate.kept.text(), "held", last), "killed with a full pipe");
+    } finally {
+      gate.open(); // a stuck client actor would hold the logging dispatcher every mesh shares
+      pm.stop();
+    }
+  }
+
+  static int lastLine(Path progress) throws IOException {
+    String s = Files.exists(progress) ? Files.readString(progress).trim() : "";
+    return s.isEmpty() ? -1 : Integer.parseInt(s);
+  }
+
   @Test
   void callsOnAStoppedMeshFailAtOnce() {
     ProcMesh pm = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(List.of("true")));

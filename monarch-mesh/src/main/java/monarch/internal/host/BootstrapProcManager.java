@@ -234,17 +234,19 @@ public final class BootstrapProcManager implements AutoCloseable {
     }
     // A proc's own children go too (a shell's sleep, a launcher's workers); they are collected
     // before the signal, since once the proc is gone they are no longer its descendants.
+    // Signals go through the ProcessHandle: Process.destroy() also closes the pipes, which would
+    // throw away what the proc wrote that the tees have not read yet.
     List<ProcessHandle> tree = new ArrayList<>();
     for (ProcHandle p : procs) {
       p.process().descendants().forEach(tree::add);
-      p.process().destroy();
+      p.process().toHandle().destroy();
     }
     tree.forEach(ProcessHandle::destroy);
     awaitExit(procs, TERM_MILLIS);
     for (ProcHandle p : procs) {
       if (p.process().isAlive()) {
         log.warn("rank {} (pid {}) ignored SIGTERM; killing it", p.rank, p.pid());
-        p.process().destroyForcibly();
+        p.process().toHandle().destroyForcibly();
       }
     }
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);

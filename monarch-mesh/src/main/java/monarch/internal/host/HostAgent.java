@@ -100,7 +100,7 @@ public final class HostAgent {
         })
         .onMessage(MeshStopped.class, m -> {
           for (ActorRef<LogForwardMessage> f : forwardersByMesh.getOrDefault(m.meshId(), java.util.List.of())) {
-            ctx.stop(f);
+            f.tell(new LogForwardMessage.Stop()); // in-band: after the tees' last batches
           }
           forwardersByMesh.remove(m.meshId());
           if (m.owner() != null) {

@@ -91,6 +91,7 @@ public final class LogForwardActor {
         .onMessage(ForceSyncFlush.class, this::onForceSyncFlush)
         .onMessage(ProcFlushed.class, this::onProcFlushed)
         .onMessage(Heartbeat.class, this::onHeartbeat)
+        .onMessage(LogForwardMessage.Stop.class, s -> Behaviors.stopped())
         .onSignal(PostStop.class, s -> {
           sender.deactivate();
           return Behaviors.same();

@@ -8,7 +8,8 @@ import monarch.internal.WireMessage;
  */
 public sealed interface LogForwardMessage extends WireMessage
     permits LogMessage, LogForwardMessage.SetMode, LogForwardMessage.ForceSyncFlush,
-        LogForwardMessage.Ack, LogForwardMessage.ProcFlushed, LogForwardMessage.Heartbeat {
+        LogForwardMessage.Ack, LogForwardMessage.ProcFlushed, LogForwardMessage.Heartbeat,
+        LogForwardMessage.Stop {
 
   /** Start or stop relaying this proc's lines to the client. */
   record SetMode(boolean streamToClient) implements LogForwardMessage {}
@@ -24,4 +25,10 @@ public sealed interface LogForwardMessage extends WireMessage
 
   /** The forwarder's 1 s liveness tick. */
   record Heartbeat() implements LogForwardMessage {}
+
+  /**
+   * Its mesh has stopped: stop after relaying what is already in the mailbox (the tees' last
+   * batches and end markers), which stopping the actor from outside would throw away.
+   */
+  record Stop() implements LogForwardMessage {}
 }
