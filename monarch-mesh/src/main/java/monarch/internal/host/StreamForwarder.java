@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * answered exactly: its marker goes into the hand-off after {@code consumed + available()} bytes
  * at the moment the task takes the request, i.e. after every byte written before it. A marker that
  * falls inside a line waits for that line's end, so a barrier never splits a line that is being
- * written; only a writer that has paused mid-line (the pipe stays empty {@link #PAUSE_NANOS})
- * gets its partial line sent as a line before the marker. Requests are
+ * written; only a writer that has paused mid-line (the pipe stays empty {@link #PAUSE_NANOS}),
+ * or whose line has not ended {@link #MAX_EOL_WAIT_NANOS} after the marker came due (a progress
+ * bar writing a dot at a time), gets its partial line sent as a line before the marker. Requests are
  * only queued by the caller (it never blocks, even under back-pressure); the task takes them.
  * When the pipe is empty the task parks with a short backoff ({@link #MAX_IDLE_NANOS}), which is
  * also the longest a line waits after a quiet spell; a request unparks it at once.
@@ -86,6 +87,10 @@ public final class StreamForwarder {
    * without a newline.
    */
   static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  /** The longest a due marker waits for the end of a line that keeps growing. */
+  static final long MAX_EOL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** When the oldest marker in awaitingEol started waiting. */
+  private long awaitingSince;
   /** When the pipe was first seen empty since the last read (0: not empty). */
   private long emptySince;
   /** The one yield since the last read was spent (see run). */
@@ -197,8 +202,10 @@ public final class StreamForwarder {
           if (emptySince == 0) {
             emptySince = now;
           }
-          if (!awaitingEol.isEmpty() && now - emptySince >= PAUSE_NANOS) {
-            // the writer stopped mid-line: the barrier covers the partial line as a line
+          if (!awaitingEol.isEmpty()
+              && (now - emptySince >= PAUSE_NANOS || now - awaitingSince >= MAX_EOL_WAIT_NANOS)) {
+            // the writer stopped mid-line, or never ends it: the barrier covers the partial line
+            // as a line
             framer.finish();
             releaseAwaiting();
           }
@@ -264,6 +271,9 @@ public final class StreamForwarder {
 
   /** Every byte before the marker is framed: post it, or let it wait for the end of its line. */
   private void emitMarker(long version) throws InterruptedException {
+    if (awaitingEol.isEmpty()) {
+      awaitingSince = System.nanoTime();
+    }
     awaitingEol.addLast(version);
     if (!framer.hasPartialLine()) {
       releaseAwaiting();
