@@ -88,6 +88,31 @@ class MonarchCliTest {
   }
 
   @Test
+  void groupCountsAreColouredOnlyOnAStreamThatIsATerminal(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Paths.get("/usr/bin/script")), "script(1) makes the terminal");
+    Path err = dir.resolve("stderr");
+    String cmd = String.join(" ", quoted(Paths.get(System.getProperty("java.home"), "bin", "java").toString()),
+        "-cp", quoted(System.getProperty("java.class.path")), MonarchCli.class.getName(),
+        "run", "-n", "2", "--aggregate", "30", "--", "sh", "-c", quoted("echo same; echo same >&2"),
+        "2>" + quoted(err.toString()));
+    // stdout is a pseudo-terminal, stderr a file, as in `monarch run ... 2>errors.log`
+    ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-q", "-e", "-c", cmd, "/dev/null");
+    pb.environment().remove("NO_COLOR");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    CompletableFuture<String> terminal = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+    assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("monarch exits").isTrue();
+    String errText = Files.readString(err);
+    assertThat(terminal.get()).as(errText).contains("\u001b[33m[2 similar log lines]\u001b[0m");
+    assertThat(errText).contains("[2 similar log lines]").doesNotContain("\u001b");
+  }
+
+  static String quoted(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  @Test
   void badFlagsExitWithStatus2AndUsage() throws Exception {
     for (String[] args : List.of(
         new String[] {"run", "--bogus", "-n", "1", "--", "true"},

@@ -62,7 +62,8 @@ public final class LogClientActor {
   /** "[host pid] " per rank (one proc each; pids alone may repeat across hosts), as bytes. */
   private final Map<Integer, byte[]> headers = new HashMap<>();
   private final Map<OutputTarget, Aggregator> aggregators = new EnumMap<>(OutputTarget.class);
-  private final boolean ansi;
+  /** The targets whose group counts are coloured: each a terminal, and NO_COLOR unset. */
+  private final Set<OutputTarget> coloured = java.util.EnumSet.noneOf(OutputTarget.class);
   private Integer windowSec;
   private long windowId;
   private boolean windowOpen;
@@ -98,7 +99,13 @@ public final class LogClientActor {
       aggregators.put(t, new Aggregator(MAX_GROUPS_PER_WINDOW));
     }
     this.windowSec = windowSec;
-    this.ansi = System.console() != null && System.getenv("NO_COLOR") == null;
+    if (System.getenv("NO_COLOR") == null) {
+      for (OutputTarget t : OutputTarget.values()) {
+        if (isTerminal(t == OutputTarget.STDOUT ? 1 : 2)) {
+          coloured.add(t);
+        }
+      }
+    }
   }
 
   public static Behavior<LogClientMessage> create(PrintStream out, PrintStream err, Integer windowSec) {
@@ -237,12 +244,26 @@ public final class LogClientActor {
       sb.append(">>> Aggregated Logs (").append(STAMP.format(windowStart)).append(") >>>\n");
       for (Aggregator.Group g : agg.drain()) {
         String count = "[" + g.count() + " similar log lines]";
-        sb.append(ansi ? "\u001b[33m" + count + "\u001b[0m" : count).append(' ').append(g.firstLine()).append('\n');
+        sb.append(coloured.contains(t) ? "\u001b[33m" + count + "\u001b[0m" : count).append(' ').append(g.firstLine()).append('\n');
       }
       sb.append("<<< Aggregated Logs (").append(STAMP.format(LocalDateTime.now())).append(") <<<\n");
       out.append(t, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
     out.flush();
+  }
+
+  /**
+   * Whether this process's fd 1 or 2 is a terminal, per stream (so {@code 2>errors.log} gets no
+   * colour codes). Where /proc is missing, System.console() (stdin and stdout both terminals)
+   * stands in for both.
+   */
+  static boolean isTerminal(int fd) {
+    try {
+      String to = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+      return to.startsWith("/dev/pts/") || to.startsWith("/dev/tty") || to.equals("/dev/console");
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return System.console() != null;
+    }
   }
 
   private void finishDrains(boolean all) {
