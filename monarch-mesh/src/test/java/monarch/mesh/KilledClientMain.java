@@ -3,11 +3,16 @@ package monarch.mesh;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** A client the teardown test runs as its own JVM and kills with SIGKILL. */
+/**
+ * A client the teardown test runs as its own JVM and kills with SIGKILL: N JVM procs, or with a
+ * second argument, N executables running that command line under sh.
+ */
 public final class KilledClientMain {
   public static void main(String[] args) throws Exception {
     HostMesh host = HostMesh.local();
-    ProcMesh pm = host.spawnProcs(Map.of("gpus", Integer.parseInt(args[0])));
+    int n = Integer.parseInt(args[0]);
+    ProcMesh pm = args.length == 1 ? host.spawnProcs(Map.of("gpus", n))
+        : host.spawnProcs(Map.of("procs", n), ProcCommand.executable(java.util.List.of("sh", "-c", args[1])));
     System.out.println("PIDS " + pm.pids().stream().map(String::valueOf).collect(Collectors.joining(" ")));
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);

@@ -72,9 +72,39 @@ class TeardownTest {
 
   @Test
   void procsOfAClientKilledWithSigkillExitWithinSeconds() throws Exception {
+    List<Long> pids = startAndKillClient("2");
+    await().atMost(ofSeconds(5)).until(() -> pids.stream().noneMatch(TeardownTest::alive));
+  }
+
+  @Test
+  void executablesOfAClientKilledWithSigkillExitWithinSeconds() throws Exception {
+    // silent, so no write ever fails on a closed pipe; each also has a child of its own
+    List<Long> pids = startAndKillClient("2", "sleep 60 & exec sleep 61");
+    List<Long> children = pids.stream().flatMap(p -> ProcessHandle.of(p).stream())
+        .flatMap(ProcessHandle::children).map(ProcessHandle::pid).toList();
+    try {
+      await().atMost(ofSeconds(8)).until(() -> pids.stream().noneMatch(TeardownTest::alive));
+      if (hasPkill()) {
+        await().atMost(ofSeconds(8)).until(() -> children.stream().noneMatch(TeardownTest::alive));
+      }
+    } finally { // nothing left behind by a failure either
+      java.util.stream.Stream.concat(pids.stream(), children.stream())
+          .flatMap(p -> ProcessHandle.of(p).stream()).forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  static boolean hasPkill() {
+    return java.util.stream.Stream.of(System.getenv("PATH").split(":"))
+        .anyMatch(d -> Files.isExecutable(Paths.get(d, "pkill")));
+  }
+
+  /** Starts KilledClientMain with {@code args}, reads its procs' pids, then SIGKILLs it. */
+  static List<Long> startAndKillClient(String... args) throws Exception {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    Process client = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        KilledClientMain.class.getName(), "2")
+    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        KilledClientMain.class.getName()));
+    cmd.addAll(List.of(args));
+    Process client = new ProcessBuilder(cmd)
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     List<Long> pids;
@@ -91,6 +121,6 @@ class TeardownTest {
 
     client.destroyForcibly(); // SIGKILL: no shutdown hook runs
     client.waitFor();
-    await().atMost(ofSeconds(5)).until(() -> pids.stream().noneMatch(TeardownTest::alive));
+    return pids;
   }
 }

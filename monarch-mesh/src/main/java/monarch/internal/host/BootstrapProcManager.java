@@ -57,6 +57,8 @@ public final class BootstrapProcManager implements AutoCloseable {
   final ProcLauncher launcher;
   private final Map<String, List<ProcHandle>> meshes = new ConcurrentHashMap<>();
   private volatile Path socketDir;
+  /** Started with the first executable proc; stops them if this JVM dies first. */
+  private ExecutableWatchdog watchdog;
   private volatile boolean closed;
 
   /**
@@ -115,6 +117,12 @@ public final class BootstrapProcManager implements AutoCloseable {
             server.close();
           }
           throw new IOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        if (executable) {
+          ExecutableWatchdog wd = watchdog();
+          long pid = process.pid();
+          wd.watch(pid);
+          process.onExit().thenRun(() -> wd.forget(pid));
         }
         ProcHandle proc = new ProcHandle(rank, hostname, meshId, process, server, sock, events,
             !kind.equals("ACTOR_HOST"));
@@ -268,6 +276,13 @@ public final class BootstrapProcManager implements AutoCloseable {
     }
   }
 
+  private synchronized ExecutableWatchdog watchdog() throws IOException {
+    if (watchdog == null) {
+      watchdog = ExecutableWatchdog.start();
+    }
+    return watchdog;
+  }
+
   /** Stops every mesh of this host (bounded) and removes the socket directory. Idempotent. */
   @Override
   public void close() {
@@ -283,6 +298,11 @@ public final class BootstrapProcManager implements AutoCloseable {
       }
     }
     stopAll(all);
+    synchronized (this) {
+      if (watchdog != null) {
+        watchdog.close();
+      }
+    }
     Path dir = socketDir;
     if (dir != null) {
       try (var files = Files.list(dir)) {
