@@ -362,18 +362,28 @@ public final class StreamForwarder {
     // One read of the flag decides the batch: a switch between two reads could print it twice
     // or not at all.
     boolean streamed = sinks.sender() != null && sinks.sender().streaming();
-    if (sinks.console() != null && !(streamed && sinks.quietWhileStreaming())) {
-      PrintStream console = sinks.console();
+    boolean quiet = sinks.quietWhileStreaming();
+    if (!(streamed && quiet)) {
+      writeConsole();
+    }
+    if (streamed && !sinks.sender().send(target, Arrays.copyOf(batch, batchLen), batchLines)
+        && quiet && !sinks.sender().active()) {
+      // The forwarder is gone (its client stopped before this tee was done): a local agent's
+      // console is that client's terminal, so the lines still reach it, if without host and pid.
+      writeConsole();
+    }
+    batchLen = 0;
+    batchLines = 0;
+  }
+
+  private void writeConsole() {
+    PrintStream console = sinks.console();
+    if (console != null) {
       synchronized (console) {
         console.write(batch, 0, batchLen);
         console.flush();
       }
     }
-    if (streamed) {
-      sinks.sender().send(target, Arrays.copyOf(batch, batchLen), batchLines);
-    }
-    batchLen = 0;
-    batchLines = 0;
   }
 
   /** Copies the batch's last lines (at most what {@link #recent} keeps) into it. */

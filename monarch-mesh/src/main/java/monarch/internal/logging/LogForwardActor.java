@@ -15,8 +15,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One proc's forwarder, in its host agent: relays the tees' batches to the LogClientActor,
@@ -26,8 +28,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * its own buffers, then ask both tees for a drain marker, and ack the version to the client once
  * both markers came through. Data and acks leave this one actor in order, so the client sees every
  * relayed batch before the ack that covers it. When both streams have ended it tells the client
- * (after the last batch); it lives until its mesh stops (a Stop message, queued after the tees'
- * last messages). It never reads a pipe and never blocks.
+ * (after the last batch); it lives until its mesh has stopped and both streams have ended, or
+ * its client actor is gone. It never reads a pipe and never blocks.
  */
 public final class LogForwardActor {
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
@@ -60,10 +62,20 @@ public final class LogForwardActor {
   /** Barrier version -> markers still to come (one per stream). */
   private final Map<Long, Integer> barriers = new HashMap<>();
   private int streamsEnded;
+  /** Its mesh has stopped: it stops once both streams have ended (or after STOP_GRACE). */
+  private boolean stopping;
+  private final TimerScheduler<LogForwardMessage> timers;
+  /**
+   * How long a stopped mesh's forwarder still waits for its tees to finish, e.g. while the
+   * client's stdout is blocked: the client gives up sooner (its drain), and a client actor that
+   * has stopped stops the forwarder at once.
+   */
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
-  private LogForwardActor(ActorContext<LogForwardMessage> ctx, Origin origin,
-      ActorRef<LogClientMessage> client, LocalLogSender sender, ProcControl proc) {
+  private LogForwardActor(ActorContext<LogForwardMessage> ctx, TimerScheduler<LogForwardMessage> timers,
+      Origin origin, ActorRef<LogClientMessage> client, LocalLogSender sender, ProcControl proc) {
     this.ctx = ctx;
+    this.timers = timers;
     this.origin = origin;
     this.client = client;
     this.sender = sender;
@@ -78,7 +90,8 @@ public final class LogForwardActor {
       LocalLogSender sender, ProcControl proc) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Heartbeat(), HEARTBEAT);
-      return new LogForwardActor(ctx, origin, client, sender, proc).behavior();
+      ctx.watch(client); // nothing left to relay to once it is gone
+      return new LogForwardActor(ctx, timers, origin, client, sender, proc).behavior();
     }));
   }
 
@@ -91,7 +104,8 @@ public final class LogForwardActor {
         .onMessage(ForceSyncFlush.class, this::onForceSyncFlush)
         .onMessage(ProcFlushed.class, this::onProcFlushed)
         .onMessage(Heartbeat.class, this::onHeartbeat)
-        .onMessage(LogForwardMessage.Stop.class, s -> Behaviors.stopped())
+        .onMessage(LogForwardMessage.Stop.class, this::onStop)
+        .onSignal(Terminated.class, t -> Behaviors.stopped())
         .onSignal(PostStop.class, s -> {
           sender.deactivate();
           return Behaviors.same();
@@ -126,7 +140,24 @@ public final class LogForwardActor {
       // Both streams ended and everything in them was relayed before this. The forwarder stays
       // until its mesh stops: later barriers are answered at once by the ended tees.
       client.tell(new LogClientMessage.StreamsEnded(origin.rank()));
+      if (stopping) {
+        return Behaviors.stopped();
+      }
     }
+    return Behaviors.same();
+  }
+
+  /**
+   * The mesh has stopped. Stopping now would strand a tee that is still draining its pipe
+   * (waiting for permits while the client catches up) and drop its last lines, so the forwarder
+   * goes once both streams have ended; a second Stop (the grace timer) ends the wait.
+   */
+  private Behavior<LogForwardMessage> onStop(LogForwardMessage.Stop s) {
+    if (stopping || streamsEnded == STREAMS) {
+      return Behaviors.stopped();
+    }
+    stopping = true;
+    timers.startSingleTimer(new LogForwardMessage.Stop(), STOP_GRACE);
     return Behaviors.same();
   }
 

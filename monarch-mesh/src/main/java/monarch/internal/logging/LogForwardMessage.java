@@ -27,8 +27,8 @@ public sealed interface LogForwardMessage extends WireMessage
   record Heartbeat() implements LogForwardMessage {}
 
   /**
-   * Its mesh has stopped: stop after relaying what is already in the mailbox (the tees' last
-   * batches and end markers), which stopping the actor from outside would throw away.
+   * Its mesh has stopped: stop once the tees have sent their last batches and end markers, which
+   * stopping the actor from outside would throw away.
    */
   record Stop() implements LogForwardMessage {}
 }
