@@ -60,29 +60,17 @@ public final class LoggingMeshClient {
 
   /**
    * Streaming on/off, aggregation window (null: none) and the procs' level, as set_mode. The
-   * switch is exact: a barrier (which prints nothing) first, so every line written before this
-   * call is handled under the old mode and every line written after it under the new one.
-   * Waits for the procs to confirm the level, at most {@link #MODE_TIMEOUT}: a busy or hung proc
-   * gets it when it next reads its channel, and is named in a warning meanwhile.
+   * switch is exact: a barrier (which prints nothing) before it and one after it, so every line
+   * written before this call is handled under the old mode and every line written after it
+   * returns under the new one. Each step waits at most {@link #MODE_TIMEOUT}: a busy or hung proc
+   * gets the level when it next reads its channel, and is named in a warning meanwhile.
    */
   public void setMode(boolean streamToClient, Integer aggregateWindowSec, int level) {
     LoggingOptions options = new LoggingOptions(streamToClient, aggregateWindowSec, LogLevel.check(level));
     mesh.ensureRunning();
-    if (forwarding()) {
-      try {
-        barrier(MODE_TIMEOUT, false).join();
-      } catch (CompletionException e) {
-        // a dead or silent rank: switch anyway; its late lines follow the new mode
-      }
-    }
+    quietBarrier(); // what was written before this call goes under the old mode
     RankCollector levels = mesh.collect(id -> new AgentProtocol.SetLogging(
         id, mesh.meshId(), forwarding() ? options.streamToClient() : null, options.level()));
-    CompletableFuture<LogClientMessage.Applied> applied = new CompletableFuture<>();
-    if (forwarding()) {
-      clientActor.tell(new LogClientMessage.SetAggregate(options.aggregateWindowSec(), promise(applied)));
-    } else {
-      applied.complete(null);
-    }
     RankOutcome[] outcomes;
     try {
       outcomes = levels.future().get(MODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -108,6 +96,15 @@ public final class LoggingMeshClient {
           .toArray(RankOutcome[]::new);
     }
     ActorMesh.throwFailures("setting log level " + level, outcomes);
+    if (!forwarding()) {
+      return;
+    }
+    // The forwarders switch streaming when they get to it, on the logging thread; the markers of
+    // a barrier queue behind the switch, so once it completes what is written next goes under
+    // the new mode.
+    quietBarrier();
+    CompletableFuture<LogClientMessage.Applied> applied = new CompletableFuture<>();
+    clientActor.tell(new LogClientMessage.SetAggregate(options.aggregateWindowSec(), promise(applied)));
     try {
       applied.get(MODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -120,6 +117,16 @@ public final class LoggingMeshClient {
       throw new IllegalStateException(e.getCause());
     }
   }
+
+  /** A barrier that prints nothing, at most MODE_TIMEOUT; a dead or silent rank does not stop setMode. */
+  private void quietBarrier() {
+    try {
+      barrier(MODE_TIMEOUT, false).join();
+    } catch (CompletionException e) {
+      // switch anyway; that rank's late lines follow the new mode
+    }
+  }
+
 
   /** Sends the level to every proc without waiting (see LoggingManager.init). */
   void sendLevel(int level) {

@@ -186,11 +186,12 @@ class LoggingRobustnessTest {
 
   @Test
   void aBarrierCoversAProgressBarThatNeverEndsItsLine() throws Exception {
-    ProcMesh pm = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(List.of("sh", "-c",
-        "echo bar-start; while :; do printf .; sleep 0.01; done")), new LoggingOptions(true, null, 20));
+    // a dot every 5 ms from one process (no fork per dot, so never a 20 ms pause)
+    ProcMesh pm = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(List.of("perl", "-e",
+        "$| = 1; print \"bar-start\\n\"; while (1) { print '.'; select(undef, undef, undef, 0.005) }")),
+        new LoggingOptions(true, null, 20));
     try {
       await().atMost(ofSeconds(10)).until(() -> out.text().contains("] bar-start\n"));
-      // a dot every ~10 ms never leaves the pipe quiet long enough to count as a pause
       assertTimeoutPreemptively(ofSeconds(3), pm::flush);
       assertThat(out.text()).containsPattern("\\] \\.+\n");
     } finally {
