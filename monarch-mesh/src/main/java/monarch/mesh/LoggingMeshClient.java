@@ -95,16 +95,27 @@ public final class LoggingMeshClient {
       outcomes = java.util.Arrays.stream(outcomes).filter(o -> o != null && o.lost() == null)
           .toArray(RankOutcome[]::new);
     }
-    ActorMesh.throwFailures("setting log level " + level, outcomes);
-    if (!forwarding()) {
-      return;
+    RuntimeException failed = null;
+    try {
+      ActorMesh.throwFailures("setting log level " + level, outcomes);
+    } catch (RuntimeException e) {
+      failed = e; // a dead rank: the live ones still switch, and the window still applies
     }
+    if (forwarding()) {
+      applyStreamingAndWindow(options.aggregateWindowSec());
+    }
+    if (failed != null) {
+      throw failed;
+    }
+  }
+
+  private void applyStreamingAndWindow(Integer aggregateWindowSec) {
     // The forwarders switch streaming when they get to it, on the logging thread; the markers of
     // a barrier queue behind the switch, so once it completes what is written next goes under
     // the new mode.
     quietBarrier();
     CompletableFuture<LogClientMessage.Applied> applied = new CompletableFuture<>();
-    clientActor.tell(new LogClientMessage.SetAggregate(options.aggregateWindowSec(), promise(applied)));
+    clientActor.tell(new LogClientMessage.SetAggregate(aggregateWindowSec, promise(applied)));
     try {
       applied.get(MODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

@@ -166,6 +166,13 @@ class LoggingBarrierTest {
         assertThatThrownBy(mesh::flush).isInstanceOf(FlushIncompleteException.class);
         assertThat(out.text()).contains("] [0] still streaming\n");
       });
+      // the dead rank fails the level, yet the live ones still get the new window
+      assertThatThrownBy(() -> mesh.loggingOption(true, 30, 20)).isInstanceOf(ProcFailedException.class);
+      assertThatThrownBy(() -> c.call(Chatty::print, "held for the window")).isInstanceOf(ProcFailedException.class);
+      await().atMost(ofSeconds(10)).untilAsserted(() -> {
+        assertThatThrownBy(mesh::flush).isInstanceOf(FlushIncompleteException.class);
+        assertThat(out.text()).containsPattern("similar log lines\\S* \\[0\\] held for the window\n");
+      });
     }
   }
 }
