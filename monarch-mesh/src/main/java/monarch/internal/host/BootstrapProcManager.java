@@ -105,6 +105,8 @@ public final class BootstrapProcManager implements AutoCloseable {
           server.bind(UnixDomainSocketAddress.of(sock));
           Files.setPosixFilePermissions(sock, SocketDirectory.OWNER_ONLY_FILE);
         }
+        // started first: if it cannot start, no proc is left running outside procs
+        ExecutableWatchdog wd = executable ? watchdog() : null;
         ProcessBuilder pb = new ProcessBuilder(command)
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         new ProcEnv(rank, i, worldSize, count, sock == null ? null : sock.toString(),
@@ -118,8 +120,7 @@ public final class BootstrapProcManager implements AutoCloseable {
           }
           throw new IOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
-        if (executable) {
-          ExecutableWatchdog wd = watchdog();
+        if (wd != null) {
           long pid = process.pid();
           wd.watch(pid);
           process.onExit().thenRun(() -> wd.forget(pid));

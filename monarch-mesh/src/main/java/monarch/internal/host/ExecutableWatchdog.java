@@ -15,14 +15,17 @@ import org.slf4j.LoggerFactory;
  * whatever still runs 2 s later. The shell ignores the terminal's signals, so a Ctrl-C that
  * reaches the whole process group leaves it watching.
  *
- * <p>A pid is forgotten as soon as its proc has been reaped (pids are reused), so it never
- * signals anything but a live proc of this agent. Memory: one short line per live executable,
- * in the shell. Never reads or writes the procs' output.
+ * <p>A pid is forgotten once its proc has been reaped (pids are reused). What is left open: a pid
+ * reused between its proc's reaping and that message, or within the 2 s after the agent's death,
+ * could be signalled; both need the pid space to wrap around in that time. Grandchildren, and
+ * children that ignore SIGTERM, are not followed (a normal stop walks the whole tree). At a
+ * normal close the agent has stopped its procs, and the shell exits without signalling. Memory:
+ * one short line per live executable, in the shell. Never reads or writes the procs' output.
  */
 final class ExecutableWatchdog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExecutableWatchdog.class);
 
-  // "+PID" watches, "-PID" forgets; end of input stops what is left.
+  // "+PID" watches, "-PID" forgets, "." exits quietly; end of input stops what is left.
   private static final String SCRIPT = String.join("\n",
       "trap '' INT HUP QUIT TERM",
       "pids=' '",
@@ -30,6 +33,7 @@ final class ExecutableWatchdog implements AutoCloseable {
       "  case $l in",
       "    +*) pids=\"$pids${l#+} \" ;;",
       "    -*) p=${l#-}; case $pids in *\" $p \"*) pids=\"${pids%% $p *} ${pids#* $p }\" ;; esac ;;",
+      "    .) exit 0 ;;",
       "  esac",
       "done",
       "alive=''",
@@ -83,9 +87,10 @@ final class ExecutableWatchdog implements AutoCloseable {
     }
   }
 
-  /** The agent has stopped its procs itself: the shell exits (and stops any it still knows). */
+  /** The agent has stopped its procs itself: the shell exits without signalling anything. */
   @Override
   public synchronized void close() {
+    send(".");
     broken = true;
     try {
       pids.close();
