@@ -21,6 +21,9 @@ import monarch.logging.OutputTarget;
 public final class LocalLogSender {
   public enum Policy { BACKPRESSURE, DROP }
 
+  /** What became of a batch: handed on, dropped and counted (DROP), or nowhere to go. */
+  public enum Outcome { SENT, DROPPED, INACTIVE }
+
   private volatile Consumer<LogMessage> downstream;
   private final Policy policy;
   private final int maxInFlight;
@@ -49,20 +52,20 @@ public final class LocalLogSender {
     this.droppedPrefix = rankPrefix == null ? new byte[0] : rankPrefix;
   }
 
-  /** Hands a batch on; false when it was dropped or the sender is inactive. */
-  public boolean send(OutputTarget target, byte[] lines, int lineCount) throws InterruptedException {
+  /** Hands a batch on, or drops and counts it (DROP policy), or finds the forwarder gone. */
+  public Outcome send(OutputTarget target, byte[] lines, int lineCount) throws InterruptedException {
     if (!active) {
-      return false;
+      return Outcome.INACTIVE;
     }
     if (policy == Policy.BACKPRESSURE) {
       permits.acquire();
       if (!active) {
         permits.release();
-        return false;
+        return Outcome.INACTIVE;
       }
     } else if (!permits.tryAcquire()) {
       dropped.addAndGet(target.ordinal(), lineCount);
-      return false;
+      return Outcome.DROPPED;
     }
     long lost = dropped.getAndSet(target.ordinal(), 0);
     if (lost > 0) {
@@ -74,7 +77,7 @@ public final class LocalLogSender {
       lineCount++;
     }
     downstream.accept(new LogMessage.Log(target, lines, lineCount));
-    return true;
+    return Outcome.SENT;
   }
 
   private byte[] dropNotice(long lost) {
@@ -136,10 +139,6 @@ public final class LocalLogSender {
   public void deactivate() {
     active = false;
     permits.release(maxInFlight);
-  }
-
-  public boolean active() {
-    return active;
   }
 
   /** Lines dropped and not yet reported, per target (DROP policy only). */

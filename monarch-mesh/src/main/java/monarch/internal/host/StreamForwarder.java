@@ -366,8 +366,8 @@ public final class StreamForwarder {
     if (!(streamed && quiet)) {
       writeConsole();
     }
-    if (streamed && !sinks.sender().send(target, Arrays.copyOf(batch, batchLen), batchLines)
-        && quiet && !sinks.sender().active()) {
+    if (streamed && sinks.sender().send(target, Arrays.copyOf(batch, batchLen), batchLines)
+        == LocalLogSender.Outcome.INACTIVE && quiet) {
       // The forwarder is gone (its client stopped before this tee was done): a local agent's
       // console is that client's terminal, so the lines still reach it, if without host and pid.
       writeConsole();
