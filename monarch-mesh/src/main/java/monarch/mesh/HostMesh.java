@@ -121,9 +121,10 @@ public final class HostMesh implements AutoCloseable {
     ProcsCollector collector = new ProcsCollector(agents.size());
     ActorRef<Event> client = receiver.narrow();
     // The one LogClientActor of this mesh exists before the procs, so no line is ever early.
+    java.util.concurrent.atomic.AtomicLong logProgress = new java.util.concurrent.atomic.AtomicLong();
     ActorRef<LogClientMessage> logClient = config.enableLogForwarding()
         ? ClientRuntime.system().systemActorOf(
-            LogClientActor.create(System.out, System.err, logging.aggregateWindowSec()),
+            LogClientActor.create(System.out, System.err, logging.aggregateWindowSec(), logProgress),
             "log-client-" + meshId, LogForwardActor.DISPATCHER)
         : null;
     long id = requests.open(collector);
@@ -144,7 +145,7 @@ public final class HostMesh implements AutoCloseable {
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
       throw new MeshException("cannot spawn " + worldSize + " procs: " + cause.getMessage(), cause);
     }
-    ProcMesh mesh = new ProcMesh(this, meshId, procs, logClient, command);
+    ProcMesh mesh = new ProcMesh(this, meshId, procs, logClient, logProgress::get, command);
     List<ProcExited> early;
     synchronized (meshes) {
       meshes.put(meshId, mesh);

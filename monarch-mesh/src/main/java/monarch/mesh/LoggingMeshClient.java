@@ -39,12 +39,17 @@ public final class LoggingMeshClient {
 
   private final ProcMesh mesh;
   private final ActorRef<LogClientMessage> clientActor;
+  /** Batches the client actor has taken in so far: it is moving, if slowly. */
+  private final java.util.function.LongSupplier clientProgress;
+  /** The longest a teardown waits for a client actor that keeps printing. */
+  static final Duration DRAIN_MAX = Duration.ofSeconds(60);
   /** Index = rank; empty when log forwarding is off. */
   private final List<ActorRef<LogForwardMessage>> forwarders;
 
   LoggingMeshClient(ProcMesh mesh, ActorRef<LogClientMessage> clientActor,
-      List<ActorRef<LogForwardMessage>> forwarders) {
+      List<ActorRef<LogForwardMessage>> forwarders, java.util.function.LongSupplier clientProgress) {
     this.mesh = mesh;
+    this.clientProgress = clientProgress;
     this.clientActor = clientActor;
     this.forwarders = List.copyOf(forwarders);
   }
@@ -211,10 +216,28 @@ public final class LoggingMeshClient {
     }
     CompletableFuture<LogClientMessage.FlushDone> done = new CompletableFuture<>();
     clientActor.tell(new LogClientMessage.Drain(ranks, timeout.toMillis(), promise(done)));
-    try {
-      done.get(timeout.toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      // the client actor is gone or stuck: nothing more to print
+    // A slow reader of the client's output (a pipe into a slow consumer) only makes this wait:
+    // the client actor answers once the streams have ended or no batch came for a whole
+    // timeout, and this waits as long as it keeps taking batches in, up to DRAIN_MAX. A client
+    // stuck on a blocked stdout takes none, and is given up on after one timeout.
+    long deadline = System.nanoTime() + DRAIN_MAX.toNanos();
+    long seen = clientProgress.getAsLong();
+    while (true) {
+      try {
+        done.get(timeout.toMillis() + CLIENT_ACTOR_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        break;
+      } catch (TimeoutException e) {
+        long now = clientProgress.getAsLong();
+        if (now == seen || System.nanoTime() > deadline) {
+          break; // stuck, or a stream that never ends
+        }
+        seen = now;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException e) {
+        break; // the client actor is gone: nothing more to print
+      }
     }
     clientActor.tell(new LogClientMessage.Shutdown());
   }

@@ -46,7 +46,7 @@ public final class ProcMesh implements AutoCloseable {
   private volatile boolean stopped;
 
   ProcMesh(HostMesh host, String meshId, List<ProcInfo> procs, ActorRef<LogClientMessage> logClient,
-      ProcCommand command) {
+      java.util.function.LongSupplier logProgress, ProcCommand command) {
     this.host = host;
     this.meshId = meshId;
     this.procs = procs;
@@ -55,7 +55,7 @@ public final class ProcMesh implements AutoCloseable {
     this.running = procs.size();
     List<ActorRef<LogForwardMessage>> forwarders = logClient == null
         ? List.of() : procs.stream().map(ProcInfo::forwarder).toList();
-    this.logging = new LoggingManager(new LoggingMeshClient(this, logClient, forwarders));
+    this.logging = new LoggingManager(new LoggingMeshClient(this, logClient, forwarders, logProgress));
   }
 
   LoggingManager logging() {

@@ -104,18 +104,24 @@ class LoggingRobustnessTest {
     assertEachOnce(counts(out.text(), "switch", lines - 1), "streaming switched " + switches + " times");
   }
 
-  /** Blocks every write until opened; keeps everything written. */
+  /**
+   * Blocks every write until opened, then takes {@code slowMillis} per write (a slow reader);
+   * keeps everything written.
+   */
   static final class Gate extends OutputStream {
     final LoggingBarrierTest.Capture kept = new LoggingBarrierTest.Capture();
     private final CountDownLatch open = new CountDownLatch(1);
+    private volatile long slowMillis;
 
-    void open() {
+    void open(long slowMillis) {
+      this.slowMillis = slowMillis;
       open.countDown();
     }
 
     private void await() {
       try {
         open.await(60, TimeUnit.SECONDS);
+        Thread.sleep(slowMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -165,16 +171,17 @@ class LoggingRobustnessTest {
       await().atMost(ofSeconds(15)).until(() -> !TeardownTest.alive(pid));
       int last = lastLine(progress);
       // the scenario, not a synchronisation: a client still 2 s behind after its procs are gone
-      // (longer than the agent waits for its tees, shorter than the client's drain)
+      // (longer than the agent waits for its tees), then reading slowly, 0.7 s a write, so
+      // printing what is left outlasts the drain's 3 s (which then waits while lines come)
       Thread.sleep(2_000);
-      gate.open();
-      stopping.get(30, TimeUnit.SECONDS);
+      gate.open(700);
+      stopping.get(60, TimeUnit.SECONDS);
 
       // by the client itself ("[host pid] [0] held N"), not a fallback
       assertEachOnce(counts(gate.kept.text(), Pattern.compile("\\d\\] \\[0\\] held (\\d+)\n"), last),
           "killed with a full pipe");
     } finally {
-      gate.open(); // a stuck client actor would hold the logging dispatcher every mesh shares
+      gate.open(0); // a stuck client actor would hold the logging dispatcher every mesh shares
       pm.stop();
     }
   }

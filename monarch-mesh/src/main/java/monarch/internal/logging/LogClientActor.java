@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Set;
 import java.util.TreeMap;
 import monarch.internal.host.LineFramer;
@@ -75,6 +76,7 @@ public final class LogClientActor {
   private final Set<Integer> ended = new java.util.HashSet<>();
   /** Teardown drains waiting for ranks' StreamsEnded, by id. */
   private final Map<Long, Drain> drains = new HashMap<>();
+  private final AtomicLong handled;
   private long nextDrainId;
 
   private static final class Barrier {
@@ -91,9 +93,10 @@ public final class LogClientActor {
   }
 
   private LogClientActor(ActorContext<LogClientMessage> ctx, TimerScheduler<LogClientMessage> timers,
-      PrintStream out, PrintStream err, Integer windowSec) {
+      PrintStream out, PrintStream err, Integer windowSec, AtomicLong handled) {
     this.ctx = ctx;
     this.timers = timers;
+    this.handled = handled;
     this.out = new ClientOutput(out, err);
     for (OutputTarget t : OutputTarget.values()) {
       aggregators.put(t, new Aggregator(MAX_GROUPS_PER_WINDOW));
@@ -109,8 +112,14 @@ public final class LogClientActor {
   }
 
   public static Behavior<LogClientMessage> create(PrintStream out, PrintStream err, Integer windowSec) {
+    return create(out, err, windowSec, new AtomicLong());
+  }
+
+  /** {@code handled}: counts the batches it takes in, so its mesh can tell a slow client from a stuck one. */
+  public static Behavior<LogClientMessage> create(PrintStream out, PrintStream err, Integer windowSec,
+      AtomicLong handled) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new LogClientActor(ctx, timers, out, err, windowSec).behavior()));
+        timers -> new LogClientActor(ctx, timers, out, err, windowSec, handled).behavior()));
   }
 
   private Behavior<LogClientMessage> behavior() {
@@ -167,6 +176,10 @@ public final class LogClientActor {
 
   private Behavior<LogClientMessage> onLog(Log m) {
     lastHeard.put(m.rank(), System.nanoTime());
+    handled.incrementAndGet();
+    // a drain waits while lines still come: its timeout counts from the last batch
+    drains.forEach((id, d) -> timers.startSingleTimer("drain-" + id, new DrainTimedOut(id),
+        Duration.ofMillis(d.timeoutMillis())));
     if (windowSec == null) {
       out.appendLines(m.target(), header(m), m.lines());
     } else {

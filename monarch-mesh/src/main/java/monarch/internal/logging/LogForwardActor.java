@@ -66,11 +66,11 @@ public final class LogForwardActor {
   private boolean stopping;
   private final TimerScheduler<LogForwardMessage> timers;
   /**
-   * How long a stopped mesh's forwarder still waits for its tees to finish, e.g. while the
-   * client's stdout is blocked: the client gives up sooner (its drain), and a client actor that
-   * has stopped stops the forwarder at once.
+   * How long a stopped mesh's forwarder still waits for its tees to finish while its client is
+   * slow to print: longer than the client's own teardown waits (at most a minute, while it keeps
+   * printing), since a client actor that stops stops the forwarder at once anyway.
    */
-  static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  static final Duration STOP_GRACE = Duration.ofSeconds(70);
 
   private LogForwardActor(ActorContext<LogForwardMessage> ctx, TimerScheduler<LogForwardMessage> timers,
       Origin origin, ActorRef<LogClientMessage> client, LocalLogSender sender, ProcControl proc) {
