@@ -64,9 +64,24 @@ public final class MonarchCli {
       System.err.print(usageOf(command));
       return USAGE_ERROR;
     } catch (RuntimeException e) {
-      LoggerFactory.getLogger(MonarchCli.class).error("monarch {} failed", command, e);
+      // a bad knob, procs that cannot start: the message says what and names it; the trace is
+      // for debugging
+      System.err.println("monarch " + command + ": " + describe(e));
+      LoggerFactory.getLogger(MonarchCli.class).debug("monarch {} failed", command, e);
       return FAILED;
     }
+  }
+
+  /** The exception's message, with its causes' where they add something. */
+  static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (sb.indexOf(m) < 0) {
+        sb.append(sb.length() == 0 ? "" : ": ").append(m);
+      }
+    }
+    return sb.toString();
   }
 
   private static int help(String command) {

@@ -92,7 +92,10 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
           + " name on PATH) nor a Java main class on the class path");
       return NOT_FOUND;
     }
-    MonarchConfig config = MonarchConfig.fromEnvironment().withPrefixWithRank(!noPrefix);
+    MonarchConfig config = MonarchConfig.fromEnvironment(); // HYPERACTOR_PREFIX_WITH_RANK=false too
+    if (noPrefix) {
+      config = config.withPrefixWithRank(false);
+    }
     if (files != null) {
       config = config.withFileLog(files);
     }

@@ -27,17 +27,28 @@ class MonarchCliTest {
   }
 
   static Process start(String... args) throws IOException {
+    return start(java.util.Map.of(), args);
+  }
+
+  /** The CLI in its own JVM, with {@code env} added to this one's environment. */
+  static Process start(java.util.Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
         Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), MonarchCli.class.getName()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     p.getOutputStream().close();
     return p;
   }
 
   static Result monarch(String... args) throws Exception {
-    Process p = start(args);
+    return monarch(java.util.Map.of(), args);
+  }
+
+  static Result monarch(java.util.Map<String, String> env, String... args) throws Exception {
+    Process p = start(env, args);
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
     assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("monarch exits").isTrue();
@@ -110,6 +121,29 @@ class MonarchCliTest {
 
   static String quoted(String s) {
     return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  @Test
+  void badSettingsAndProcsThatCannotStartAreOneClearLine() throws Exception {
+    Result knob = monarch(java.util.Map.of("HYPERACTOR_READ_LOG_BUFFER", "abc"), "run", "-n", "1", "--", "true");
+    assertThat(knob.exit()).as(knob.describe()).isEqualTo(1);
+    assertThat(knob.err()).as(knob.describe())
+        .contains("monarch run: HYPERACTOR_READ_LOG_BUFFER must be a positive integer, got 'abc'")
+        .doesNotContain("\tat ");
+
+    Result jvm = monarch(java.util.Map.of("MONARCH_PROC_JVM_OPTS", "-Xbogus"), "run", "-n", "1", "--",
+        HelloMain.class.getName());
+    assertThat(jvm.exit()).as(jvm.describe()).isEqualTo(1);
+    assertThat(jvm.err()).as(jvm.describe()).contains("exited with status 1 before it was ready")
+        .doesNotContain("null").doesNotContain("\tat ");
+  }
+
+  @Test
+  void theRankPrefixKnobIsHonoured() throws Exception {
+    Result r = monarch(java.util.Map.of("HYPERACTOR_PREFIX_WITH_RANK", "false"), "run", "-n", "1", "--",
+        "echo", "bare");
+    assertThat(r.exit()).as(r.describe()).isZero();
+    assertThat(r.out()).containsPattern("^\\[\\S+ \\d+\\] bare\n");
   }
 
   @Test

@@ -290,7 +290,9 @@ final class ProcHandle implements LogForwardActor.ProcControl {
         }
       }
     } catch (IOException e) {
-      if (!ready.isDone()) {
+      if (!ready.isDone() && !process.isAlive()) {
+        // it died before dialing (accept() was closed under us): finish() says how it exited
+      } else if (!ready.isDone()) {
         ready.completeExceptionally(e);
       } else if (!stopping) {
         log.warn("channel of rank {} failed: {}", rank, e.getMessage());
