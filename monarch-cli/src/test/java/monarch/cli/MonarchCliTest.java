@@ -139,6 +139,13 @@ class MonarchCliTest {
   }
 
   @Test
+  void theLevelIsInForceBeforeAMainClassLogsAnything() throws Exception {
+    Result r = monarch("run", "-n", "1", "--level", "ERROR", "--", JulMain.class.getName());
+    assertThat(r.exit()).as(r.describe()).isZero();
+    assertThat(r.err()).as(r.describe()).contains("severe at start").doesNotContain("warning at start");
+  }
+
+  @Test
   void theRankPrefixKnobIsHonoured() throws Exception {
     Result r = monarch(java.util.Map.of("HYPERACTOR_PREFIX_WITH_RANK", "false"), "run", "-n", "1", "--",
         "echo", "bare");

@@ -130,7 +130,7 @@ public final class HostMesh implements AutoCloseable {
     long id = requests.open(collector);
     for (int h = 0; h < agents.size(); h++) {
       agents.get(h).tell(new AgentProtocol.SpawnProcs(id, meshId, perHostCount, h * perHostCount,
-          worldSize, client, logClient, logging.streamToClient(), command.kind().name(), command.argv()));
+          worldSize, client, logClient, logging.streamToClient(), logging.level(), command.kind().name(), command.argv()));
     }
     List<ProcInfo> procs;
     try {
@@ -154,7 +154,6 @@ public final class HostMesh implements AutoCloseable {
     if (early != null) {
       early.forEach(this::procExited);
     }
-    mesh.logging().init(logging);
     return mesh;
   }
 

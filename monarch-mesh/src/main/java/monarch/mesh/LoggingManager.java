@@ -3,7 +3,6 @@ package monarch.mesh;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import monarch.logging.LogLevel;
 import monarch.logging.LoggingOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,20 +28,6 @@ final class LoggingManager {
 
   LoggingMeshClient client() {
     return client;
-  }
-
-  /**
-   * The mesh's first options. The client actor and the forwarders were created with them, so
-   * only the level is left, and it need not be awaited: a proc applies it on its channel thread
-   * before it reads any later frame, so every later call runs under it. INFO is not sent:
-   * it is java.util.logging's own default, a proc's Logback or Log4j2 configuration stays as the
-   * user wrote it until the first loggingOption, and initialising JUL in every proc costs about
-   * 300 ms of an 8-proc start (docs/BENCHMARKS.md).
-   */
-  void init(LoggingOptions options) {
-    if (options.level() != LogLevel.INFO.value()) {
-      client.sendLevel(options.level());
-    }
   }
 
   void apply(LoggingOptions options) {

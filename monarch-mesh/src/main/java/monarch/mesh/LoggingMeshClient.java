@@ -144,11 +144,6 @@ public final class LoggingMeshClient {
   }
 
 
-  /** Sends the level to every proc without waiting (see LoggingManager.init). */
-  void sendLevel(int level) {
-    mesh.send(id -> new AgentProtocol.SetLogging(id, mesh.meshId(), null, LogLevel.check(level)));
-  }
-
   public void flush() {
     mesh.ensureRunning();
     try {

@@ -26,7 +26,7 @@ public final class AgentProtocol {
   public record SpawnProcs(
       long requestId, String meshId, int count, int rankOffset, int worldSize,
       ActorRef<Event> client, ActorRef<LogClientMessage> logClient, boolean streamToClient,
-      String kind, List<String> argv) implements Command {}
+      int level, String kind, List<String> argv) implements Command {}
 
   /**
    * set_mode on this host: streaming to each forwarder first (null leaves it as it is), then the

@@ -85,7 +85,7 @@ public final class BootstrapProcManager implements AutoCloseable {
    * fails to start, the others are stopped and the future fails with what went wrong.
    */
   public CompletableFuture<List<ProcInfo>> spawn(String meshId, int count, int rankOffset,
-      int worldSize, String kind, List<String> argv, Consumer<Event> events,
+      int worldSize, int level, String kind, List<String> argv, Consumer<Event> events,
       ForwarderFactory forwarders) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the host agent is stopped"));
@@ -111,6 +111,10 @@ public final class BootstrapProcManager implements AutoCloseable {
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         new ProcEnv(rank, i, worldSize, count, sock == null ? null : sock.toString(),
             meshId + "/" + rank, hostname).exportTo(pb.environment());
+        if (!executable && level != ProcEnv.DEFAULT_LOG_LEVEL) {
+          // in force before a main class runs; INFO, the default, is left to the proc's own config
+          pb.environment().put(ProcEnv.LOG_LEVEL, Integer.toString(level));
+        }
         Process process;
         try {
           process = pb.start();

@@ -54,7 +54,7 @@ public final class HostAgent {
                 forwardersByMesh.computeIfAbsent(m.meshId(), k -> new java.util.ArrayList<>()).add(fwd);
                 return fwd;
               };
-          manager.spawn(m.meshId(), m.count(), m.rankOffset(), m.worldSize(), m.kind(), m.argv(),
+          manager.spawn(m.meshId(), m.count(), m.rankOffset(), m.worldSize(), m.level(), m.kind(), m.argv(),
                   m.client()::tell, forwarders)
               .whenComplete((procs, err) -> m.client().tell(err == null
                   ? new ProcsReady(m.requestId(), procs)

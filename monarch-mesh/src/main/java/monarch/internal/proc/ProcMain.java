@@ -51,6 +51,10 @@ public final class ProcMain {
       System.exit(2);
       return;
     }
+    String level = System.getenv(ProcEnv.LOG_LEVEL);
+    if (level != null) {
+      LoggerRuntimeActor.setLevel(Integer.parseInt(level)); // before any user code logs
+    }
     if (args.length >= 2 && args[0].equals("--main")) {
       runMain(args[1], java.util.Arrays.copyOfRange(args, 2, args.length));
     }

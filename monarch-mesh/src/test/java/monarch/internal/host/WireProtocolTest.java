@@ -41,7 +41,7 @@ class WireProtocolTest {
         system.systemActorOf(Behaviors.<LogClientMessage.FlushDone>ignore(), "wire-test-done", Props.empty());
     AgentProtocol.ProcExit exit = new AgentProtocol.ProcExit(1, 2, "h", 137, List.of("a", "b"));
     List<Object> messages = List.of(
-        new AgentProtocol.SpawnProcs(1, "m1", 4, 0, 4, ref, logClient, true, "EXECUTABLE", List.of("sh", "-c", "true")),
+        new AgentProtocol.SpawnProcs(1, "m1", 4, 0, 4, ref, logClient, true, 20, "EXECUTABLE", List.of("sh", "-c", "true")),
         new AgentProtocol.SetLogging(11, "m1", true, 40),
         new AgentProtocol.SpawnActor(2, "m1", "w", "x.Y", new byte[] {1, 2}),
         new AgentProtocol.CallActor(3, "m1", "w", "rank", new byte[] {3}, true),
