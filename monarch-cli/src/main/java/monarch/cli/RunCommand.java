@@ -66,7 +66,13 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
           in.flag(o);
           noPrefix = true;
         }
-        case "--files" -> files = Paths.get(in.value(o));
+        case "--files" -> {
+          String dir = in.value(o);
+          if (dir.isBlank()) {
+            throw new ArgReader.UsageException("--files needs a directory");
+          }
+          files = Paths.get(dir);
+        }
         case "-h", "--help" -> {
           System.out.print(USAGE);
           return null;
@@ -97,6 +103,12 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
       config = config.withPrefixWithRank(false);
     }
     if (files != null) {
+      try {
+        java.nio.file.Files.createDirectories(files); // asked for by name: a failure stops the run
+      } catch (java.io.IOException | RuntimeException e) {
+        throw new IllegalArgumentException("cannot use --files " + files + ": "
+            + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+      }
       config = config.withFileLog(files);
     }
     AtomicBoolean interrupted = new AtomicBoolean();

@@ -128,7 +128,7 @@ class MonarchCliTest {
     Result knob = monarch(java.util.Map.of("HYPERACTOR_READ_LOG_BUFFER", "abc"), "run", "-n", "1", "--", "true");
     assertThat(knob.exit()).as(knob.describe()).isEqualTo(1);
     assertThat(knob.err()).as(knob.describe())
-        .contains("monarch run: HYPERACTOR_READ_LOG_BUFFER must be a positive integer, got 'abc'")
+        .contains("monarch run: HYPERACTOR_READ_LOG_BUFFER must be a whole number from 1 to", "got 'abc'")
         .doesNotContain("\tat ");
 
     Result jvm = monarch(java.util.Map.of("MONARCH_PROC_JVM_OPTS", "-Xbogus"), "run", "-n", "1", "--",
@@ -136,6 +136,15 @@ class MonarchCliTest {
     assertThat(jvm.exit()).as(jvm.describe()).isEqualTo(1);
     assertThat(jvm.err()).as(jvm.describe()).contains("exited with status 1 before it was ready")
         .doesNotContain("null").doesNotContain("\tat ");
+
+    Path file = Files.createTempFile("monarch-not-a-dir", "");
+    try {
+      Result files = monarch("run", "-n", "1", "--files", file.resolve("sub").toString(), "--", "true");
+      assertThat(files.exit()).as(files.describe()).isEqualTo(1);
+      assertThat(files.err()).as(files.describe()).contains("monarch run: cannot use --files").doesNotContain("\tat ");
+    } finally {
+      Files.delete(file);
+    }
   }
 
   @Test
@@ -162,7 +171,8 @@ class MonarchCliTest {
         new String[] {"run", "-n", "1", "--level", "LOUD", "--", "true"},
         new String[] {"run", "-n", "2"},
         new String[] {"run", "--no-prefix=yes", "-n", "1", "true"},
-        new String[] {"run", "--aggregate"})) {
+        new String[] {"run", "--aggregate"},
+        new String[] {"run", "-n", "1", "--files", "", "true"})) {
       Result r = monarch(args);
       assertThat(r.exit()).as(String.join(" ", args) + "\n" + r.describe()).isEqualTo(2);
       assertThat(r.err()).contains("Usage: monarch run");

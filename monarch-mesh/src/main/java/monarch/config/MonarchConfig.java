@@ -56,6 +56,10 @@ public record MonarchConfig(
     return fromEnvironment(System.getenv());
   }
 
+  private static boolean isBlank(String v) {
+    return v == null || v.isBlank();
+  }
+
   public static MonarchConfig fromEnvironment(Map<String, String> env) {
     MonarchConfig d = defaults();
     String jvmOpts = env.get("MONARCH_PROC_JVM_OPTS");
@@ -64,11 +68,12 @@ public record MonarchConfig(
         positiveInt(env, "HYPERACTOR_READ_LOG_BUFFER", d.readLogBuffer),
         bool(env, "HYPERACTOR_FORCE_FILE_LOG", d.forceFileLog),
         bool(env, "HYPERACTOR_PREFIX_WITH_RANK", d.prefixWithRank),
-        env.containsKey("MONARCH_LOG_DIR") ? Paths.get(env.get("MONARCH_LOG_DIR")) : d.logDir,
+        // empty, like unset: an empty path would be the current directory
+        isBlank(env.get("MONARCH_LOG_DIR")) ? d.logDir : Paths.get(env.get("MONARCH_LOG_DIR")),
         jvmOpts == null || jvmOpts.isBlank()
             ? d.procJvmOptions
             : Arrays.asList(jvmOpts.trim().split("\\s+")),
-        env.getOrDefault("MONARCH_PROC_CLASSPATH", d.procClasspath),
+        isBlank(env.get("MONARCH_PROC_CLASSPATH")) ? d.procClasspath : env.get("MONARCH_PROC_CLASSPATH"),
         Duration.ofMillis(positiveInt(env, "MONARCH_PROC_READY_TIMEOUT_MS",
             (int) d.procReadyTimeout.toMillis())),
         policy(env, d.logPolicy));
@@ -123,7 +128,8 @@ public record MonarchConfig(
     } catch (NumberFormatException e) {
       // fall through to the error below
     }
-    throw new IllegalArgumentException(name + " must be a positive integer, got '" + v + "'");
+    throw new IllegalArgumentException(name + " must be a whole number from 1 to " + Integer.MAX_VALUE
+        + ", got '" + v + "'");
   }
 
   public MonarchConfig withProcJvmOptions(List<String> options) {
