@@ -63,11 +63,13 @@ public final class MonarchCli {
       System.err.println("monarch " + command + ": " + e.getMessage());
       System.err.print(usageOf(command));
       return USAGE_ERROR;
-    } catch (RuntimeException e) {
-      // a bad knob, procs that cannot start: the message says what and names it; the trace is
-      // for debugging
+    } catch (IllegalArgumentException | monarch.mesh.MeshException e) {
+      // a bad setting, procs that cannot start: the message says what, and names it
       System.err.println("monarch " + command + ": " + describe(e));
       LoggerFactory.getLogger(MonarchCli.class).debug("monarch {} failed", command, e);
+      return FAILED;
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(MonarchCli.class).error("monarch {} failed", command, e); // a bug of ours
       return FAILED;
     }
   }

@@ -92,13 +92,13 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
 
   int call() {
     LoggingOptions logging = new LoggingOptions(true, window, level);
-    ProcCommand what = resolve(command);
+    MonarchConfig config = MonarchConfig.fromEnvironment(); // HYPERACTOR_PREFIX_WITH_RANK=false too
+    ProcCommand what = resolve(command, config.procClasspath());
     if (what == null) {
       System.err.println("monarch run: '" + command.get(0) + "' is neither an executable (a path, or a"
-          + " name on PATH) nor a Java main class on the class path");
+          + " name on PATH) nor a Java main class on the procs' class path");
       return NOT_FOUND;
     }
-    MonarchConfig config = MonarchConfig.fromEnvironment(); // HYPERACTOR_PREFIX_WITH_RANK=false too
     if (noPrefix) {
       config = config.withPrefixWithRank(false);
     }
@@ -107,7 +107,7 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
         java.nio.file.Files.createDirectories(files); // asked for by name: a failure stops the run
       } catch (java.io.IOException | RuntimeException e) {
         throw new IllegalArgumentException("cannot use --files " + files + ": "
-            + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+            + e.getClass().getSimpleName() + " " + e.getMessage(), e);
       }
       config = config.withFileLog(files);
     }
@@ -170,8 +170,11 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
         "--level takes DEBUG, INFO, WARNING, ERROR, FATAL or a number in 0..255, got '" + level + "'");
   }
 
-  /** An executable (a path, or on PATH) or a main class on our class path; null if neither. */
-  static ProcCommand resolve(List<String> command) {
+  /**
+   * An executable (a path, or on PATH) or a main class on the procs' class path (looked up
+   * without running it); null if neither.
+   */
+  static ProcCommand resolve(List<String> command, String procClasspath) {
     String name = command.get(0);
     if (name.contains(File.separator)) {
       return Files.isExecutable(Paths.get(name)) ? ProcCommand.executable(command) : null;
@@ -182,11 +185,20 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
         return ProcCommand.executable(command);
       }
     }
-    try {
-      Class<?> cls = Class.forName(name, false, RunCommand.class.getClassLoader());
+    List<java.net.URL> urls = new java.util.ArrayList<>();
+    for (String entry : procClasspath.split(File.pathSeparator)) {
+      try {
+        urls.add(Paths.get(entry.isEmpty() ? "." : entry).toUri().toURL());
+      } catch (java.net.MalformedURLException | RuntimeException e) {
+        // not a path: the procs' JVM skips it too
+      }
+    }
+    try (java.net.URLClassLoader procs = new java.net.URLClassLoader(urls.toArray(new java.net.URL[0]),
+        RunCommand.class.getClassLoader())) {
+      Class<?> cls = Class.forName(name, false, procs);
       cls.getMethod("main", String[].class);
       return ProcCommand.javaMain(name, command.subList(1, command.size()));
-    } catch (ClassNotFoundException | NoSuchMethodException | LinkageError e) {
+    } catch (ClassNotFoundException | NoSuchMethodException | LinkageError | java.io.IOException e) {
       return null;
     }
   }

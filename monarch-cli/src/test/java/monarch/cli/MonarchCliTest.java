@@ -152,6 +152,12 @@ class MonarchCliTest {
     Result r = monarch("run", "-n", "1", "--level", "ERROR", "--", JulMain.class.getName());
     assertThat(r.exit()).as(r.describe()).isZero();
     assertThat(r.err()).as(r.describe()).contains("severe at start").doesNotContain("warning at start");
+
+    // the agent's own environment never sets a proc's level (a nested run, a user's shell)
+    Result inherited = monarch(java.util.Map.of("MONARCH_LOG_LEVEL", "40"), "run", "-n", "1", "--",
+        JulMain.class.getName());
+    assertThat(inherited.exit()).as(inherited.describe()).isZero();
+    assertThat(inherited.err()).as(inherited.describe()).contains("warning at start");
   }
 
   @Test

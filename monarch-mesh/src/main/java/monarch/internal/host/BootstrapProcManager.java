@@ -111,6 +111,7 @@ public final class BootstrapProcManager implements AutoCloseable {
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         new ProcEnv(rank, i, worldSize, count, sock == null ? null : sock.toString(),
             meshId + "/" + rank, hostname).exportTo(pb.environment());
+        pb.environment().remove(ProcEnv.LOG_LEVEL); // never the agent's own, if it has one
         if (!executable && level != ProcEnv.DEFAULT_LOG_LEVEL) {
           // in force before a main class runs; INFO, the default, is left to the proc's own config
           pb.environment().put(ProcEnv.LOG_LEVEL, Integer.toString(level));

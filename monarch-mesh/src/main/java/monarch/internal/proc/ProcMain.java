@@ -53,7 +53,11 @@ public final class ProcMain {
     }
     String level = System.getenv(ProcEnv.LOG_LEVEL);
     if (level != null) {
-      LoggerRuntimeActor.setLevel(Integer.parseInt(level)); // before any user code logs
+      try {
+        LoggerRuntimeActor.setLevel(Integer.parseInt(level.trim())); // before any user code logs
+      } catch (NumberFormatException e) {
+        // only a proc started by hand can get a bad one: the agent always sets a number
+      }
     }
     if (args.length >= 2 && args[0].equals("--main")) {
       runMain(args[1], java.util.Arrays.copyOfRange(args, 2, args.length));
