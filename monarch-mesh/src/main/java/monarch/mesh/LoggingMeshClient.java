@@ -36,13 +36,13 @@ public final class LoggingMeshClient {
   static final Duration MODE_TIMEOUT = Duration.ofSeconds(3);
   /** How much later than its own timeout a barrier gives up on the client actor answering. */
   private static final long CLIENT_ACTOR_GRACE_MILLIS = 1_000;
+  /** The longest a teardown waits for a client actor that keeps printing. */
+  static final Duration DRAIN_MAX = Duration.ofSeconds(60);
 
   private final ProcMesh mesh;
   private final ActorRef<LogClientMessage> clientActor;
   /** Batches the client actor has taken in so far: it is moving, if slowly. */
   private final java.util.function.LongSupplier clientProgress;
-  /** The longest a teardown waits for a client actor that keeps printing. */
-  static final Duration DRAIN_MAX = Duration.ofSeconds(60);
   /** Index = rank; empty when log forwarding is off. */
   private final List<ActorRef<LogForwardMessage>> forwarders;
 
