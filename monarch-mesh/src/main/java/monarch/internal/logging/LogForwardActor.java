@@ -24,9 +24,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * One proc's forwarder, in its host agent: relays the tees' batches to the LogClientActor,
  * returns their permits to the LocalLogSender when the client has printed them, sets the
  * sender's streaming flag on SetMode (the tees send batches only while it is on, and decide per
- * batch, so a switch never loses or repeats one), and runs the proc's side of a barrier: ask the proc to flush
- * its own buffers, then ask both tees for a drain marker, and ack the version to the client once
- * both markers came through. Data and acks leave this one actor in order, so the client sees every
+ * batch, so a switch never loses or repeats one), and runs the proc's side of a barrier: ask
+ * the proc to flush its own buffers, then ask both tees for a drain marker, and ack the version
+ * to the client once both markers came through. Data and acks leave this one actor in order, so the client sees every
  * relayed batch before the ack that covers it. When both streams have ended it tells the client
  * (after the last batch); it lives until its mesh has stopped and both streams have ended, or
  * its client actor is gone. It never reads a pipe and never blocks.
