@@ -76,10 +76,8 @@ public final class LoggingMeshClient {
     quietBarrier(); // what was written before this call goes under the old mode
     RankCollector levels = mesh.collect(id -> new AgentProtocol.SetLogging(
         id, mesh.meshId(), forwarding() ? options.streamToClient() : null, options.level()));
-    RankOutcome[] outcomes;
-    try {
-      outcomes = levels.future().get(MODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
+    RankOutcome[] outcomes = withinModeTimeout(levels.future());
+    if (outcomes == null) {
       outcomes = levels.answered();
       List<Integer> silent = new ArrayList<>();
       for (int r = 0; r < outcomes.length; r++) {
@@ -89,11 +87,6 @@ public final class LoggingMeshClient {
       }
       log.warn("log level {} not confirmed within {} ms by ranks {} (busy or hung); each applies it "
           + "when it next reads its channel", level, MODE_TIMEOUT.toMillis(), silent);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while setting the log mode", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
     }
     if (mesh.command().runsToCompletion()) {
       // a proc that already finished has no level left to set; that is not an error
@@ -121,16 +114,23 @@ public final class LoggingMeshClient {
     quietBarrier();
     CompletableFuture<LogClientMessage.Applied> applied = new CompletableFuture<>();
     clientActor.tell(new LogClientMessage.SetAggregate(aggregateWindowSec, promise(applied)));
-    try {
-      applied.get(MODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
+    if (withinModeTimeout(applied) == null) {
       log.warn("the client actor has not applied the aggregation window within {} ms (its output "
           + "is blocked?); it will when it gets to it", MODE_TIMEOUT.toMillis());
+    }
+  }
+
+  /** What {@code f} completes with, or null if it has not within MODE_TIMEOUT. */
+  private static <T> T withinModeTimeout(CompletableFuture<T> f) {
+    try {
+      return f.get(MODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while setting the log mode", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
     }
   }
 
@@ -142,7 +142,6 @@ public final class LoggingMeshClient {
       // switch anyway; that rank's late lines follow the new mode
     }
   }
-
 
   public void flush() {
     mesh.ensureRunning();
