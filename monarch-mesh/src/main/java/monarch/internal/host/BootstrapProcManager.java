@@ -26,6 +26,7 @@ import monarch.internal.logging.LogForwardActor;
 import monarch.internal.logging.LogForwardMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 import monarch.internal.proc.ProcEnv;
+import monarch.logging.LogLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +113,7 @@ public final class BootstrapProcManager implements AutoCloseable {
         new ProcEnv(rank, i, worldSize, count, sock == null ? null : sock.toString(),
             meshId + "/" + rank, hostname).exportTo(pb.environment());
         pb.environment().remove(ProcEnv.LOG_LEVEL); // never the agent's own, if it has one
-        if (!executable && level != ProcEnv.DEFAULT_LOG_LEVEL) {
+        if (!executable && level != LogLevel.INFO.value()) {
           // in force before a main class runs; INFO, the default, is left to the proc's own config
           pb.environment().put(ProcEnv.LOG_LEVEL, Integer.toString(level));
         }

@@ -17,10 +17,8 @@ public record ProcEnv(
   public static final String CHANNEL = "BOOTSTRAP_LOG_CHANNEL";
   public static final String PROC_ID = "MONARCH_PROC_ID";
   public static final String HOSTNAME = "MONARCH_HOSTNAME";
-  /** A JVM proc's first log level, when it is not {@link #DEFAULT_LOG_LEVEL}. */
+  /** A JVM proc's first log level, when it is not INFO (java.util.logging's own default). */
   public static final String LOG_LEVEL = "MONARCH_LOG_LEVEL";
-  /** INFO: java.util.logging's own default, so no proc is told it. */
-  public static final int DEFAULT_LOG_LEVEL = 20;
 
   public void exportTo(Map<String, String> env) {
     env.put(RANK, Integer.toString(rank));
