@@ -17,7 +17,9 @@ import java.util.Objects;
  * strings is 0). Otherwise L starts a group, or, once {@code maxGroups} groups exist, is an
  * overflow line. Every decision here is the same as the naive one, down to ties and the strict
  * threshold: filters only skip a group when a lower bound on its distance proves it cannot win,
- * and the winner is chosen by the same double expression.
+ * and the winner is chosen by the same double expression. The one exception is a line whose
+ * distances would cost more than {@link #WORK_PER_LINE}: it takes the closest group found
+ * within that budget, or if there is none it is printed on its own, like an overflow line.
  *
  * <p>How a line finds its group, cheapest first: an exact-match table; the group of the line
  * before, when the two differ so little that no other group can be as close (see
@@ -30,8 +32,9 @@ import java.util.Objects;
  * at least the threshold apart), char-bucket level masks, the bucket histogram (bag distance),
  * and Levenshtein of the two hex-digit projections; then Levenshtein itself, trimmed of the
  * common prefix and suffix: Myers' one-word bit-vector when at most 64 chars are left, else
- * Ukkonen's band for the best distance so far, 64 cells at a time (a scalar band for non-ASCII
- * lines and k >= 64).
+ * Ukkonen's band for the best distance so far, 64 cells at a time, in as many words as the band
+ * needs. Lines of 256 chars and more also get a q-gram bound, which tells long random text
+ * (encoded blobs, tokens) apart without any distance.
  *
  * <p>Owns, per group: the first line (its chars, and its hex digits alone), its count, and that
  * filter data; plus the exact-match table, groups sorted by length, the hint table, the key
@@ -39,7 +42,8 @@ import java.util.Objects;
  * length); at most min(2 maxGroups, 16384) keys of at most 512 skeleton chars (and 4 table
  * slots each), with candidate lists of at most 64 maxGroups ints in all (allocated: twice that,
  * plus 64 per key); the exact-match table at most 4 maxGroups ints; 4,096 hints and 1,024
- * first-sight marks; scratch of the longest line's size. It never keeps a line other than a
+ * first-sight marks; scratch of the longest line's size (its match masks: 128 + its distinct
+ * non-ASCII chars rows of a word per 64 chars, plus 64). It never keeps a line other than a
  * group's first, allocates per line only when a group or key is created (or a byte line is not
  * ASCII), never prints, and is not thread-safe (one window, one owner).
  */
@@ -63,6 +67,18 @@ public final class Aggregator {
   // Buckets 0..15 hold exactly the hex digits (0-9, a-f, A-F); the skeleton is everything else.
   private static final long SKELETON_BUCKETS = -1L << 16;
   private static final int MAX_SKELETON = 512;
+  /** Lines of at least this many chars also get a q-gram set (see {@link #qgramBound}). */
+  private static final int QGRAM_MIN = 256;
+  private static final int Q = 3;
+  /**
+   * Edit-distance work allowed per line, in bit-parallel columns (a 64-row word of one column
+   * counts as one; about 5 ns each): about 0.3 ms, four times the most a line of the realistic
+   * corpora needs (LogCorpus, 1,000 groups: at most about 17,000). A line that needs more (long
+   * lines near the threshold of many groups) joins the closest group found so far, or if none
+   * is found is printed on its own like an overflow line: the naive rule would take up to
+   * seconds per line there, and the client has to keep up with its procs.
+   */
+  static final long WORK_PER_LINE = 1 << 16;
 
   private final int maxGroups;
   private int size;
@@ -76,6 +92,7 @@ public final class Aggregator {
   private long[] counts;
   private int[] lens;
   private byte[] hists; // BUCKETS counts per group, saturated at 255
+  private long[][] repGrams; // the representative's q-gram set, null below QGRAM_MIN chars
 
   /**
    * Exact-match table: open addressing by the representative's String hash, group + 1, 0 empty,
@@ -134,7 +151,6 @@ public final class Aggregator {
   private int n;
   private final long[] lineLevels = new long[LEVELS];
   private final int[] lineHist = new int[BUCKETS];
-  private boolean lineAscii;
   private int best;
   private double bestD;
   /** The best group's lev and representative length; bestLev is huge while there is none. */
@@ -143,13 +159,17 @@ public final class Aggregator {
   /** bestD * 2^32 rounded up, so (max * limitScale >>> 32) + 1 bounds any winning lev cheaply. */
   private long limitScale;
 
+  /** The line's q-gram sets at its class and the two below (folded); class -1: none. */
+  private final long[][] lineGrams = new long[3][];
+  private int lineGramClass = -1;
+  /** Edit-distance work spent on the current line, and whether it ran out. */
+  private long work;
+  private boolean exhausted;
+
   /** The line, and its hex digits alone (its projection), as rows of the bit-parallel band. */
   private final Pattern full = new Pattern();
   private final Pattern hex = new Pattern();
 
-  // Scalar banded DP rows, reused across lines.
-  private int[] rowA = new int[258];
-  private int[] rowB = new int[258];
 
   /** {@code maxGroups}: the cap on groups per window, at least 1. */
   public Aggregator(int maxGroups) {
@@ -175,6 +195,7 @@ public final class Aggregator {
     repHash = new int[cap];
     lens = new int[cap];
     hists = new byte[cap * BUCKETS];
+    repGrams = new long[cap][];
     byLen = new int[cap];
     sortedLens = new int[cap];
     sortedMasks = new long[cap * LEVELS];
@@ -236,6 +257,8 @@ public final class Aggregator {
    * is null the ASCII bytes bytes[off, off + len).
    */
   private boolean addLine(int len, int hash, String s, byte[] bytes, int off) {
+    work = 0;
+    exhausted = false;
     // A line equal to a representative has d = 0, the least possible. Representatives are
     // pairwise distinct (a line equal to one joins it, d = 0 < THRESHOLD, and never founds a
     // group), so exactly one group has d = 0 and every other group, earlier or later, has d > 0:
@@ -270,8 +293,8 @@ public final class Aggregator {
       hints[hint] = best + 1;
       return true;
     }
-    if (size == maxGroups) {
-      return false;
+    if (size == maxGroups || exhausted) {
+      return false; // exhausted: no group is proved close, nor every group far
     }
     hints[hint] = size + 1;
     newGroup(s != null ? s : new String(bytes, off, len, StandardCharsets.US_ASCII), hash);
@@ -390,6 +413,7 @@ public final class Aggregator {
     Arrays.fill(reps, 0, size, null);
     Arrays.fill(repChars, 0, size, null);
     Arrays.fill(repHex, 0, size, null);
+    Arrays.fill(repGrams, 0, size, null);
     Arrays.fill(exactSlots, 0);
     Arrays.fill(hints, 0);
     Arrays.fill(keySlots, 0);
@@ -414,6 +438,11 @@ public final class Aggregator {
     return size;
   }
 
+  /** The edit-distance work (in {@link #WORK_PER_LINE}'s units) the last line took. */
+  long lastLineWork() {
+    return work;
+  }
+
   /** Fills the filter data of the line in line[0, len); returns its hint slot. */
   private int prepare(int len) {
     full.ready = false;
@@ -424,7 +453,6 @@ public final class Aggregator {
     long[] levels = lineLevels;
     Arrays.fill(levels, 0);
     int shape = 0;
-    int or = 0;
     char[] c = line;
     if (skel.length < n) {
       skel = new char[Math.max(n, skel.length * 2)];
@@ -439,7 +467,6 @@ public final class Aggregator {
     int sh = 0;
     for (int i = 0; i < n; i++) {
       char ch = c[i];
-      or |= ch;
       int b = bucket(ch);
       if (b >= 16) {
         sk[sl++] = ch;
@@ -458,13 +485,11 @@ public final class Aggregator {
     for (int b = 0; b < BUCKETS; b++) {
       hist[b] = Math.min(hist[b], 255); // as stored for groups, so the bound stays a bound
     }
-    lineAscii = or < 128;
     full.chars = line;
     full.len = n;
-    full.ascii = lineAscii;
     hex.len = hl;
-    hex.ascii = true;
     skelLen = sl;
+    lineGramClass = n >= QGRAM_MIN ? fillLineGrams() : -1;
     skelHash = (sh ^ n * 0x9E3779B1) * 0x85EBCA6B;
     shape ^= shape >>> 16;
     return (shape * 0x9E3779B1 >>> 20) & (HINTS - 1);
@@ -819,6 +844,9 @@ public final class Aggregator {
    * their distance; makes it the best, and returns true, if it beats the best so far.
    */
   private boolean consider(int g, int r, int lb, boolean hinted, int skelL1) {
+    if (exhausted) {
+      return false;
+    }
     int max = Math.max(n, r);
     int limit = upperLimit(max);
     int dl = Math.abs(n - r);
@@ -832,7 +860,8 @@ public final class Aggregator {
       }
     }
     int k = exactLimit(max, best >= 0 && g < best);
-    if (lb > k) {
+    // (long lines: even for the hint, a distance costs more than this bound)
+    if (lb > k || max >= QGRAM_MIN && qgramBound(g, r) > k) {
       return false;
     }
     // The hex-only projection first, where it is shorter: deleting the same chars from both
@@ -888,13 +917,213 @@ public final class Aggregator {
     if (n == 0 || m == 0) {
       return Math.max(n, m);
     }
-    if (pat.ascii && n <= 64) {
-      return myers(pat, p, n, b, m, k);
+    if (n <= 64 || k < 64) {
+      if (!spend(m)) {
+        return k + 1;
+      }
+      return n <= 64 ? myers(pat, p, n, b, m, k) : bandBitParallel(pat, p, n, b, m, k);
     }
-    if (pat.ascii && k < 64) {
-      return bandBitParallel(pat, p, n, b, m, k);
+    if (Math.abs(n - m) < 64) {
+      // Ukkonen's doubling, one step: a distance below 64 costs a column per char this way
+      if (!spend(m)) {
+        return k + 1;
+      }
+      int d = bandBitParallel(pat, p, n, b, m, 63);
+      if (d <= 63) {
+        return d;
+      }
     }
-    return boundedLevenshtein(a, p, n, b, m, k);
+    int words = ((k - Math.abs(n - m)) / 2 * 2 + Math.abs(n - m) + 64) >>> 6;
+    if (!spend((long) m * words)) {
+      return k + 1;
+    }
+    return bandWide(pat, p, n, b, m, k, words);
+  }
+
+  /** Bits of the band vectors (pv, mv) over band positions [0, bits), as +1s minus -1s. */
+  private long[] widePv = new long[4];
+  private long[] wideMv = new long[4];
+
+  /**
+   * {@link #bandBitParallel} for bands wider than 64 cells: the same diagonal band, held in
+   * {@code words} words, each column advanced word by word (the horizontal delta leaving a
+   * word's last row enters the next word's first, as in Myers' blocks) and then shifted down
+   * one row across the words. Same results: exact when the distance is at most k, else above k.
+   */
+  private int bandWide(Pattern pat, int p, int n, char[] b, int m, int k, int words) {
+    pat.ensure(words);
+    if (widePv.length < words) {
+      widePv = new long[words];
+      wideMv = new long[words];
+    }
+    long[] pvs = widePv;
+    long[] mvs = wideMv;
+    int delta = m - n;
+    int h = (k - Math.abs(delta)) >> 1;
+    int thi = Math.max(delta, 0) + h;
+    int tlo = Math.min(delta, 0) - h;
+    int w = thi - tlo + 1; // <= 64 words
+    int lastWord = (w - 1) >>> 6;
+    long bottom = 1L << ((w - 1) & 63); // the row entering the band, in word lastWord
+    // column 0: band bits below thi are rows <= 0 (delta -1, virtual), the rest +1
+    for (int i = 0; i < words; i++) {
+      int from = i << 6;
+      long mv = thi >= from + 64 ? -1L : thi <= from ? 0 : (1L << (thi - from)) - 1;
+      mvs[i] = mv;
+      pvs[i] = ~mv;
+    }
+    int score = thi; // the band's top cell, row -thi, column 0
+    long[] pe = pat.peq;
+    int stride = pat.stride;
+    int q0 = p - thi + 64;
+    int fin = thi - delta; // band bits [0, fin) lead from the top cell to the final diagonal
+    for (int j = 0; j < m; j++) {
+      char c = b[p + j];
+      int hin = 1; // the cell above the band: its left neighbour + 1
+      int row = c < 128 ? c * stride : pat.extraRow(c) * stride; // < 0: no match
+      int virt = thi - j; // band bits below this are virtual rows (the trimmed prefix)
+      for (int i = 0; i <= lastWord; i++) {
+        long eq = 0;
+        int v = virt - (i << 6);
+        if (row >= 0 && v < 64) { // (a word of virtual rows alone matches nothing)
+          int q = q0 + j + (i << 6);
+          eq = window(pe, row + (q >>> 6), q & 63);
+          if (v > 0) {
+            eq &= -1L << v;
+          }
+        }
+        long pv = pvs[i];
+        long mv = mvs[i];
+        long xv = eq | mv;
+        if (hin < 0) {
+          eq |= 1;
+        }
+        long xh = (((eq & pv) + pv) ^ pv) | eq;
+        long ph = mv | ~(xh | pv);
+        long mh = pv & xh;
+        int hout = (int) (ph >>> 63) - (int) (mh >>> 63);
+        ph <<= 1;
+        mh <<= 1;
+        if (hin < 0) {
+          mh |= 1;
+        } else if (hin > 0) {
+          ph |= 1;
+        }
+        pvs[i] = mh | ~(xv | ph);
+        mvs[i] = ph & xv;
+        hin = hout;
+      }
+      score += 1 + (int) (pvs[0] & 1) - (int) (mvs[0] & 1);
+      for (int i = 0; i < lastWord; i++) {
+        pvs[i] = (pvs[i] >>> 1) | (pvs[i + 1] << 63);
+        mvs[i] = (mvs[i] >>> 1) | (mvs[i + 1] << 63);
+      }
+      pvs[lastWord] = (pvs[lastWord] >>> 1) | bottom;
+      mvs[lastWord] = (mvs[lastWord] >>> 1) & ~bottom;
+      if ((j & 7) == 7 && score + sumTo(pvs, mvs, fin) > k) {
+        return k + 1;
+      }
+    }
+    return score + sumTo(pvs, mvs, fin);
+  }
+
+  /** The +1s minus the -1s among band bits [0, bits). */
+  private static int sumTo(long[] pvs, long[] mvs, int bits) {
+    int s = 0;
+    int i = 0;
+    for (; bits >= 64; bits -= 64, i++) {
+      s += Long.bitCount(pvs[i]) - Long.bitCount(mvs[i]);
+    }
+    if (bits > 0) {
+      long low = (1L << bits) - 1;
+      s += Long.bitCount(pvs[i] & low) - Long.bitCount(mvs[i] & low);
+    }
+    return s;
+  }
+
+  /** Counts cost against the line's work budget; false (and exhausted) if it does not fit. */
+  private boolean spend(long cost) {
+    if (work + cost > WORK_PER_LINE) {
+      exhausted = true;
+      return false;
+    }
+    work += cost;
+    return true;
+  }
+
+  /** The q-gram set size class of a line of len chars: 2^class bits, at least 16 per q-gram. */
+  private static int gramClass(int len) {
+    return 32 - Integer.numberOfLeadingZeros(16 * len - 1);
+  }
+
+  /**
+   * Fills lineGrams with the line's q-gram set: bit h & (2^class - 1) for each q-gram's hash
+   * h, so folding a set in half (OR of its halves) gives the set of the class below.
+   */
+  private int fillLineGrams() {
+    int c = gramClass(n);
+    int words = (1 << c) >>> 6;
+    long[] s = lineGrams[0];
+    if (s == null || s.length < words) {
+      s = lineGrams[0] = new long[words];
+      lineGrams[1] = new long[words / 2];
+      lineGrams[2] = new long[words / 4];
+    } else {
+      Arrays.fill(s, 0, words, 0);
+    }
+    char[] ch = line;
+    int mask = (1 << c) - 1;
+    for (int i = 0; i + Q <= n; i++) {
+      int h = ((ch[i] * 0x9E3779B1 + ch[i + 1]) * 0x85EBCA6B + ch[i + 2]) * 0xC2B2AE35;
+      h ^= h >>> 15;
+      int bit = h & mask;
+      s[bit >>> 6] |= 1L << bit;
+    }
+    for (int f = 1; f < 3; f++) {
+      long[] from = lineGrams[f - 1];
+      long[] to = lineGrams[f];
+      int half = words >>> f;
+      for (int i = 0; i < half; i++) {
+        to[i] = from[i] | from[i + half];
+      }
+    }
+    return c;
+  }
+
+  /**
+   * A lower bound on lev(line, rep(g)) from their q-gram sets: an edit destroys at most Q of a
+   * string's q-grams and creates at most Q, so every hashed q-gram of one string that the other
+   * lacks entirely costs a Q-th of an edit (merging hash bits only lowers the count). Compared at
+   * the smaller of the two classes. 0 when either string is too short to have a set. Random
+   * text (encoded blobs, tokens) shares almost no q-grams, which settles long lines that the
+   * char histogram cannot tell apart.
+   */
+  private int qgramBound(int g, int r) {
+    long[] rg = repGrams[g];
+    if (rg == null || lineGramClass < 0) {
+      return 0;
+    }
+    int rc = gramClass(r);
+    int c = Math.min(lineGramClass, rc);
+    int f = lineGramClass - c;
+    if (f > 2) {
+      return 0;
+    }
+    long[] lg = lineGrams[f];
+    int words = (1 << c) >>> 6;
+    int folds = 1 << (rc - c);
+    int onlyLine = 0;
+    int onlyRep = 0;
+    for (int i = 0; i < words; i++) {
+      long x = lg[i];
+      long y = rg[i];
+      for (int j = 1; j < folds; j++) {
+        y |= rg[i + j * words];
+      }
+      onlyLine += Long.bitCount(x & ~y);
+      onlyRep += Long.bitCount(y & ~x);
+    }
+    return (Math.max(onlyLine, onlyRep) + Q - 1) / Q;
   }
 
   /**
@@ -918,10 +1147,10 @@ public final class Aggregator {
     int delta = m - n;
     for (int j = 0; j < m; j++) {
       char c = b[p + j];
+      int row = c < 128 ? c : pat.extraRow(c);
       long eq = 0;
-      if (c < 128) {
-        int at = c * stride + word;
-        eq = window(pe, at, sh); // bits from p on; above n unused
+      if (row >= 0) {
+        eq = window(pe, row * stride + word, sh); // bits from p on; above n unused
       }
       long xv = eq | mv;
       long xh = (((eq & pv) + pv) ^ pv) | eq;
@@ -978,10 +1207,11 @@ public final class Aggregator {
     long toFinal = (1L << (thi - delta)) - 1;
     for (int j = 0; j < m; j++) {
       char c = b[p + j];
+      int row = c < 128 ? c : pat.extraRow(c);
       long eq = 0;
-      if (c < 128) {
+      if (row >= 0) {
         int q = q0 + j;
-        int at = c * stride + (q >>> 6);
+        int at = row * stride + (q >>> 6);
         int sh = q & 63;
         eq = window(pe, at, sh);
         if (j < thi) {
@@ -1013,122 +1243,112 @@ public final class Aggregator {
   }
 
   /**
-   * A string as the rows of the bit-parallel band: its chars [0, len) and, for ASCII strings,
-   * built on first use, the match masks peq[c * stride + word], bit i + 64 for char i.
+   * A string as the rows of the bit-parallel band: its chars [0, len) and, built on first use,
+   * the match masks peq[row(c) * stride + word], bit i + 64 for char i. An ASCII char is its own
+   * row; the string's other chars get rows 128 and up (a column char the string lacks matches
+   * nothing). Memory: (128 + distinct non-ASCII chars) * stride words, for the longest line.
    */
   private static final class Pattern {
     char[] chars = new char[256];
     int len;
-    boolean ascii;
     long[] peq = new long[128 * 6];
     int stride = 6;
     boolean ready;
     /** The words of peq the last fill set, to zero before the next (cheaper than per char). */
-    private int[] touched = new int[256];
-    private int touchedLen;
+    private int[] cleared = new int[256];
+    private int clearedLen;
+    /** Scratch: each char's row. */
+    private int[] rows = new int[256];
+    /** Non-ASCII chars -> row: open addressing, char + 1 (0 empty) and row; extras in use. */
+    private int[] extraKeys = new int[16];
+    private int[] extraRows = new int[16];
+    private int extras;
+
+    /** The row of char c (>= 128), or -1 if the string does not contain it. */
+    int extraRow(char c) {
+      if (extras == 0) {
+        return -1;
+      }
+      int mask = extraKeys.length - 1;
+      for (int at = (c * 0x9E3779B1 >>> 16) & mask; ; at = (at + 1) & mask) {
+        int key = extraKeys[at];
+        if (key == c + 1) {
+          return extraRows[at];
+        }
+        if (key == 0) {
+          return -1;
+        }
+      }
+    }
+
+    private int addExtra(char c) {
+      int mask = extraKeys.length - 1;
+      int at = (c * 0x9E3779B1 >>> 16) & mask;
+      for (; extraKeys[at] != 0; at = (at + 1) & mask) {
+        if (extraKeys[at] == c + 1) {
+          return extraRows[at];
+        }
+      }
+      extraKeys[at] = c + 1;
+      return extraRows[at] = 128 + extras++;
+    }
 
     void fill() {
+      fill(1);
+    }
+
+    /** Makes the masks ready for a band of {@code words} words (see fill(int)). */
+    void ensure(int words) {
+      if (!ready || stride < (len >>> 6) + 3 + words) {
+        fill(words);
+      }
+    }
+
+    /**
+     * Builds the masks with room for a band of {@code words} words: 64-bit windows starting up
+     * to 64 words + 63 bits past the string's end. A wider stride or more rows than that do no
+     * harm, so the layout only ever grows (no allocation per line).
+     */
+    void fill(int words) {
+      if (extras > 0) {
+        Arrays.fill(extraKeys, 0);
+        extras = 0;
+      }
+      if (extraKeys.length < 2 * len) {
+        extraKeys = new int[Integer.highestOneBit(len) * 4];
+        extraRows = new int[extraKeys.length];
+      }
+      if (rows.length < len) {
+        rows = new int[Math.max(len, rows.length * 2)];
+      }
+      int[] t = rows;
+      char[] a = chars;
+      for (int i = 0; i < len; i++) { // rows first: how many the masks need
+        char c = a[i];
+        t[i] = c < 128 ? c : addExtra(c);
+      }
+      int st = Math.max(stride, (len >>> 6) + 3 + words);
       long[] pe = peq;
-      // room for a 64-bit window starting up to 127 bits past the string's end; a wider stride
-      // than that does no harm, so the layout only ever grows (no allocation per line)
-      int st = stride;
-      if (st < (len >>> 6) + 4) {
-        st = stride = (len >>> 6) + 4;
-        pe = peq = new long[128 * st];
+      if (st != stride || pe.length < (128 + extras) * st) {
+        stride = st;
+        pe = peq = new long[Math.max(pe.length, (128 + extras) * st)];
       } else {
-        int[] t = touched;
-        for (int i = 0; i < touchedLen; i++) {
-          pe[t[i]] = 0;
+        for (int i = 0; i < clearedLen; i++) {
+          pe[cleared[i]] = 0;
         }
       }
-      if (touched.length < len) {
-        touched = new int[Math.max(len, touched.length * 2)];
+      if (cleared.length < len) {
+        cleared = new int[t.length];
       }
-      int[] t = touched;
-      char[] a = chars;
       for (int i = 0; i < len; i++) {
         int bit = i + 64;
-        int at = a[i] * st + (bit >>> 6); // ASCII only: the bit-parallel paths check first
+        int at = t[i] * st + (bit >>> 6);
         pe[at] |= 1L << bit;
-        t[i] = at;
+        cleared[i] = at;
       }
-      touchedLen = len;
+      clearedLen = len;
       ready = true;
     }
-  }
-
-
-  /**
-   * Levenshtein distance of a[p, p + n) and b[p, p + m) if at most k, else some value above k.
-   * Ukkonen's band: after trimming, with n <= m and delta = m - n, a path through diagonal
-   * j - i = t costs at least |t| + |delta - t|, so only t in [-h, delta + h] with
-   * h = (k - delta) / 2 can lead to a cost <= k; a row whose cells all exceed k ends it early.
-   */
-  private int boundedLevenshtein(char[] a, int p, int n, char[] b, int m, int k) {
-    if (n > m) {
-      char[] t = a;
-      a = b;
-      b = t;
-      int tn = n;
-      n = m;
-      m = tn;
-    }
-    int delta = m - n;
-    if (rowA.length < m + 2) {
-      rowA = new int[Math.max(m + 2, rowA.length * 2)];
-      rowB = new int[rowA.length];
-    }
-    int big = k + 1;
-    int h = (k - delta) >> 1;
-    int[] prev = rowA;
-    int[] cur = rowB;
-    int hi0 = Math.min(m, delta + h);
-    for (int j = 0; j <= hi0; j++) {
-      prev[j] = j;
-    }
-    if (hi0 < m) {
-      prev[hi0 + 1] = big;
-    }
-    for (int i = 1; i <= n; i++) {
-      int jlo = i - h;
-      int jhi = Math.min(m, i + delta + h);
-      int rowMin;
-      if (jlo <= 0) {
-        cur[0] = i;
-        rowMin = i;
-        jlo = 1;
-      } else {
-        cur[jlo - 1] = big;
-        rowMin = big;
-      }
-      char ca = a[p + i - 1];
-      int left = cur[jlo - 1];
-      for (int j = jlo; j <= jhi; j++) {
-        int v = prev[j - 1] + (ca == b[p + j - 1] ? 0 : 1);
-        int up = prev[j] + 1;
-        if (up < v) {
-          v = up;
-        }
-        if (left + 1 < v) {
-          v = left + 1;
-        }
-        cur[j] = v;
-        left = v;
-        if (v < rowMin) {
-          rowMin = v;
-        }
-      }
-      if (jhi < m) {
-        cur[jhi + 1] = big;
-      }
-      if (rowMin > k) {
-        return big;
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[m];
   }
 
   private void newGroup(String s, int hash) {
@@ -1139,6 +1359,8 @@ public final class Aggregator {
     reps[g] = s;
     repChars[g] = Arrays.copyOf(line, n);
     repHex[g] = Arrays.copyOf(hex.chars, hex.len);
+    repGrams[g] = lineGramClass < 0 ? null
+        : Arrays.copyOf(lineGrams[0], (1 << lineGramClass) >>> 6);
     counts[g] = 1;
     lens[g] = n;
     int off = g * BUCKETS;
@@ -1168,6 +1390,7 @@ public final class Aggregator {
     repHash = Arrays.copyOf(repHash, cap);
     lens = Arrays.copyOf(lens, cap);
     hists = Arrays.copyOf(hists, cap * BUCKETS);
+    repGrams = Arrays.copyOf(repGrams, cap);
     byLen = Arrays.copyOf(byLen, cap);
     sortedLens = Arrays.copyOf(sortedLens, cap);
     sortedMasks = Arrays.copyOf(sortedMasks, cap * LEVELS);

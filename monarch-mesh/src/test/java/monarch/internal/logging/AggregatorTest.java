@@ -216,6 +216,72 @@ class AggregatorTest {
     }
   }
 
+  /**
+   * Long lines (k >= 64: the wide band, and the q-gram bound) near the threshold: edits spread
+   * over a shared text, ASCII and not, with lengths that differ.
+   */
+  @Test
+  void matchesNaiveOnLongLinesNearTheThreshold() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    String[] alphabets = {"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+        "ab01 ", "ab\u00e9 "};
+    for (int w = 0; w < 12; w++) {
+      String alphabet = alphabets[w % alphabets.length];
+      String text = randomString(rnd, alphabet, 430 + rnd.nextInt(300));
+      List<String> window = new ArrayList<>();
+      for (int i = 0; i < 16; i++) { // (more would pass the work budget: ~3k cells a pair)
+        int edits = (int) (text.length() * (0.05 + 0.2 * rnd.nextDouble()));
+        window.add(mutate(rnd, text, edits, alphabet));
+      }
+      assertSameAsNaive(1000, window);
+    }
+  }
+
+  /** Random text (encoded blobs) is told apart by bounds alone: no edit distance is computed. */
+  @Test
+  void longRandomLinesAreSettledWithoutEditDistances() {
+    SplittableRandom rnd = new SplittableRandom(9);
+    String base64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    List<String> window = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      window.add(randomString(rnd, base64, 1000 + rnd.nextInt(3000)));
+    }
+    Aggregator a = new Aggregator(1000);
+    for (String l : window) {
+      assertThat(a.add(l)).isTrue();
+      assertThat(a.lastLineWork()).as("work for a line of %d chars", l.length()).isZero();
+    }
+    assertThat(a.groupCount()).isEqualTo(60);
+  }
+
+  /**
+   * Long lines near the threshold of many groups: each line's work stops at the budget, a line
+   * that ran out is printed on its own (add returns false) or joins a close group found so far,
+   * and every line is either counted once or returned as printed alone.
+   */
+  @Test
+  void workPerLineIsBounded() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    String base64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    String text = randomString(rnd, base64, 4000);
+    Aggregator a = new Aggregator(1000);
+    int alone = 0;
+    for (int i = 0; i < 120; i++) {
+      char[] c = text.toCharArray();
+      for (int j = 0; j < 700; j++) { // a random field of about 0.17 of the line
+        c[1000 + j] = base64.charAt(rnd.nextInt(base64.length()));
+      }
+      if (!a.add(new String(c))) {
+        alone++;
+      }
+      assertThat(a.lastLineWork()).isLessThanOrEqualTo(Aggregator.WORK_PER_LINE);
+    }
+    assertThat(alone).isPositive();
+    assertThat(a.groupCount()).isLessThan(1000);
+    long counted = a.drain().stream().mapToLong(Group::count).sum();
+    assertThat(counted + alone).isEqualTo(120);
+  }
+
   /** Pure-ASCII bytes are read in place; the rest decodes. Both must group as the Strings do. */
   @Test
   void bytePathMatchesStringPath() {
@@ -352,6 +418,8 @@ class AggregatorTest {
       for (int i = 0; i < window.size(); i++) {
         String l = window.get(i);
         assertThat(fast.add(l)).as("add #%d %s (cap %d)", i, l, cap).isEqualTo(accepted.get(i));
+        // exact within the work budget: a test that ran out would compare nothing
+        assertThat(fast.lastLineWork()).as("work for add #%d", i).isLessThan(Aggregator.WORK_PER_LINE);
       }
       assertThat(fast.drain()).isEqualTo(groups);
       assertThat(fast.isEmpty()).isTrue();
