@@ -113,7 +113,8 @@ public final class LoggingMeshClient {
     // the new mode.
     quietBarrier();
     CompletableFuture<LogClientMessage.Applied> applied = new CompletableFuture<>();
-    clientActor.tell(new LogClientMessage.SetAggregate(aggregateWindowSec, promise(applied)));
+    clientActor.tell(new LogClientMessage.SetAggregate(aggregateWindowSec,
+        promise(applied, MODE_TIMEOUT.plusMillis(CLIENT_ACTOR_GRACE_MILLIS))));
     if (withinModeTimeout(applied) == null) {
       log.warn("the client actor has not applied the aggregation window within {} ms (its output "
           + "is blocked?); it will when it gets to it", MODE_TIMEOUT.toMillis());
@@ -176,8 +177,9 @@ public final class LoggingMeshClient {
     }
     CompletableFuture<LogClientMessage.FlushStarted> started = new CompletableFuture<>();
     CompletableFuture<LogClientMessage.FlushDone> done = new CompletableFuture<>();
+    Duration lifetime = timeout.plusMillis(CLIENT_ACTOR_GRACE_MILLIS);
     clientActor.tell(new LogClientMessage.StartSyncFlush(
-        expected, timeout.toMillis(), print, promise(started), promise(done)));
+        expected, timeout.toMillis(), print, promise(started, lifetime), promise(done, lifetime)));
     started.thenAccept(s -> {
       for (int r : expected) {
         forwarders.get(r).tell(new LogForwardMessage.ForceSyncFlush(s.version()));
@@ -209,7 +211,8 @@ public final class LoggingMeshClient {
       ranks.add(r);
     }
     CompletableFuture<LogClientMessage.FlushDone> done = new CompletableFuture<>();
-    clientActor.tell(new LogClientMessage.Drain(ranks, timeout.toMillis(), promise(done)));
+    clientActor.tell(new LogClientMessage.Drain(ranks, timeout.toMillis(),
+        promise(done, DRAIN_MAX.plusMillis(CLIENT_ACTOR_GRACE_MILLIS))));
     // A slow reader of the client's output (a pipe into a slow consumer) only makes this wait:
     // the client actor answers once the streams have ended or no batch came for a whole
     // timeout, and this waits as long as it keeps taking batches in, up to DRAIN_MAX. A client
@@ -236,11 +239,24 @@ public final class LoggingMeshClient {
     clientActor.tell(new LogClientMessage.Shutdown());
   }
 
-  /** A one-shot actor that completes {@code f} with the first message it gets. */
-  private static <T> ActorRef<T> promise(CompletableFuture<T> f) {
-    return ClientRuntime.system().systemActorOf(Behaviors.<T>receiveMessage(m -> {
-      f.complete(m);
-      return Behaviors.stopped();
-    }), "promise-" + PROMISES.incrementAndGet(), Props.empty());
+  /**
+   * A one-shot actor that completes {@code f} with the first message it gets, and stops then or
+   * after {@code lifetime} without one (its caller has given up by then), so an answer that never
+   * comes (a client actor stopped meanwhile) leaves nothing behind.
+   */
+  @SuppressWarnings("unchecked")
+  static <T> ActorRef<T> promise(CompletableFuture<T> f, Duration lifetime) {
+    return ClientRuntime.system().<Object>systemActorOf(Behaviors.setup(ctx -> {
+      ctx.setReceiveTimeout(lifetime, Expired.EXPIRED);
+      return Behaviors.receiveMessage(m -> {
+        if (m != Expired.EXPIRED) {
+          f.complete((T) m);
+        }
+        return Behaviors.stopped();
+      });
+    }), "promise-" + PROMISES.incrementAndGet(), Props.empty()).narrow();
   }
+
+  /** What a promise gets when its lifetime ends; it never crosses the wire. */
+  private enum Expired { EXPIRED }
 }
