@@ -5,7 +5,7 @@ import java.util.logging.Logger;
 import monarch.actor.Actor;
 import monarch.actor.Endpoint;
 
-/** An actor that writes: prints to stdout/stderr and logs through java.util.logging. */
+/** An actor that writes: prints to stdout/stderr and logs through java.util.logging, Log4j2 and SLF4J. */
 public class Chatty extends Actor {
   private static final Logger JUL = Logger.getLogger(Chatty.class.getName());
 
@@ -50,6 +50,17 @@ public class Chatty extends Actor {
   @Endpoint
   public void log4jFatal(String s) {
     org.apache.logging.log4j.LogManager.getLogger(Chatty.class).fatal(s);
+  }
+
+  /** Through whichever SLF4J binding the proc's class path has (Logback in LogbackLevelTest). */
+  @Endpoint
+  public void slf4jWarn(String s) {
+    org.slf4j.LoggerFactory.getLogger(Chatty.class).warn(s);
+  }
+
+  @Endpoint
+  public void slf4jError(String s) {
+    org.slf4j.LoggerFactory.getLogger(Chatty.class).error(s);
   }
 
   @Endpoint
