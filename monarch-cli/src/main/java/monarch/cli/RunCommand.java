@@ -7,7 +7,6 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import monarch.config.MonarchConfig;
 import monarch.logging.LogLevel;
 import monarch.logging.LoggingOptions;
@@ -28,6 +27,8 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
   /** Exit status when a command is neither an executable nor a main class, as shells use. */
   static final int NOT_FOUND = 127;
   static final int INTERRUPTED = 130;
+  /** How long a rank's death by SIGINT waits to see whether the client got the Ctrl-C too. */
+  static final long CTRL_C_GRACE_MILLIS = 300;
 
   static final String USAGE = """
       Usage: monarch run -n N [--aggregate SEC|off] [--level L] [--no-prefix] [--files DIR]
@@ -111,12 +112,15 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
       }
       config = config.withFileLog(files);
     }
-    AtomicBoolean interrupted = new AtomicBoolean();
-    Thread onCtrlC = new Thread(() -> interrupted.set(true), "monarch-run-interrupt");
+    CompletableFuture<Void> interrupted = new CompletableFuture<>();
+    Thread onCtrlC = new Thread(() -> interrupted.complete(null), "monarch-run-interrupt");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     try (HostMesh host = HostMesh.local(config)) {
       ProcMesh pm = host.spawnProcs(Map.of("procs", procs), what, logging);
       Object first = CompletableFuture.anyOf(pm.exitStatuses(), pm.firstFailure()).join();
+      if (first instanceof ProcFailure f && f.exitStatus() == INTERRUPTED && ctrlC(interrupted)) {
+        return INTERRUPTED; // a terminal's Ctrl-C reached the ranks first; the exit stops the rest
+      }
       if (first instanceof ProcFailure f) {
         System.err.println("monarch run: rank " + f.rank() + " " + f.describe().replaceFirst("^rank \\d+ ", "")
             + (procs > 1 ? "; stopping the other ranks" : ""));
@@ -126,14 +130,30 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
       pm.stop();
       return 0;
     } catch (RuntimeException e) {
-      if (interrupted.get()) {
+      if (interrupted.isDone()) {
         return INTERRUPTED;
       }
       throw e;
     } finally {
-      if (!interrupted.get()) {
+      if (!interrupted.isDone()) {
         Runtime.getRuntime().removeShutdownHook(onCtrlC);
       }
+    }
+  }
+
+  /**
+   * Whether this JVM is exiting on a Ctrl-C (or SIGTERM) within a moment: a terminal signals the
+   * client and the procs together, and a proc may be seen to die of it first.
+   */
+  private static boolean ctrlC(CompletableFuture<Void> interrupted) {
+    try {
+      interrupted.get(CTRL_C_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

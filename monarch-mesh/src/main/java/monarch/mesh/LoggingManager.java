@@ -3,6 +3,7 @@ package monarch.mesh;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import monarch.internal.client.ClientRuntime;
 import monarch.logging.LoggingOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,7 @@ final class LoggingManager {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       boolean known = cause instanceof FlushIncompleteException f
           && reported.stream().map(ProcFailure::rank).toList().containsAll(f.missingRanks());
-      if (known) {
+      if (known || ClientRuntime.exiting()) { // (on Ctrl-C the procs got it too)
         log.debug("flush before stop: {}", cause.getMessage());
       } else {
         log.warn("flush before stop: {}", cause.getMessage());

@@ -5,9 +5,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import monarch.actor.Actor;
 import monarch.internal.channel.ValueCodec;
+import monarch.internal.client.ClientRuntime;
 import monarch.internal.client.RankCollector;
 import monarch.internal.client.RankOutcome;
 import monarch.internal.host.AgentProtocol;
@@ -30,6 +32,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcMesh implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProcMesh.class);
+  /** 128 + SIGINT: how a proc killed by Ctrl-C exits. */
+  static final int INTERRUPTED_STATUS = 130;
+  /** How long an interrupted proc's report waits to see whether its client is exiting too. */
+  static final long CTRL_C_GRACE_MILLIS = 300;
 
   private final HostMesh host;
   private final String meshId;
@@ -191,8 +197,21 @@ public final class ProcMesh implements AutoCloseable {
     if (failure) {
       failures.add(f);
       firstFailure.complete(f);
-      log.warn("proc {}", f.describe()
-          + (f.lastLines().isEmpty() ? "" : "; its last lines:\n  " + String.join("\n  ", f.lastLines())));
+      String report = f.describe()
+          + (f.lastLines().isEmpty() ? "" : "; its last lines:\n  " + String.join("\n  ", f.lastLines()));
+      if (f.exitStatus() == INTERRUPTED_STATUS) {
+        // A terminal's Ctrl-C reaches the client and its procs at once, and either may see it
+        // first: a proc interrupted along with its client is no failure worth a warning.
+        CompletableFuture.delayedExecutor(CTRL_C_GRACE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+          if (ClientRuntime.exiting()) {
+            log.debug("proc {} (interrupted with the client)", report);
+          } else {
+            log.warn("proc {}", report);
+          }
+        });
+      } else {
+        log.warn("proc {}", report);
+      }
     }
     synchronized (exitStatuses) {
       if (exit.rank() >= 0 && exit.rank() < exitStatuses.length && exitStatuses[exit.rank()] == null) {

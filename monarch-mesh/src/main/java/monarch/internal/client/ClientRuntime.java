@@ -41,6 +41,21 @@ public final class ClientRuntime {
         .resolve();
   }
 
+  /**
+   * Whether this JVM has begun to exit (Ctrl-C, SIGTERM, System.exit): procs that die meanwhile
+   * (a terminal's Ctrl-C reaches them too) are part of the exit, not failures worth a warning.
+   */
+  public static boolean exiting() {
+    Thread probe = new Thread(() -> { });
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException shutdownInProgress) {
+      return true;
+    }
+  }
+
   /** Remembers something to close if the JVM exits before the user closes it. */
   public static void register(AutoCloseable c) {
     OPEN.add(c);
