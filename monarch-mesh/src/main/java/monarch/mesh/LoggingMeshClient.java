@@ -187,15 +187,18 @@ public final class LoggingMeshClient {
     });
     return done.orTimeout(timeout.toMillis() + CLIENT_ACTOR_GRACE_MILLIS, TimeUnit.MILLISECONDS)
         .handle((d, err) -> {
-          java.util.Set<Integer> missing = new java.util.TreeSet<>(dead);
-          if (err != null) {
-            missing.addAll(expected); // no answer at all: none of them is known to be done
-          } else {
-            missing.addAll(d.missingRanks());
-            missing.addAll(d.deadRanks());
+          if (err != null) { // no answer at all: none of them is known to be done
+            List<Integer> all = new ArrayList<>(dead);
+            all.addAll(expected);
+            throw FlushIncompleteException.clientBehind(all, timeout.toMillis());
           }
-          if (!missing.isEmpty()) {
-            throw new FlushIncompleteException(List.copyOf(missing), timeout.toMillis());
+          java.util.Set<Integer> gone = new java.util.TreeSet<>(dead);
+          gone.addAll(d.deadRanks());
+          java.util.Set<Integer> silent = new java.util.TreeSet<>(d.missingRanks());
+          silent.removeAll(gone);
+          if (!gone.isEmpty() || !silent.isEmpty()) {
+            throw FlushIncompleteException.ranksMissing(List.copyOf(gone), List.copyOf(silent),
+                timeout.toMillis());
           }
           return null;
         });

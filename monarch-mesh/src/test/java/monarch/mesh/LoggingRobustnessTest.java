@@ -166,6 +166,10 @@ class LoggingRobustnessTest {
         seen[0] = now;
         return blocked;
       });
+      // a barrier now cannot be confirmed, and says it is the client that is behind
+      assertThatThrownBy(() -> LoggingMeshClient.spawn(pm).flushAsync(ofMillis(300)).join())
+          .hasCauseInstanceOf(FlushIncompleteException.class)
+          .hasMessageContaining("the client has not printed its procs' output in time");
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(pm::stop);
       // stop's flush gives up on the stuck client within its bound; then the proc is killed
       await().atMost(ofSeconds(15)).until(() -> !TeardownTest.alive(pid));
