@@ -164,12 +164,12 @@ public class AggregatorBenchmark {
   }
 
   /**
-   * Worst cases, one shape per run, 2,000-line windows. {@code blocks}: HDFS-style lines that
+   * Worst cases, one shape per run. {@code blocks}: 2,000-line windows of HDFS-style lines that
    * differ only in a 19-digit block id and a few numbers, so about as far from each other as the
    * threshold and all of one key: each line is measured against every group (exact, the known
-   * slow case). {@code long}: 2,000-char lines, each a copy of one text with 12 % of its chars
-   * replaced, so pairs sit past the threshold by less than any bound shows: the per-line work
-   * budget is what keeps these moving (most are then printed on their own).
+   * slow case). {@code long}: 300-line windows of 2,000-char lines, each a copy of one text with
+   * 12 % of its chars replaced, so pairs sit past the threshold by less than any bound shows: the
+   * per-line work budget is what keeps these moving (most are then printed on their own).
    */
   @State(Scope.Thread)
   public static class WorstState extends Windows {

@@ -42,8 +42,10 @@ import java.util.Objects;
  * length); at most min(2 maxGroups, 16384) keys of at most 512 skeleton chars (and 4 table
  * slots each), with candidate lists of at most 64 maxGroups ints in all (allocated: twice that,
  * plus 64 per key); the exact-match table at most 4 maxGroups ints; 4,096 hints and 1,024
- * first-sight marks; scratch of the longest line's size (its match masks: 128 + its distinct
- * non-ASCII chars rows of a word per 64 chars, plus 64). It never keeps a line other than a
+ * first-sight marks; scratch that grows with the longest lines seen, never per line: the match
+ * masks, (128 + a line's distinct non-ASCII chars) rows of up to 1.15 L / 64 + 5 words for lines
+ * of up to L chars (the widest band's words included; about 2.7 MiB at most for 4 KiB lines),
+ * and a 4 L-slot char-to-row table. It never keeps a line other than a
  * group's first, allocates per line only when a group or key is created (or a byte line is not
  * ASCII), never prints, and is not thread-safe (one window, one owner).
  */
@@ -71,12 +73,13 @@ public final class Aggregator {
   private static final int QGRAM_MIN = 256;
   private static final int Q = 3;
   /**
-   * Edit-distance work allowed per line, in bit-parallel columns (a 64-row word of one column
-   * counts as one; about 5 ns each): about 0.3 ms, four times the most a line of the realistic
-   * corpora needs (LogCorpus, 1,000 groups: at most about 17,000). A line that needs more (long
-   * lines near the threshold of many groups) joins the closest group found so far, or if none
-   * is found is printed on its own like an overflow line: the naive rule would take up to
-   * seconds per line there, and the client has to keep up with its procs.
+   * Work allowed per line, in units of about 5 ns: one bit-parallel column of one 64-bit word,
+   * or four words of a q-gram set comparison. 2^16 is about 0.3 ms of distances, four times the
+   * most a line of LogCorpus needs (1,000 groups: at most about 17,000). A line that needs more
+   * (long lines near the threshold of many groups) joins the closest group found so far, or if
+   * none is found is printed on its own like an overflow line: the naive rule would take up to
+   * seconds per line there, and the client has to keep up with its procs. (Per-group filters
+   * cost a few ns each and are not counted: the group cap bounds them.)
    */
   static final long WORK_PER_LINE = 1 << 16;
 
@@ -438,9 +441,14 @@ public final class Aggregator {
     return size;
   }
 
-  /** The edit-distance work (in {@link #WORK_PER_LINE}'s units) the last line took. */
+  /** The work (in {@link #WORK_PER_LINE}'s units) the last line took. */
   long lastLineWork() {
     return work;
+  }
+
+  /** Whether the last line ran out of work budget (its group may not be the naive rule's). */
+  boolean lastLineExhausted() {
+    return exhausted;
   }
 
   /** Fills the filter data of the line in line[0, len); returns its hint slot. */
@@ -1112,6 +1120,9 @@ public final class Aggregator {
     long[] lg = lineGrams[f];
     int words = (1 << c) >>> 6;
     int folds = 1 << (rc - c);
+    if (!spend(((long) words * folds + 3) / 4)) {
+      return 0;
+    }
     int onlyLine = 0;
     int onlyRep = 0;
     for (int i = 0; i < words; i++) {

@@ -224,7 +224,7 @@ class AggregatorTest {
   void matchesNaiveOnLongLinesNearTheThreshold() {
     SplittableRandom rnd = new SplittableRandom(5);
     String[] alphabets = {"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-        "ab01 ", "ab\u00e9 "};
+        "ab01 ", "ab\u00e9 ", cjk(300)};
     for (int w = 0; w < 12; w++) {
       String alphabet = alphabets[w % alphabets.length];
       String text = randomString(rnd, alphabet, 430 + rnd.nextInt(300));
@@ -237,7 +237,7 @@ class AggregatorTest {
     }
   }
 
-  /** Random text (encoded blobs) is told apart by bounds alone: no edit distance is computed. */
+  /** Random text (encoded blobs) is told apart by the q-gram bound: no edit distance at all. */
   @Test
   void longRandomLinesAreSettledWithoutEditDistances() {
     SplittableRandom rnd = new SplittableRandom(9);
@@ -247,9 +247,12 @@ class AggregatorTest {
       window.add(randomString(rnd, base64, 1000 + rnd.nextInt(3000)));
     }
     Aggregator a = new Aggregator(1000);
-    for (String l : window) {
+    for (int i = 0; i < window.size(); i++) {
+      String l = window.get(i);
       assertThat(a.add(l)).isTrue();
-      assertThat(a.lastLineWork()).as("work for a line of %d chars", l.length()).isZero();
+      // the q-gram comparisons alone: at most a quarter unit a word, 1,024 words a group
+      assertThat(a.lastLineWork()).as("work for a line of %d chars", l.length())
+          .isLessThanOrEqualTo(256L * i);
     }
     assertThat(a.groupCount()).isEqualTo(60);
   }
@@ -271,8 +274,10 @@ class AggregatorTest {
       for (int j = 0; j < 700; j++) { // a random field of about 0.17 of the line
         c[1000 + j] = base64.charAt(rnd.nextInt(base64.length()));
       }
-      if (!a.add(new String(c))) {
+      boolean counted = a.add(new String(c));
+      if (!counted) {
         alone++;
+        assertThat(a.lastLineExhausted()).as("only a line that ran out is printed alone here").isTrue();
       }
       assertThat(a.lastLineWork()).isLessThanOrEqualTo(Aggregator.WORK_PER_LINE);
     }
@@ -418,8 +423,8 @@ class AggregatorTest {
       for (int i = 0; i < window.size(); i++) {
         String l = window.get(i);
         assertThat(fast.add(l)).as("add #%d %s (cap %d)", i, l, cap).isEqualTo(accepted.get(i));
-        // exact within the work budget: a test that ran out would compare nothing
-        assertThat(fast.lastLineWork()).as("work for add #%d", i).isLessThan(Aggregator.WORK_PER_LINE);
+        // exact within the work budget: a test whose lines ran out would compare nothing
+        assertThat(fast.lastLineExhausted()).as("add #%d ran out of work budget", i).isFalse();
       }
       assertThat(fast.drain()).isEqualTo(groups);
       assertThat(fast.isEmpty()).isTrue();
@@ -439,6 +444,15 @@ class AggregatorTest {
         char h = Character.forDigit(rnd.nextInt(16), 16);
         sb.append(upper ? Character.toUpperCase(h) : h);
       }
+    }
+    return sb.toString();
+  }
+
+  /** n distinct CJK ideographs: non-ASCII chars, each its own match-mask row. */
+  private static String cjk(int n) {
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append((char) (0x4E00 + i));
     }
     return sb.toString();
   }
