@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import monarch.config.MonarchConfig;
+import monarch.internal.client.ClientRuntime;
 import monarch.logging.LogLevel;
 import monarch.logging.LoggingOptions;
 import monarch.mesh.HostMesh;
@@ -115,6 +116,7 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
     CompletableFuture<Void> interrupted = new CompletableFuture<>();
     Thread onCtrlC = new Thread(() -> interrupted.complete(null), "monarch-run-interrupt");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
+    ClientRuntime.exitMeansInterrupted(true); // until the run ends: only a signal exits before
     try (HostMesh host = HostMesh.local(config)) {
       ProcMesh pm = host.spawnProcs(Map.of("procs", procs), what, logging);
       Object first = CompletableFuture.anyOf(pm.exitStatuses(), pm.firstFailure()).join();
@@ -137,6 +139,7 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
     } finally {
       if (!interrupted.isDone()) {
         Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        ClientRuntime.exitMeansInterrupted(false);
       }
     }
   }

@@ -54,7 +54,7 @@ final class LoggingManager {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       boolean known = cause instanceof FlushIncompleteException f
           && reported.stream().map(ProcFailure::rank).toList().containsAll(f.missingRanks());
-      if (known || ClientRuntime.exiting()) { // (on Ctrl-C the procs got it too)
+      if (known || ClientRuntime.interrupted()) { // (on Ctrl-C the procs got it too)
         log.debug("flush before stop: {}", cause.getMessage());
       } else {
         log.warn("flush before stop: {}", cause.getMessage());

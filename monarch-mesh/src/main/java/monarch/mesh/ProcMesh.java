@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import monarch.actor.Actor;
 import monarch.internal.channel.ValueCodec;
@@ -195,15 +194,15 @@ public final class ProcMesh implements AutoCloseable {
   void procExited(ProcExit exit, boolean failure) {
     ProcFailure f = toFailure(exit);
     if (failure) {
-      failures.add(f);
-      firstFailure.complete(f);
+      // reported (or its report pending) before anyone can see the failure and exit
       String report = f.describe()
           + (f.lastLines().isEmpty() ? "" : "; its last lines:\n  " + String.join("\n  ", f.lastLines()));
       if (f.exitStatus() == INTERRUPTED_STATUS) {
         // A terminal's Ctrl-C reaches the client and its procs at once, and either may see it
-        // first: a proc interrupted along with its client is no failure worth a warning.
-        CompletableFuture.delayedExecutor(CTRL_C_GRACE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
-          if (ClientRuntime.exiting()) {
+        // first: a proc interrupted along with its client is no failure worth a warning. Told
+        // a moment later, or at the JVM's exit if that is sooner, so it is never lost.
+        ClientRuntime.report(CTRL_C_GRACE_MILLIS, () -> {
+          if (ClientRuntime.interrupted()) {
             log.debug("proc {} (interrupted with the client)", report);
           } else {
             log.warn("proc {}", report);
@@ -212,6 +211,8 @@ public final class ProcMesh implements AutoCloseable {
       } else {
         log.warn("proc {}", report);
       }
+      failures.add(f);
+      firstFailure.complete(f);
     }
     synchronized (exitStatuses) {
       if (exit.rank() >= 0 && exit.rank() < exitStatuses.length && exitStatuses[exit.rank()] == null) {

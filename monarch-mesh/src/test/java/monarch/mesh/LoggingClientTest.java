@@ -85,6 +85,18 @@ class LoggingClientTest {
     assertThat(run.count(run.outText(), "\\[[01]\\] stays on the host console")).isEqualTo(2);
   }
 
+  /**
+   * Status 130 is also what Ctrl-C gives, so its report waits a moment to see whether the client
+   * is being interrupted too; a client that exits within that moment still reports it.
+   */
+  @Test
+  void aRankThatExits130IsReportedEvenWhenTheClientExitsAtOnce() throws Exception {
+    ClientRun run = scenario("exit-130-then-exit", 1);
+    assertThat(run.count(run.errText(), ".*WARN.*rank 0 .*exited with status 130.*")).as(run.describe())
+        .isEqualTo(1);
+    assertThat(run.errText()).as(run.describe()).anyMatch(l -> l.contains("my last words"));
+  }
+
   static int indexOfMatch(List<String> lines, String regex) {
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).matches(regex)) {

@@ -3,7 +3,9 @@ package monarch.internal.client;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -16,6 +18,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class ClientRuntime {
   private static volatile ActorSystem<Void> system;
   private static final Set<AutoCloseable> OPEN = ConcurrentHashMap.newKeySet();
+  /** Reports waiting for their moment (see {@link #report}); a few at most. */
+  private static final Set<Runnable> PENDING = ConcurrentHashMap.newKeySet();
+  private static volatile boolean exitMeansInterrupted;
 
   private ClientRuntime() {}
 
@@ -42,10 +47,19 @@ public final class ClientRuntime {
   }
 
   /**
-   * Whether this JVM has begun to exit (Ctrl-C, SIGTERM, System.exit): procs that die meanwhile
-   * (a terminal's Ctrl-C reaches them too) are part of the exit, not failures worth a warning.
+   * A launcher (the CLI) whose JVM only exits early on a signal says so while its job runs: a
+   * terminal's Ctrl-C reaches the client and its procs together, and procs that die of it are
+   * then part of the exit, not failures worth a warning.
    */
-  public static boolean exiting() {
+  public static void exitMeansInterrupted(boolean yes) {
+    exitMeansInterrupted = yes;
+  }
+
+  /** Whether this JVM is exiting on an interrupt (see {@link #exitMeansInterrupted}). */
+  public static boolean interrupted() {
+    if (!exitMeansInterrupted) {
+      return false;
+    }
     Thread probe = new Thread(() -> { });
     try {
       Runtime.getRuntime().addShutdownHook(probe);
@@ -54,6 +68,16 @@ public final class ClientRuntime {
     } catch (IllegalStateException shutdownInProgress) {
       return true;
     }
+  }
+
+  /** Runs {@code report} after {@code millis}, or when the JVM exits if that comes first; once. */
+  public static void report(long millis, Runnable report) {
+    PENDING.add(report);
+    CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(() -> {
+      if (PENDING.remove(report)) {
+        report.run();
+      }
+    });
   }
 
   /** Remembers something to close if the JVM exits before the user closes it. */
@@ -66,6 +90,11 @@ public final class ClientRuntime {
   }
 
   private static void closeAll() {
+    for (Runnable r : PENDING.toArray(new Runnable[0])) {
+      if (PENDING.remove(r)) {
+        r.run();
+      }
+    }
     for (AutoCloseable c : OPEN.toArray(new AutoCloseable[0])) {
       try {
         c.close();
