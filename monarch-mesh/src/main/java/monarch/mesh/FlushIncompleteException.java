@@ -36,11 +36,15 @@ public final class FlushIncompleteException extends MeshException {
         why + "; every other rank's output before the flush has been printed", all);
   }
 
-  /** The client itself did not get through its procs' output in time: nothing is confirmed. */
+  /**
+   * The client's own log actor did not answer in time (its stdout blocked or read slowly, or the
+   * mesh stopping meanwhile): no rank's output is confirmed.
+   */
   static FlushIncompleteException clientBehind(List<Integer> ranks, long timeoutMillis) {
     return new FlushIncompleteException("flush did not complete within " + timeoutMillis
         + " ms: the client has not printed its procs' output in time (is its stdout or stderr "
-        + "blocked, or read slowly?); no rank's output is confirmed", ranks);
+        + "blocked or read slowly, or is the mesh stopping?); no output of ranks " + ranks
+        + " is confirmed", ranks);
   }
 
   /** The ranks the barrier could not confirm, in order. */

@@ -215,7 +215,7 @@ public final class LoggingMeshClient {
     }
     CompletableFuture<LogClientMessage.FlushDone> done = new CompletableFuture<>();
     clientActor.tell(new LogClientMessage.Drain(ranks, timeout.toMillis(),
-        promise(done, DRAIN_MAX.plusMillis(CLIENT_ACTOR_GRACE_MILLIS))));
+        promise(done, DRAIN_MAX.plus(timeout).plusMillis(CLIENT_ACTOR_GRACE_MILLIS))));
     // A slow reader of the client's output (a pipe into a slow consumer) only makes this wait:
     // the client actor answers once the streams have ended or no batch came for a whole
     // timeout, and this waits as long as it keeps taking batches in, up to DRAIN_MAX. A client
