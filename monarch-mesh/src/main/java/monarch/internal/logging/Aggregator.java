@@ -165,14 +165,13 @@ public final class Aggregator {
   /** The line's q-gram sets at its class and the two below (folded); class -1: none. */
   private final long[][] lineGrams = new long[3][];
   private int lineGramClass = -1;
-  /** Edit-distance work spent on the current line, and whether it ran out. */
+  /** Work (distances, q-gram comparisons) spent on the current line, and whether it ran out. */
   private long work;
   private boolean exhausted;
 
   /** The line, and its hex digits alone (its projection), as rows of the bit-parallel band. */
   private final Pattern full = new Pattern();
   private final Pattern hex = new Pattern();
-
 
   /** {@code maxGroups}: the cap on groups per window, at least 1. */
   public Aggregator(int maxGroups) {
@@ -1144,9 +1143,7 @@ public final class Aggregator {
    * band: the hex projections and most trimmed lines fit.
    */
   private static int myers(Pattern pat, int p, int n, char[] b, int m, int k) {
-    if (!pat.ready) {
-      pat.fill();
-    }
+    pat.ensure(1);
     long[] pe = pat.peq;
     int stride = pat.stride;
     int word = (p + 64) >>> 6;
@@ -1199,9 +1196,7 @@ public final class Aggregator {
    * path through the column, so no other cell gives a better bound.)
    */
   private static int bandBitParallel(Pattern pat, int p, int n, char[] b, int m, int k) {
-    if (!pat.ready) {
-      pat.fill();
-    }
+    pat.ensure(1);
     int delta = m - n;
     int h = (k - Math.abs(delta)) >> 1;
     int thi = Math.max(delta, 0) + h;
@@ -1280,32 +1275,27 @@ public final class Aggregator {
       if (extras == 0) {
         return -1;
       }
-      int mask = extraKeys.length - 1;
-      for (int at = (c * 0x9E3779B1 >>> 16) & mask; ; at = (at + 1) & mask) {
-        int key = extraKeys[at];
-        if (key == c + 1) {
-          return extraRows[at];
-        }
-        if (key == 0) {
-          return -1;
-        }
-      }
+      int at = slot(c);
+      return extraKeys[at] == 0 ? -1 : extraRows[at];
     }
 
     private int addExtra(char c) {
-      int mask = extraKeys.length - 1;
-      int at = (c * 0x9E3779B1 >>> 16) & mask;
-      for (; extraKeys[at] != 0; at = (at + 1) & mask) {
-        if (extraKeys[at] == c + 1) {
-          return extraRows[at];
-        }
+      int at = slot(c);
+      if (extraKeys[at] == 0) {
+        extraKeys[at] = c + 1;
+        extraRows[at] = 128 + extras++;
       }
-      extraKeys[at] = c + 1;
-      return extraRows[at] = 128 + extras++;
+      return extraRows[at];
     }
 
-    void fill() {
-      fill(1);
+    /** Where c is in the char-to-row table, or the empty slot where it would go. */
+    private int slot(char c) {
+      int mask = extraKeys.length - 1;
+      int at = (c * 0x9E3779B1 >>> 16) & mask;
+      while (extraKeys[at] != 0 && extraKeys[at] != c + 1) {
+        at = (at + 1) & mask;
+      }
+      return at;
     }
 
     /** Makes the masks ready for a band of {@code words} words (see fill(int)). */

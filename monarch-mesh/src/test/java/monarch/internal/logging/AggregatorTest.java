@@ -12,6 +12,8 @@ import monarch.internal.logging.Aggregator.Group;
 import org.junit.jupiter.api.Test;
 
 class AggregatorTest {
+  private static final String BASE64 =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
   private static List<Group> run(int maxGroups, String... lines) {
     Aggregator a = new Aggregator(maxGroups);
@@ -223,7 +225,7 @@ class AggregatorTest {
   @Test
   void matchesNaiveOnLongLinesNearTheThreshold() {
     SplittableRandom rnd = new SplittableRandom(5);
-    String[] alphabets = {"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+    String[] alphabets = {BASE64,
         "ab01 ", "ab\u00e9 ", cjk(300)};
     for (int w = 0; w < 12; w++) {
       String alphabet = alphabets[w % alphabets.length];
@@ -241,10 +243,9 @@ class AggregatorTest {
   @Test
   void longRandomLinesAreSettledWithoutEditDistances() {
     SplittableRandom rnd = new SplittableRandom(9);
-    String base64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     List<String> window = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
-      window.add(randomString(rnd, base64, 1000 + rnd.nextInt(3000)));
+      window.add(randomString(rnd, BASE64, 1000 + rnd.nextInt(3000)));
     }
     Aggregator a = new Aggregator(1000);
     for (int i = 0; i < window.size(); i++) {
@@ -265,14 +266,13 @@ class AggregatorTest {
   @Test
   void workPerLineIsBounded() {
     SplittableRandom rnd = new SplittableRandom(3);
-    String base64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    String text = randomString(rnd, base64, 4000);
+    String text = randomString(rnd, BASE64, 4000);
     Aggregator a = new Aggregator(1000);
     int alone = 0;
     for (int i = 0; i < 120; i++) {
       char[] c = text.toCharArray();
       for (int j = 0; j < 700; j++) { // a random field of about 0.17 of the line
-        c[1000 + j] = base64.charAt(rnd.nextInt(base64.length()));
+        c[1000 + j] = BASE64.charAt(rnd.nextInt(BASE64.length()));
       }
       boolean counted = a.add(new String(c));
       if (!counted) {
