@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import monarch.internal.host.LocalLogSender;
 
 /**
  * Every knob of the mesh in one immutable value: read from the environment (the variables of
@@ -33,7 +32,7 @@ public record MonarchConfig(
     List<String> procJvmOptions,
     String procClasspath,
     Duration procReadyTimeout,
-    LocalLogSender.Policy logPolicy) {
+    LogPolicy logPolicy) {
 
   public MonarchConfig {
     if (readLogBuffer < 1) {
@@ -49,7 +48,7 @@ public record MonarchConfig(
     return new MonarchConfig(
         true, 100, false, true, defaultLogDir(), List.of(),
         System.getProperty("java.class.path"), Duration.ofSeconds(60),
-        LocalLogSender.Policy.BACKPRESSURE);
+        LogPolicy.BACKPRESSURE);
   }
 
   public static MonarchConfig fromEnvironment() {
@@ -99,16 +98,16 @@ public record MonarchConfig(
     }
   }
 
-  static LocalLogSender.Policy policy(Map<String, String> env, LocalLogSender.Policy dflt) {
+  static LogPolicy policy(Map<String, String> env, LogPolicy dflt) {
     String v = env.get("MONARCH_LOG_POLICY");
     if (v == null || v.isEmpty()) {
       return dflt;
     }
     switch (v.trim().toLowerCase()) {
       case "backpressure":
-        return LocalLogSender.Policy.BACKPRESSURE;
+        return LogPolicy.BACKPRESSURE;
       case "drop":
-        return LocalLogSender.Policy.DROP;
+        return LogPolicy.DROP;
       default:
         throw new IllegalArgumentException(
             "MONARCH_LOG_POLICY must be backpressure or drop, got '" + v + "'");
@@ -157,7 +156,7 @@ public record MonarchConfig(
         dir, procJvmOptions, procClasspath, procReadyTimeout, logPolicy);
   }
 
-  public MonarchConfig withLogPolicy(LocalLogSender.Policy policy) {
+  public MonarchConfig withLogPolicy(LogPolicy policy) {
     return new MonarchConfig(enableLogForwarding, readLogBuffer, forceFileLog, prefixWithRank,
         logDir, procJvmOptions, procClasspath, procReadyTimeout, policy);
   }

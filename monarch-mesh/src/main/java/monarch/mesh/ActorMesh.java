@@ -21,7 +21,7 @@ import monarch.actor.EndpointRef.Void3;
 import monarch.internal.channel.ValueCodec;
 import monarch.internal.client.EndpointRefs;
 import monarch.internal.client.RankOutcome;
-import monarch.internal.host.AgentProtocol;
+import monarch.internal.protocol.AgentProtocol;
 
 /**
  * One actor on every proc of a ProcMesh. Endpoints are named by method reference

@@ -1,7 +1,7 @@
 package monarch.mesh;
 
 import java.util.List;
-import monarch.internal.host.AgentProtocol;
+import monarch.internal.protocol.AgentProtocol;
 
 /**
  * A proc that exited without being asked to: its rank, pid, host, exit status (128 + n when it

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Paths;
 import java.util.Map;
-import monarch.internal.host.LocalLogSender;
+import monarch.internal.capture.LocalLogSender;
 import org.junit.jupiter.api.Test;
 
 /** The environment knobs: each bad value is an error naming the variable; empty is unset. */
@@ -19,7 +19,7 @@ class MonarchConfigTest {
   void goodValuesAreRead() {
     assertThat(from("HYPERACTOR_READ_LOG_BUFFER", "7").readLogBuffer()).isEqualTo(7);
     assertThat(from("HYPERACTOR_PREFIX_WITH_RANK", "FALSE").prefixWithRank()).isFalse();
-    assertThat(from("MONARCH_LOG_POLICY", "drop").logPolicy()).isEqualTo(LocalLogSender.Policy.DROP);
+    assertThat(from("MONARCH_LOG_POLICY", "drop").logPolicy()).isEqualTo(LogPolicy.DROP);
     assertThat(from("MONARCH_LOG_DIR", "/var/tmp/x").logDir()).isEqualTo(Paths.get("/var/tmp/x"));
     assertThat(from("MONARCH_PROC_JVM_OPTS", " -Xmx1g  -Dx=1 ").procJvmOptions()).containsExactly("-Xmx1g", "-Dx=1");
   }

@@ -1,5 +1,10 @@
 package monarch.internal.channel;
 
+
+
+
+
+
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 

@@ -1,8 +1,8 @@
 package monarch.internal.client;
 
 import java.util.function.Consumer;
-import monarch.internal.host.AgentProtocol.Event;
-import monarch.internal.host.AgentProtocol.ProcExited;
+import monarch.internal.protocol.AgentProtocol.Event;
+import monarch.internal.protocol.AgentProtocol.ProcExited;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;

@@ -1,10 +1,10 @@
 package monarch.internal.client;
 
 import java.util.concurrent.CompletableFuture;
-import monarch.internal.host.AgentProtocol.Event;
-import monarch.internal.host.AgentProtocol.ProcsFailed;
-import monarch.internal.host.AgentProtocol.RankLost;
-import monarch.internal.host.AgentProtocol.RankReply;
+import monarch.internal.protocol.AgentProtocol.Event;
+import monarch.internal.protocol.AgentProtocol.ProcsFailed;
+import monarch.internal.protocol.AgentProtocol.RankLost;
+import monarch.internal.protocol.AgentProtocol.RankReply;
 
 /**
  * Collects one answer per rank for a request sent to every proc of a mesh, and completes with

@@ -3,12 +3,12 @@ package monarch.internal.client;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import monarch.internal.host.AgentProtocol.Event;
-import monarch.internal.host.AgentProtocol.ProcsFailed;
-import monarch.internal.host.AgentProtocol.ProcsReady;
-import monarch.internal.host.AgentProtocol.ProcsStopped;
-import monarch.internal.host.AgentProtocol.RankLost;
-import monarch.internal.host.AgentProtocol.RankReply;
+import monarch.internal.protocol.AgentProtocol.Event;
+import monarch.internal.protocol.AgentProtocol.ProcsFailed;
+import monarch.internal.protocol.AgentProtocol.ProcsReady;
+import monarch.internal.protocol.AgentProtocol.ProcsStopped;
+import monarch.internal.protocol.AgentProtocol.RankLost;
+import monarch.internal.protocol.AgentProtocol.RankReply;
 
 /**
  * The client's open requests to host agents, by request id. Each has a {@link Collector} that

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import monarch.actor.Actor;
 import monarch.actor.Context;
 import monarch.internal.channel.ProcFrame;
 import monarch.internal.channel.RemoteFailure;
@@ -68,7 +69,7 @@ final class ActorHost {
         last = e;
         continue;
       }
-      return ActorContexts.constructWith(context, () -> c.newInstance(values));
+      return Actor.createWith(context, () -> c.newInstance(values));
     }
     throw new IllegalArgumentException(
         "no public constructor of " + className + " takes " + arity + " argument(s) of the given types"

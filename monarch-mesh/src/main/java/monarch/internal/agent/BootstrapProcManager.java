@@ -1,0 +1,352 @@
+package monarch.internal.agent;
+
+import monarch.internal.capture.FileAppender;
+import monarch.internal.launch.CdsArchive;
+
+import monarch.internal.protocol.AgentProtocol;
+import monarch.internal.capture.LocalLogSender;
+import monarch.internal.launch.ExecutableWatchdog;
+import monarch.internal.launch.ProcLauncher;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import monarch.config.MonarchConfig;
+import monarch.internal.channel.ProcFrame;
+import monarch.internal.channel.SocketDirectory;
+import monarch.internal.protocol.AgentProtocol.Event;
+import monarch.internal.protocol.AgentProtocol.ProcInfo;
+import monarch.internal.agent.LogForwardActor;
+import monarch.internal.protocol.LogForwardMessage;
+import org.apache.pekko.actor.typed.ActorRef;
+import monarch.internal.proc.ProcEnv;
+import monarch.logging.LogLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Launches and owns the procs of one host: serves each proc's channel socket before starting it,
+ * pipes its stdio, routes requests to it and tears it down, gracefully and then by force within
+ * {@link #STOP_BOUND_MILLIS}. Thread-safe; never blocks its caller except in {@link #close()}.
+ * It knows nothing of Pekko: the HostAgent actor fronts it.
+ */
+public final class BootstrapProcManager implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BootstrapProcManager.class);
+  /** Batches of one proc between its tees and the client: the data path's memory bound per proc. */
+  static final int IN_FLIGHT_BATCHES = 32;
+
+  /** Creates a proc's LogForwardActor; called on the agent's thread, before the proc's tees start. */
+  @FunctionalInterface
+  public interface ForwarderFactory {
+    ActorRef<LogForwardMessage> create(LogForwardActor.Origin origin, LocalLogSender sender,
+        LogForwardActor.ProcControl proc);
+  }
+  /** Graceful stop (Stop frame), then SIGTERM, then SIGKILL: each phase gets a share of this. */
+  static final long STOP_BOUND_MILLIS = 5_000;
+  private static final long GRACE_MILLIS = 3_000;
+  private static final long TERM_MILLIS = 1_000;
+
+  private final MonarchConfig config;
+  private final boolean local;
+  private final String hostname;
+  final ProcLauncher launcher;
+  private final Map<String, List<ProcHandle>> meshes = new ConcurrentHashMap<>();
+  private volatile Path socketDir;
+  /** Started with the first executable proc; stops them if this JVM dies first. */
+  private ExecutableWatchdog watchdog;
+  private volatile boolean closed;
+
+  /**
+   * @param local whether this agent runs inside the client, whose terminal is then the host
+   *     console: the tees keep quiet there while lines are streamed, and files are written only
+   *     when HYPERACTOR_FORCE_FILE_LOG says so
+   */
+  public BootstrapProcManager(MonarchConfig config, boolean local) {
+    this.config = config;
+    this.local = local;
+    this.hostname = localHostname();
+    List<String> flags = ProcLauncher.startupFlags(config);
+    // The archive's one-off training run (a JVM, about 2 CPU-s) starts with the first JVM proc,
+    // not here: a mesh of executables never needs it.
+    this.launcher = new ProcLauncher(config, flags, CdsArchive.forClasspath(config.procClasspath(), flags));
+  }
+
+  public String hostname() {
+    return hostname;
+  }
+
+  /**
+   * Starts {@code count} JVM procs in parallel and completes when every one has dialed in. If any
+   * fails to start, the others are stopped and the future fails with what went wrong.
+   */
+  public CompletableFuture<List<ProcInfo>> spawn(String meshId, int count, int rankOffset,
+      int worldSize, int level, String kind, List<String> argv, Consumer<Event> events,
+      ForwarderFactory forwarders) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the host agent is stopped"));
+    }
+    List<ProcHandle> procs = new ArrayList<>(count);
+    try {
+      Path dir = socketDir();
+      List<String> command = launcher.command(kind, argv);
+      boolean executable = kind.equals("EXECUTABLE");
+      for (int i = 0; i < count; i++) {
+        int rank = rankOffset + i;
+        // An executable never dials: it gets no channel, only its pipes and environment.
+        Path sock = executable ? null : dir.resolve(meshId + "-r" + rank + ".sock");
+        ServerSocketChannel server = null;
+        if (sock != null) {
+          server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+          server.bind(UnixDomainSocketAddress.of(sock));
+          Files.setPosixFilePermissions(sock, SocketDirectory.OWNER_ONLY_FILE);
+        }
+        // started first: if it cannot start, no proc is left running outside procs
+        ExecutableWatchdog wd = executable ? watchdog() : null;
+        ProcessBuilder pb = new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        new ProcEnv(rank, i, worldSize, count, sock == null ? null : sock.toString(),
+            meshId + "/" + rank, hostname).exportTo(pb.environment());
+        pb.environment().remove(ProcEnv.LOG_LEVEL); // never the agent's own, if it has one
+        if (!executable && level != LogLevel.INFO.value()) {
+          // in force before a main class runs; INFO, the default, is left to the proc's own config
+          pb.environment().put(ProcEnv.LOG_LEVEL, Integer.toString(level));
+        }
+        Process process;
+        try {
+          process = pb.start();
+        } catch (IOException e) {
+          if (server != null) {
+            server.close();
+          }
+          throw new IOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        if (wd != null) {
+          long pid = process.pid();
+          wd.watch(pid);
+          process.onExit().thenRun(() -> wd.forget(pid));
+        }
+        ProcHandle proc = new ProcHandle(rank, hostname, meshId, process, server, sock, events,
+            !kind.equals("ACTOR_HOST"));
+        procs.add(proc);
+        startTees(proc, rank, process.pid(), forwarders);
+      }
+    } catch (IOException | RuntimeException e) {
+      stopAll(procs);
+      return CompletableFuture.failedFuture(
+          new IOException("cannot launch procs on " + hostname + ": " + e.getMessage(), e));
+    }
+    meshes.put(meshId, procs);
+    CompletableFuture<?>[] ready = procs.stream().map(ProcHandle::ready).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(ready)
+        .orTimeout(config.procReadyTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .handle((ok, err) -> {
+          if (err == null) {
+            return procs.stream().map(p -> p.ready().join()).toList();
+          }
+          meshes.remove(meshId);
+          CompletableFuture.runAsync(() -> stopAll(procs));
+          Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+          String why = cause instanceof java.util.concurrent.TimeoutException
+              ? "procs were not ready within " + config.procReadyTimeout().toMillis() + " ms"
+              : cause.getMessage();
+          throw new CompletionException(new IOException("cannot start procs on " + hostname + ": " + why, cause));
+        });
+  }
+
+  private void startTees(ProcHandle proc, int rank, long pid, ForwarderFactory forwarders) {
+    byte[] prefix = config.prefixWithRank()
+        ? ("[" + rank + "] ").getBytes(StandardCharsets.UTF_8) : null;
+    LocalLogSender sender = null;
+    ActorRef<LogForwardMessage> forwarder = null;
+    if (forwarders != null) {
+      sender = new LocalLogSender(IN_FLIGHT_BATCHES, config.logPolicy(), prefix);
+      forwarder = forwarders.create(new LogForwardActor.Origin(hostname, pid, rank), sender, proc);
+      sender.attach(forwarder::tell);
+    }
+    // A local agent's console is the client's terminal: quiet while the client prints the lines.
+    proc.start(prefix, config.readLogBuffer(), sender, files(rank), forwarder, local);
+  }
+
+  private FileAppender files(int rank) {
+    if (local && !config.forceFileLog()) {
+      return null;
+    }
+    try {
+      return FileAppender.create(config.logDir(), "rank" + rank, hostname);
+    } catch (IOException e) {
+      log.warn("cannot create per-proc log files in {} ({}); streaming and the console go on",
+          config.logDir(), e.toString());
+      return null;
+    }
+  }
+
+  /** Sets the log level of every JVM proc of the mesh; one RankReply per rank. */
+  public void setLevel(String meshId, long requestId, int level, Consumer<Event> events) {
+    broadcast(meshId, requestId, new ProcFrame.SetLevel(requestId, level), true, events);
+  }
+
+  /** The forwarders of a mesh's procs on this host (none when forwarding is off). */
+  public List<ActorRef<LogForwardMessage>> forwarders(String meshId) {
+    List<ProcHandle> procs = meshes.get(meshId);
+    return procs == null ? List.of()
+        : procs.stream().map(ProcHandle::forwarder).filter(java.util.Objects::nonNull).toList();
+  }
+
+  /** Sends {@code frame} to every proc of the mesh; ranks that cannot answer get RankLost. */
+  public void broadcast(String meshId, long requestId, ProcFrame frame, boolean tracked,
+      Consumer<Event> events) {
+    List<ProcHandle> procs = meshes.get(meshId);
+    if (procs == null) {
+      events.accept(new AgentProtocol.ProcsFailed(requestId, "no mesh " + meshId + " on " + hostname
+          + " (it was stopped, or never started here)"));
+      return;
+    }
+    for (ProcHandle p : procs) {
+      p.request(requestId, frame, tracked);
+    }
+  }
+
+  /** Stops the mesh's procs within {@link #STOP_BOUND_MILLIS}; completes when all have exited. */
+  public CompletableFuture<Void> stop(String meshId) {
+    List<ProcHandle> procs = meshes.remove(meshId);
+    if (procs == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.runAsync(() -> stopAll(procs), runnable -> {
+      Thread t = new Thread(runnable, "monarch-stop-" + meshId);
+      t.setDaemon(true);
+      t.start();
+    });
+  }
+
+  private static void stopAll(List<ProcHandle> procs) {
+    stopProcesses(procs);
+    // The tees forward what the procs wrote last; files close once they are done.
+    try {
+      CompletableFuture.allOf(procs.stream().map(ProcHandle::teesDone).toArray(CompletableFuture[]::new))
+          .get(TERM_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.debug("tees still running after the procs stopped: {}", e.toString());
+    }
+    for (ProcHandle p : procs) {
+      p.closeFiles();
+    }
+  }
+
+  private static void stopProcesses(List<ProcHandle> procs) {
+    boolean anyListens = false;
+    for (ProcHandle p : procs) {
+      anyListens |= p.requestStop();
+    }
+    if (anyListens) {
+      awaitExit(procs, GRACE_MILLIS); // executables have no channel: they go straight to SIGTERM
+    }
+    // A proc's own children go too (a shell's sleep, a launcher's workers); they are collected
+    // before the signal, since once the proc is gone they are no longer its descendants.
+    // Signals go through the ProcessHandle: Process.destroy() also closes the pipes, which would
+    // throw away what the proc wrote that the tees have not read yet.
+    List<ProcessHandle> tree = new ArrayList<>();
+    for (ProcHandle p : procs) {
+      p.process().descendants().forEach(tree::add);
+      p.process().toHandle().destroy();
+    }
+    tree.forEach(ProcessHandle::destroy);
+    awaitExit(procs, TERM_MILLIS);
+    for (ProcHandle p : procs) {
+      if (p.process().isAlive()) {
+        log.warn("rank {} (pid {}) ignored SIGTERM; killing it", p.rank, p.pid());
+        p.process().toHandle().destroyForcibly();
+      }
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    awaitExit(procs, STOP_BOUND_MILLIS - GRACE_MILLIS - TERM_MILLIS);
+  }
+
+  private static void awaitExit(List<ProcHandle> procs, long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    for (ProcHandle p : procs) {
+      long left = deadline - System.nanoTime();
+      try {
+        if (left <= 0 || !p.process().waitFor(left, TimeUnit.NANOSECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private synchronized ExecutableWatchdog watchdog() throws IOException {
+    if (watchdog == null) {
+      watchdog = ExecutableWatchdog.start();
+    }
+    return watchdog;
+  }
+
+  /** Stops every mesh of this host (bounded) and removes the socket directory. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<ProcHandle> all = new ArrayList<>();
+    for (String id : List.copyOf(meshes.keySet())) {
+      List<ProcHandle> procs = meshes.remove(id);
+      if (procs != null) {
+        all.addAll(procs);
+      }
+    }
+    stopAll(all);
+    synchronized (this) {
+      if (watchdog != null) {
+        watchdog.close();
+      }
+    }
+    Path dir = socketDir;
+    if (dir != null) {
+      try (var files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(f);
+        }
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        log.debug("cannot remove socket directory {}: {}", dir, e.toString());
+      }
+    }
+  }
+
+  private synchronized Path socketDir() throws IOException {
+    if (socketDir == null) {
+      socketDir = SocketDirectory.createAgentDirectory();
+    }
+    return socketDir;
+  }
+
+  private static String localHostname() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+}

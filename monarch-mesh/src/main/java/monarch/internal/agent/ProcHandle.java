@@ -1,0 +1,364 @@
+package monarch.internal.agent;
+
+import monarch.internal.protocol.AgentProtocol;
+import monarch.internal.capture.FileAppender;
+import monarch.internal.capture.LocalLogSender;
+import monarch.internal.capture.StreamForwarder;
+
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import monarch.internal.channel.FrameChannel;
+import monarch.internal.channel.FrameCodec;
+import monarch.internal.channel.ProcFrame;
+import monarch.internal.protocol.AgentProtocol.Event;
+import monarch.internal.protocol.AgentProtocol.ProcExit;
+import monarch.internal.protocol.AgentProtocol.ProcExited;
+import monarch.internal.protocol.AgentProtocol.ProcInfo;
+import monarch.internal.protocol.AgentProtocol.RankLost;
+import monarch.internal.protocol.AgentProtocol.RankReply;
+import monarch.internal.agent.LogForwardActor;
+import monarch.internal.protocol.LogForwardMessage;
+import monarch.logging.OutputTarget;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running proc as its host agent sees it: the process, its channel, its two tees, and the
+ * requests it has not answered yet. Its channel thread accepts the proc's dial, reads its frames
+ * and, when the channel ends, waits for the exit status and the tees' last lines and answers
+ * every open request with RankLost, so no caller waits on a dead proc. It is also the forwarder's
+ * {@link LogForwardActor.ProcControl}: flush the proc's buffers, drain both tees.
+ */
+final class ProcHandle implements LogForwardActor.ProcControl {
+  private static final Logger log = LoggerFactory.getLogger(ProcHandle.class);
+  /** After the channel closes, how long to wait for the exit status before reporting anyway. */
+  private static final long EXIT_STATUS_WAIT_MILLIS = 2_000;
+
+  final int rank;
+  final String hostname;
+  private final String meshId;
+  private final Process process;
+  private final ServerSocketChannel server;
+  private final Path socketPath;
+  private final Consumer<Event> events;
+  private final CompletableFuture<ProcInfo> ready = new CompletableFuture<>();
+  private final CompletableFuture<ProcExit> exited = new CompletableFuture<>();
+  private final Set<Long> open = ConcurrentHashMap.newKeySet();
+  /** The agent's own requests to the proc (flush, ...), by negative id. */
+  private final Map<Long, CompletableFuture<ProcFrame.Reply>> local = new ConcurrentHashMap<>();
+  private final AtomicLong localIds = new AtomicLong();
+  private final List<StreamForwarder> tees = new ArrayList<>(2);
+  private volatile FileAppender files;
+  private volatile ActorRef<LogForwardMessage> forwarder;
+  private volatile FrameChannel channel;
+  private volatile boolean stopping;
+
+  /** Whether exit status 0 is this proc's success (a main class, an executable). */
+  private final boolean runsToCompletion;
+
+  /** {@code server} is null for an executable: it never dials, and is ready once started. */
+  ProcHandle(int rank, String hostname, String meshId, Process process, ServerSocketChannel server,
+      Path socketPath, Consumer<Event> events, boolean runsToCompletion) {
+    this.runsToCompletion = runsToCompletion;
+    this.rank = rank;
+    this.hostname = hostname;
+    this.meshId = meshId;
+    this.process = process;
+    this.server = server;
+    this.socketPath = socketPath;
+    this.events = events;
+  }
+
+  /**
+   * Starts the tees and the channel thread. The tees write to the files and the sender (either
+   * may be null) and to the host console, except what they stream when {@code quietWhileStreaming}.
+   */
+  void start(byte[] prefix, int batchLines, LocalLogSender sender, FileAppender files,
+      ActorRef<LogForwardMessage> forwarder, boolean quietWhileStreaming) {
+    this.files = files;
+    this.forwarder = forwarder;
+    String name = meshId + "-r" + rank;
+    tees.add(tee("monarch-stdout-" + name, OutputTarget.STDOUT, process.getInputStream(), System.out,
+        prefix, batchLines, sender, files, quietWhileStreaming));
+    tees.add(tee("monarch-stderr-" + name, OutputTarget.STDERR, process.getErrorStream(), System.err,
+        prefix, batchLines, sender, files, quietWhileStreaming));
+    if (server == null) {
+      ready.complete(new ProcInfo(rank, process.pid(), hostname, forwarder));
+      Thread t = new Thread(this::awaitExecutable, "monarch-proc-" + name);
+      t.setDaemon(true);
+      t.start();
+      return;
+    }
+    Thread t = new Thread(this::serveChannel, "monarch-proc-" + name);
+    t.setDaemon(true);
+    t.start();
+    // A proc that dies before it dials must not leave accept() waiting forever.
+    process.onExit().thenRun(() -> {
+      if (!ready.isDone()) {
+        closeQuietly(server);
+      }
+    });
+  }
+
+  private void awaitExecutable() {
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    finish();
+  }
+
+  private StreamForwarder tee(String name, OutputTarget target, java.io.InputStream pipe,
+      PrintStream console, byte[] prefix, int batchLines, LocalLogSender sender, FileAppender files,
+      boolean quietWhileStreaming) {
+    return new StreamForwarder(name, pipe, target, prefix, batchLines, process::isAlive,
+        new StreamForwarder.Sinks(sender, files, console, quietWhileStreaming)).start();
+  }
+
+  @Override
+  public CompletableFuture<Void> flushStreams() {
+    FrameChannel ch = channel;
+    if (ch == null || exited.isDone()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long id = -localIds.incrementAndGet();
+    CompletableFuture<ProcFrame.Reply> reply = new CompletableFuture<>();
+    local.put(id, reply);
+    try {
+      ch.write(new ProcFrame.FlushStreams(id));
+    } catch (IOException e) {
+      local.remove(id);
+      return CompletableFuture.completedFuture(null);
+    }
+    return reply.handle((r, err) -> null);
+  }
+
+  @Override
+  public void requestDrain(long version) {
+    for (StreamForwarder t : tees) {
+      t.requestDrain(version);
+    }
+  }
+
+  @Override
+  public boolean failed() {
+    return !process.isAlive() && !stopping && (!runsToCompletion || process.exitValue() != 0);
+  }
+
+  /** Completes when both tees have reached the end of their streams. */
+  CompletableFuture<Void> teesDone() {
+    return CompletableFuture.allOf(tees.stream().map(StreamForwarder::done).toArray(CompletableFuture[]::new));
+  }
+
+  ActorRef<LogForwardMessage> forwarder() {
+    return forwarder;
+  }
+
+  /** The last lines of stdout then stderr, each marked with its stream. */
+  List<String> lastLines() {
+    List<String> out = new ArrayList<>();
+    for (StreamForwarder t : tees) {
+      for (String line : t.peek()) {
+        out.add("[" + t.target().name().toLowerCase() + "] " + line);
+      }
+    }
+    return out;
+  }
+
+  /** Closes the files once the tees are done with them. */
+  void closeFiles() {
+    FileAppender f = files;
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  CompletableFuture<ProcInfo> ready() {
+    return ready;
+  }
+
+  CompletableFuture<ProcExit> exited() {
+    return exited;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Process process() {
+    return process;
+  }
+
+  /** Sends a request; if the proc is gone, answers it at once with RankLost. */
+  void request(long requestId, ProcFrame frame, boolean tracked) {
+    if (server == null && socketPath == null) {
+      answerForExecutable(requestId, frame);
+      return;
+    }
+    if (tracked) {
+      open.add(requestId);
+    }
+    FrameChannel ch = channel;
+    if (ch != null && !exited.isDone()) {
+      try {
+        ch.write(frame);
+        // If the channel ended between the check and the write, the drain in
+        // serveChannel may have missed this request: answer it here.
+        if (exited.isDone() && open.remove(requestId)) {
+          events.accept(new RankLost(requestId, exited.join()));
+        }
+        return;
+      } catch (IOException e) {
+        // falls through: the channel thread will see the end as well
+        if (frame instanceof ProcFrame.Call || frame instanceof ProcFrame.SpawnActor) {
+          log.debug("rank {}: write failed ({}); waiting for its exit", rank, e.toString());
+        }
+        if (!exited.isDone()) {
+          return; // the drain in serveChannel answers it with the exit status
+        }
+      }
+    }
+    if (open.remove(requestId)) {
+      events.accept(new RankLost(requestId, exitOrUnknown()));
+    }
+  }
+
+  /** An executable has no runtime: levels do not apply (success), actors cannot run there. */
+  private void answerForExecutable(long requestId, ProcFrame frame) {
+    if (frame instanceof ProcFrame.SetLevel) {
+      events.accept(new RankReply(requestId, rank, null, null));
+    } else {
+      events.accept(new RankReply(requestId, rank, null, new monarch.internal.channel.RemoteFailure(
+          UnsupportedOperationException.class.getName(),
+          "rank " + rank + " runs an executable, which hosts no actors", "")));
+    }
+  }
+
+  private ProcExit exitOrUnknown() {
+    return exited.getNow(new ProcExit(rank, pid(), hostname, -1, List.of()));
+  }
+
+  /** Asks the proc to exit; false if it has no channel to hear it (an executable). */
+  boolean requestStop() {
+    stopping = true;
+    FrameChannel ch = channel;
+    if (ch != null) {
+      try {
+        ch.write(new ProcFrame.Stop());
+      } catch (IOException e) {
+        // already gone
+      }
+    }
+    return ch != null;
+  }
+
+  boolean stopping() {
+    return stopping;
+  }
+
+  private void serveChannel() {
+    try {
+      FrameChannel ch = new FrameChannel(server.accept());
+      closeQuietly(server);
+      Files.deleteIfExists(socketPath);
+      ProcFrame first = ch.read();
+      if (!(first instanceof ProcFrame.Hello hello) || hello.protocolVersion() != FrameCodec.VERSION) {
+        throw new IOException("rank " + rank + " did not announce itself correctly: " + first);
+      }
+      channel = ch;
+      ready.complete(new ProcInfo(rank, process.pid(), hostname, forwarder));
+      ProcFrame frame;
+      while ((frame = ch.read()) != null) {
+        if (frame instanceof ProcFrame.Reply r) {
+          CompletableFuture<ProcFrame.Reply> mine = r.requestId() < 0 ? local.remove(r.requestId()) : null;
+          if (mine != null) {
+            mine.complete(r);
+          } else if (open.remove(r.requestId()) || r.failure() != null) {
+            events.accept(new RankReply(r.requestId(), rank, r.value(), r.failure()));
+          }
+        } else {
+          log.warn("rank {} sent an unexpected {} frame; ignored", rank, frame.getClass().getSimpleName());
+        }
+      }
+    } catch (IOException e) {
+      if (!ready.isDone() && !process.isAlive()) {
+        // it died before dialing (accept() was closed under us): finish() says how it exited
+      } else if (!ready.isDone()) {
+        ready.completeExceptionally(e);
+      } else if (!stopping) {
+        log.warn("channel of rank {} failed: {}", rank, e.getMessage());
+      }
+    } finally {
+      closeQuietly(server);
+      FrameChannel ch = channel;
+      if (ch != null) {
+        closeQuietly(ch);
+      }
+      finish();
+    }
+  }
+
+  /** The channel is over: learn the exit status, answer open requests, report the exit. */
+  private void finish() {
+    for (CompletableFuture<ProcFrame.Reply> f : local.values()) {
+      f.complete(null);
+    }
+    local.clear();
+    int status;
+    try {
+      status = process.waitFor(EXIT_STATUS_WAIT_MILLIS, TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+      // the last lines are only known once the tees have read the pipes to their end
+      teesDone().get(EXIT_STATUS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      status = process.isAlive() ? -1 : process.exitValue();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      status = process.isAlive() ? -1 : process.exitValue();
+    }
+    ProcExit exit = new ProcExit(rank, process.pid(), hostname, status, lastLines());
+    exited.complete(exit);
+    if (!ready.isDone()) {
+      ready.completeExceptionally(new IOException(
+          "rank " + rank + " (pid " + process.pid() + ") exited with status " + status
+              + " before it was ready"));
+    }
+    for (Long id : open) {
+      if (open.remove(id)) {
+        events.accept(new RankLost(id, exit));
+      }
+    }
+    if (!stopping && ready.isDone() && !ready.isCompletedExceptionally()) {
+      boolean failure = !runsToCompletion || status != 0;
+      if (failure) {
+        // the client reports it to the user; this is the agent's own record
+        log.info("proc rank {} (pid {}) on {} exited unexpectedly with {}", rank, process.pid(),
+            hostname, AgentProtocol.describeStatus(status));
+      }
+      events.accept(new ProcExited(meshId, exit, failure));
+    }
+  }
+
+
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // closing is best effort
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package monarch.internal.client;
+
+import monarch.internal.protocol.LogForwardMessage;
+
+import java.io.PrintStream;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import monarch.internal.capture.LineFramer;
+import monarch.logging.OutputTarget;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The LogClientActor's writer: coalesces what the actor prints into one buffer per target and
+ * writes each buffer with one call, so a burst of relayed batches costs a few large writes, not
+ * one write and flush per batch. Also holds the acks owed for batches taken in, and sends them
+ * only once what those batches printed has been written: the forwarders' permits (the
+ * end-to-end back-pressure) come back no sooner than the bytes leave the process.
+ *
+ * <p>The actor calls {@link #flush} before it answers anyone (a barrier, a drain, a mode
+ * switch) and when its mailbox has run dry, so buffering never delays a line past the next
+ * message the actor handles. Memory: {@link #CAPACITY} bytes per target plus one counter per
+ * forwarder with unacked batches. Never touches stdin; never blocks except in the write itself.
+ */
+final class ClientOutput {
+  /** Per-target buffer; any single line (at most 4 KiB plus its suffix and headers) fits it. */
+  static final int CAPACITY = 256 * 1024;
+
+  private final Map<OutputTarget, PrintStream> streams = new EnumMap<>(OutputTarget.class);
+  private final byte[][] buffers = new byte[OutputTarget.values().length][];
+  private final int[] used = new int[OutputTarget.values().length];
+  private final Map<ActorRef<LogForwardMessage>, Integer> owed = new LinkedHashMap<>();
+
+  ClientOutput(PrintStream out, PrintStream err) {
+    streams.put(OutputTarget.STDOUT, out);
+    streams.put(OutputTarget.STDERR, err);
+    for (OutputTarget t : OutputTarget.values()) {
+      buffers[t.ordinal()] = new byte[CAPACITY];
+    }
+  }
+
+  /** Buffers every '\n'-terminated line of {@code lines} with {@code header} in front of it. */
+  void appendLines(OutputTarget target, byte[] header, byte[] lines) {
+    appendLines(target, header, lines, 0, lines.length);
+  }
+
+  /** As {@link #appendLines(OutputTarget, byte[], byte[])}, for the lines in [from, end). */
+  void appendLines(OutputTarget target, byte[] header, byte[] lines, int from, int end) {
+    int t = target.ordinal();
+    byte[] buf = buffers[t];
+    int at = used[t];
+    int start = from;
+    while (start < end) {
+      int lf = LineFramer.indexOfLf(lines, start, end);
+      int stop = lf < 0 ? end : lf + 1; // a batch always ends in '\n'; be safe if not
+      int len = header.length + stop - start;
+      if (at + len > buf.length) {
+        used[t] = at;
+        write(target);
+        at = 0;
+        if (len > buf.length) { // never for framed lines; written through rather than lost
+          streams.get(target).write(header, 0, header.length);
+          streams.get(target).write(lines, start, stop - start);
+          start = stop;
+          continue;
+        }
+      }
+      System.arraycopy(header, 0, buf, at, header.length);
+      System.arraycopy(lines, start, buf, at + header.length, stop - start);
+      at += len;
+      start = stop;
+    }
+    used[t] = at;
+  }
+
+  /** Buffers {@code text} as is (an aggregate block). */
+  void append(OutputTarget target, byte[] text) {
+    int t = target.ordinal();
+    if (used[t] + text.length > buffers[t].length) {
+      write(target);
+      if (text.length > buffers[t].length) {
+        streams.get(target).write(text, 0, text.length);
+        streams.get(target).flush();
+        return;
+      }
+    }
+    System.arraycopy(text, 0, buffers[t], used[t], text.length);
+    used[t] += text.length;
+  }
+
+  /** One more batch from {@code forwarder} was taken in; acked at the next {@link #flush}. */
+  void owe(ActorRef<LogForwardMessage> forwarder) {
+    owed.merge(forwarder, 1, Integer::sum);
+  }
+
+  boolean isEmpty() {
+    return owed.isEmpty() && used[0] == 0 && used[1] == 0;
+  }
+
+  /** Writes and flushes both buffers, then returns the permits of every batch they held. */
+  void flush() {
+    for (OutputTarget t : OutputTarget.values()) {
+      write(t);
+    }
+    if (!owed.isEmpty()) {
+      owed.forEach((forwarder, batches) -> forwarder.tell(new LogForwardMessage.Ack(batches)));
+      owed.clear();
+    }
+  }
+
+  private void write(OutputTarget target) {
+    int t = target.ordinal();
+    if (used[t] > 0) {
+      PrintStream ps = streams.get(target);
+      ps.write(buffers[t], 0, used[t]);
+      ps.flush();
+      used[t] = 0;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package monarch.internal.protocol;
+
+import java.util.List;
+import monarch.internal.protocol.WireMessage;
+import monarch.internal.channel.RemoteFailure;
+import monarch.internal.protocol.LogClientMessage;
+import monarch.internal.protocol.LogForwardMessage;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What a client and a host agent say to each other. Commands go to the agent; events come back
+ * to the ProcMesh's receiver in the client. Every record is a {@link WireMessage}, so the same
+ * protocol works in-process and over Artery.
+ */
+public final class AgentProtocol {
+  private AgentProtocol() {}
+
+  /** Client to host agent. */
+  public sealed interface Command extends WireMessage {}
+
+  /**
+   * Start {@code count} procs for a mesh; ranks rankOffset.. ; events go to {@code client}. With
+   * a {@code logClient}, each proc gets a LogForwardActor relaying to it from the first byte on
+   * (streaming as {@code streamToClient} says); without one, log forwarding is off.
+   */
+  public record SpawnProcs(
+      long requestId, String meshId, int count, int rankOffset, int worldSize,
+      ActorRef<Event> client, ActorRef<LogClientMessage> logClient, boolean streamToClient,
+      int level, String kind, List<String> argv) implements Command {}
+
+  /**
+   * set_mode on this host: streaming to each forwarder first (null leaves it as it is), then the
+   * level to every proc; one RankReply per rank once the proc has applied it.
+   */
+  public record SetLogging(long requestId, String meshId, Boolean streamToClient, int level)
+      implements Command {}
+
+  /** Construct actor {@code name} of {@code className} on every proc of the mesh on this host. */
+  public record SpawnActor(
+      long requestId, String meshId, String name, String className, byte[] args)
+      implements Command {}
+
+  /** Run an endpoint on every proc of the mesh on this host; broadcast if !wantsReply. */
+  public record CallActor(
+      long requestId, String meshId, String actor, String endpoint, byte[] args,
+      boolean wantsReply) implements Command {}
+
+  /** Stop the mesh's procs: gracefully, then by force within a bound. */
+  public record StopProcs(long requestId, String meshId) implements Command {}
+
+  /** Stop every mesh of this agent, then the agent itself; ProcsStopped answers it. */
+  public record Shutdown(long requestId, ActorRef<Event> replyTo) implements Command {}
+
+  /** The agent's own note that a mesh's procs have stopped (its forwarders go next). */
+  public record MeshStopped(long requestId, String meshId, ActorRef<Event> owner) implements Command {}
+
+  /** Host agent to client. */
+  public sealed interface Event extends WireMessage {}
+
+  /** A ready proc; {@code forwarder} is its LogForwardActor, null when forwarding is off. */
+  public record ProcInfo(int rank, long pid, String hostname, ActorRef<LogForwardMessage> forwarder) {}
+
+  /** "status 137 (killed by signal 9)": 128 + n is how a process killed by signal n exits. */
+  public static String describeStatus(int status) {
+    if (status > 128 && status < 128 + 65) {
+      return "status " + status + " (killed by signal " + (status - 128) + ")";
+    }
+    return status < 0 ? "an unknown status" : "status " + status;
+  }
+
+  /** How a proc ended: its exit status and the last lines it wrote. */
+  public record ProcExit(int rank, long pid, String hostname, int exitStatus, List<String> lastLines) {}
+
+  public record ProcsReady(long requestId, List<ProcInfo> procs) implements Event {}
+
+  public record ProcsFailed(long requestId, String message) implements Event {}
+
+  /** One rank's answer to a SpawnActor or CallActor: a value (may be null) or a failure. */
+  public record RankReply(long requestId, int rank, byte[] value, RemoteFailure failure)
+      implements Event {}
+
+  /** One rank cannot answer a request because its proc is gone. */
+  public record RankLost(long requestId, ProcExit exit) implements Event {}
+
+  /**
+   * A proc exited without being asked to. {@code failure}: an actor host always; a proc that runs
+   * to completion (a main class, an executable) only with a non-zero status.
+   */
+  public record ProcExited(String meshId, ProcExit exit, boolean failure) implements Event {}
+
+  public record ProcsStopped(long requestId) implements Event {}
+}

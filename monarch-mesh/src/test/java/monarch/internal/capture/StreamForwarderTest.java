@@ -1,0 +1,248 @@
+package monarch.internal.capture;
+
+import monarch.config.LogPolicy;
+
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.IntStream;
+import monarch.internal.protocol.LogMessage;
+import monarch.logging.OutputTarget;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tees on the pipes of real child processes. */
+class StreamForwarderTest {
+  static final byte[] PREFIX = "[3] ".getBytes(StandardCharsets.UTF_8);
+
+  static Process sh(String script) throws IOException {
+    return new ProcessBuilder("sh", "-c", script).start();
+  }
+
+  static StreamForwarder tee(Process p, OutputTarget t, TestForwarder fwd, LocalLogSender sender,
+      FileAppender files) {
+    fwd.sender = sender;
+    return new StreamForwarder("tee-" + t, t == OutputTarget.STDOUT ? p.getInputStream() : p.getErrorStream(),
+        t, PREFIX, 100, p::isAlive, new StreamForwarder.Sinks(sender, files, null, false)).start();
+  }
+
+  /** A sender streaming to {@code fwd} (as a forwarder sets it when the client streams). */
+  static LocalLogSender sender(TestForwarder fwd, int inFlight, LogPolicy policy) {
+    LocalLogSender sender = new LocalLogSender(fwd, inFlight, policy, PREFIX);
+    sender.setStreaming(true);
+    return sender;
+  }
+
+  @Test
+  void childOutputArrivesInOrderPerStreamInBatchesAndInFiles(@TempDir Path dir) throws Exception {
+    Process p = sh("i=0; while [ $i -lt 3000 ]; do echo \"out $i\"; echo \"err $i\" >&2; i=$((i+1)); done; printf 'tail'");
+    FileAppender files = FileAppender.create(dir, "rank3", "host");
+    TestForwarder fwd = new TestForwarder();
+    LocalLogSender sender = sender(fwd, 8, LogPolicy.BACKPRESSURE);
+    StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender, files);
+    StreamForwarder err = tee(p, OutputTarget.STDERR, fwd, sender, files);
+    out.done().get();
+    err.done().get();
+    files.close();
+
+    List<String> expectedOut = new ArrayList<>(IntStream.range(0, 3000).mapToObj(i -> "[3] out " + i).toList());
+    expectedOut.add("[3] tail"); // the partial last line, forwarded at EOF
+    List<String> expectedErr = IntStream.range(0, 3000).mapToObj(i -> "[3] err " + i).toList();
+    assertThat(fwd.lines(OutputTarget.STDOUT)).isEqualTo(expectedOut);
+    assertThat(fwd.lines(OutputTarget.STDERR)).isEqualTo(expectedErr);
+    assertThat(fwd.received).filteredOn(m -> m instanceof LogMessage.Log l && l.lineCount() > 100).isEmpty();
+    // exactly one end-of-stream Flush per stream, and it comes last for its stream
+    assertThat(fwd.received).filteredOn(m -> m instanceof LogMessage.Flush).containsExactlyInAnyOrder(
+        new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.empty()),
+        new LogMessage.Flush(OutputTarget.STDERR, OptionalLong.empty()));
+    assertThat(Files.readAllLines(files.path(OutputTarget.STDOUT))).isEqualTo(expectedOut);
+    assertThat(Files.readAllLines(files.path(OutputTarget.STDERR))).isEqualTo(expectedErr);
+    assertThat(files.path(OutputTarget.STDOUT).getFileName().toString()).matches("rank3_host_[0-9a-f]{8}\\.stdout");
+    for (OutputTarget t : OutputTarget.values()) { // private whatever the umask
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.path(t)))).isEqualTo("rw-------");
+    }
+    assertThat(out.peek()).hasSize(StreamForwarder.RECENT_LINES).endsWith("[3] out 2999", "[3] tail");
+  }
+
+  /** The recent lines are the last ones of the stream, empty lines included, however batched. */
+  @Test
+  void peekHoldsTheLastLinesIncludingEmptyOnes() throws Exception {
+    Process p = sh("i=0; while [ $i -lt 25 ]; do echo \"l$i\"; echo; i=$((i+1)); done; echo last");
+    TestForwarder fwd = new TestForwarder();
+    LocalLogSender sender = sender(fwd, 8, LogPolicy.BACKPRESSURE);
+    fwd.sender = sender;
+    StreamForwarder out = new StreamForwarder("tee-plain", p.getInputStream(), OutputTarget.STDOUT,
+        new byte[0], 7, p::isAlive, new StreamForwarder.Sinks(sender, null, null, false)).start();
+    out.done().get();
+    List<String> all = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      all.add("l" + i);
+      all.add("");
+    }
+    all.add("last");
+    assertThat(fwd.lines(OutputTarget.STDOUT)).isEqualTo(all);
+    assertThat(out.peek()).isEqualTo(all.subList(all.size() - StreamForwarder.RECENT_LINES, all.size()));
+  }
+
+  /**
+   * The child echoes each request to stdout, then acknowledges it on stderr (read directly by the
+   * test). Once the test has seen the ack, the stdout bytes are in the pipe, so a drain requested
+   * then must place its marker after them: checked on every round, with no sleeps.
+   */
+  @Test
+  void drainMarkerAlwaysFollowsBytesWrittenBeforeTheRequest() throws Exception {
+    Process p = sh("while read x; do case $x in p*) printf '%s' \"$x\";; *) echo \"$x\";; esac; echo ok >&2; done");
+    TestForwarder fwd = new TestForwarder();
+    StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender(fwd, 4, LogPolicy.BACKPRESSURE), null);
+    Writer stdin = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+    BufferedReader acks = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+    int rounds = 400;
+    for (int v = 1; v <= rounds; v++) {
+      String token = (v % 5 == 0 ? "p" : "l") + v; // every 5th round is a partial line
+      stdin.write(token + "\n");
+      stdin.flush();
+      assertThat(acks.readLine()).isEqualTo("ok");
+      out.requestDrain(v);
+      long version = v;
+      await().pollDelay(ofMillis(0)).pollInterval(ofMillis(1)).atMost(ofSeconds(5)).until(() -> fwd.received.contains(
+          new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.of(version))));
+      List<String> lines = linesBeforeMarker(fwd, v);
+      assertThat(lines).as("round %d", v).endsWith("[3] " + token);
+    }
+    p.getOutputStream().close();
+    out.done().get();
+  }
+
+  @Test
+  void barriersDuringAStreamNeverSplitALine() throws Exception {
+    String text = "a line written in big buffered chunks, so chunk ends fall inside lines: 0123456789abcdef";
+    int total = 300_000;
+    Process p = sh("yes '" + text + "' | head -n " + total);
+    TestForwarder fwd = new TestForwarder();
+    StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender(fwd, 8, LogPolicy.BACKPRESSURE), null);
+    long version = 0;
+    while (!out.done().isDone()) {
+      long v = ++version;
+      out.requestDrain(v);
+      await().pollDelay(ofMillis(0)).pollInterval(ofMillis(1)).atMost(ofSeconds(5)).until(() ->
+          fwd.received.contains(new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.of(v))));
+    }
+    assertThat(version).as("barriers requested while the stream ran").isGreaterThan(3);
+    List<String> lines = fwd.lines(OutputTarget.STDOUT);
+    assertThat(lines).hasSize(total).allMatch(l -> l.equals("[3] " + text));
+  }
+
+  static List<String> linesBeforeMarker(TestForwarder fwd, long version) {
+    List<String> lines = new ArrayList<>();
+    for (LogMessage m : fwd.received) {
+      if (m instanceof LogMessage.Flush f && f.syncVersion().equals(OptionalLong.of(version))) {
+        return lines;
+      }
+      if (m instanceof LogMessage.Log l) {
+        String s = new String(l.lines(), StandardCharsets.UTF_8);
+        lines.addAll(List.of(s.substring(0, s.length() - 1).split("\n", -1)));
+      }
+    }
+    throw new AssertionError("no marker " + version);
+  }
+
+  @Test
+  void abortStopsATeeWhoseWriterIsStillAliveAndReturnsItsRecentLines() throws Exception {
+    Process p = sh("echo one; echo two; exec sleep 30");
+    TestForwarder fwd = new TestForwarder();
+    StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender(fwd, 4, LogPolicy.BACKPRESSURE), null);
+    await().atMost(ofSeconds(5)).until(() -> fwd.lines(OutputTarget.STDOUT).size() == 2);
+    StreamForwarder.AbortResult r = out.abort();
+    assertThat(r.recentLines()).containsExactly("[3] one", "[3] two");
+    assertThat(r.failure()).isNull();
+    assertThat(out.done()).isCompleted();
+    p.destroyForcibly();
+  }
+
+  @Test
+  void drainAfterEndOfStreamIsAnsweredAtOnce() throws Exception {
+    Process p = sh("echo only");
+    TestForwarder fwd = new TestForwarder();
+    StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender(fwd, 4, LogPolicy.BACKPRESSURE), null);
+    out.done().get();
+    out.requestDrain(7);
+    assertThat(fwd.received).last().isEqualTo(new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.of(7)));
+  }
+
+  @Test
+  void stalledForwarderBlocksTheChildWithinTheBoundThenEveryLineArrivesInOrder() throws Exception {
+    int total = 200_000; // ~2.5 MB: far more than the pipe, the tee and 4 batches can hold
+    Process p = sh("i=0; while [ $i -lt " + total + " ]; do echo \"line $i\"; i=$((i+1)); done");
+    TestForwarder fwd = new TestForwarder();
+    fwd.stall();
+    int inFlight = 4;
+    StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender(fwd, inFlight, LogPolicy.BACKPRESSURE), null);
+
+    // Stalled: exactly inFlight batches get through and stay so, and the child cannot finish.
+    await().atMost(ofSeconds(10)).until(() -> fwd.batches() == inFlight);
+    await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> fwd.batches() == inFlight && p.isAlive());
+    long heldBytes = fwd.received.stream().mapToLong(m -> ((LogMessage.Log) m).lines().length).sum();
+    assertThat(heldBytes).isLessThanOrEqualTo((long) inFlight * (StreamForwarder.BATCH_BYTES + 8192));
+
+    fwd.resume();
+    out.done().get();
+    assertThat(p.waitFor()).isZero();
+    assertThat(fwd.lines(OutputTarget.STDOUT))
+        .isEqualTo(IntStream.range(0, total).mapToObj(i -> "[3] line " + i).toList());
+  }
+
+  @Test
+  void dropModeCountsEveryDroppedLineExactly() throws Exception {
+    int total = 100_000;
+    Process p = sh("i=0; while [ $i -lt " + total + " ]; do echo \"line $i\"; i=$((i+1)); done");
+    TestForwarder fwd = new TestForwarder();
+    fwd.stall();
+    StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender(fwd, 2, LogPolicy.DROP), null);
+    out.done().get();
+    assertThat(p.waitFor()).as("the child never blocks in drop mode").isZero();
+
+    List<String> lines = fwd.lines(OutputTarget.STDOUT);
+    String notice = lines.get(lines.size() - 1);
+    assertThat(notice).matches("\\[3\\] \\[\\d+ lines dropped\\]");
+    long dropped = Long.parseLong(notice.replaceAll("\\D+", " ").trim().split(" ")[1]);
+    assertThat(lines.size() - 1 + dropped).isEqualTo(total);
+    assertThat(lines.subList(0, lines.size() - 1)).isEqualTo(
+        IntStream.range(0, lines.size() - 1).mapToObj(i -> "[3] line " + i).toList());
+  }
+
+  @Test
+  void failingFileWriteNeverStopsTheTee() throws Exception {
+    OutputStream failing = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("No space left on device");
+      }
+    };
+    java.io.ByteArrayOutputStream errFile = new java.io.ByteArrayOutputStream();
+    FileAppender files = FileAppender.over(Map.of(OutputTarget.STDOUT, failing, OutputTarget.STDERR, errFile));
+    Process p = sh("i=0; while [ $i -lt 500 ]; do echo \"o $i\"; echo \"e $i\" >&2; i=$((i+1)); done");
+    TestForwarder fwd = new TestForwarder();
+    LocalLogSender sender = sender(fwd, 8, LogPolicy.BACKPRESSURE);
+    StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender, files);
+    StreamForwarder err = tee(p, OutputTarget.STDERR, fwd, sender, files);
+    out.done().get();
+    err.done().get();
+    assertThat(fwd.lines(OutputTarget.STDOUT)).hasSize(500);
+    assertThat(errFile.toString(StandardCharsets.UTF_8).split("\n")).hasSize(500);
+  }
+}

@@ -1,0 +1,70 @@
+package monarch.internal.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.channels.spi.SelectorProvider;
+import java.util.List;
+import monarch.config.MonarchConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ProcLauncherTest {
+  private static final String CP = System.getProperty("java.class.path");
+
+  @AfterEach
+  void clearProperty() {
+    System.clearProperty(ProcLauncher.PIN_SELECTOR_PROPERTY);
+  }
+
+  @Test
+  void noStartupFlagCostsPeakPerformance() {
+    // procs run users' long-lived workloads: C2, the JVM's own GC choice and the default thread
+    // stack size stay; users who want the trade opt in with MONARCH_PROC_JVM_OPTS
+    assertThat(ProcLauncher.STARTUP_FLAGS)
+        .noneMatch(f -> f.startsWith("-XX:TieredStopAtLevel"))
+        .noneMatch(f -> f.startsWith("-XX:+Use") && f.endsWith("GC"))
+        .noneMatch(f -> f.startsWith("-Xss"))
+        .contains("-XX:-UsePerfData", "-Xshare:auto");
+  }
+
+  @Test
+  void pinsTheJdksOwnSelectorProviderForTheAgentsClassPath() {
+    assertThat(ProcLauncher.selectorProviderFlags(CP)).containsExactly(
+        "-Djava.nio.channels.spi.SelectorProvider=" + SelectorProvider.provider().getClass().getName());
+    assertThat(SelectorProvider.provider().getClass().getModule())
+        .isEqualTo(Object.class.getModule());
+  }
+
+  @Test
+  void noPinForAnotherClassPathOrWhenTurnedOff() {
+    assertThat(ProcLauncher.selectorProviderFlags(CP + java.io.File.pathSeparator + "/elsewhere.jar"))
+        .isEmpty();
+    System.setProperty(ProcLauncher.PIN_SELECTOR_PROPERTY, "false");
+    assertThat(ProcLauncher.selectorProviderFlags(CP)).isEmpty();
+  }
+
+  @Test
+  void userOptionsComeAfterTheDefaultsSoTheyWin() {
+    MonarchConfig config = MonarchConfig.defaults().withProcJvmOptions(List.of("-XX:TieredStopAtLevel=1"));
+    List<String> flags = ProcLauncher.startupFlags(config);
+    List<String> cmd = new ProcLauncher(config, flags, CdsArchive.disabled()).jvmCommand();
+    assertThat(cmd.subList(1, 1 + flags.size())).isEqualTo(flags);
+    assertThat(cmd.lastIndexOf("-XX:TieredStopAtLevel=1")).isGreaterThan(flags.size());
+    assertThat(cmd.get(cmd.size() - 1)).isEqualTo("monarch.internal.proc.ProcMain");
+  }
+
+  @Test
+  void theProcArchiveIsTrainedOnlyOnceAJvmProcIsLaunched() {
+    // a class path no archive exists for, so a training run would start
+    String classpath = "/nonexistent/monarch-test-" + System.nanoTime() + ".jar";
+    MonarchConfig config = MonarchConfig.fromEnvironment(java.util.Map.of("MONARCH_PROC_CLASSPATH", classpath));
+    List<String> flags = ProcLauncher.startupFlags(config);
+    ProcLauncher launcher = new ProcLauncher(config, flags, CdsArchive.forClasspath(classpath, flags));
+    assertThat(launcher.command("EXECUTABLE", List.of("true"))).containsExactly("true");
+    assertThat(launcher.cds.trainingStarted())
+        .as("an agent that only runs executables costs no training JVM").isFalse();
+
+    launcher.command("ACTOR_HOST", List.of());
+    assertThat(launcher.cds.trainingStarted()).isTrue();
+  }
+}
