@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import monarch.config.MonarchConfig;
-import monarch.internal.client.ClientRuntime;
 import monarch.logging.LogLevel;
 import monarch.logging.LoggingOptions;
 import monarch.mesh.HostMesh;
+import monarch.mesh.MeshOutcome;
+import monarch.mesh.ProcLaunchException;
 import monarch.mesh.ProcCommand;
 import monarch.mesh.ProcFailure;
 import monarch.mesh.ProcMesh;
@@ -27,9 +28,6 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
     List<String> command) {
   /** Exit status when a command is neither an executable nor a main class, as shells use. */
   static final int NOT_FOUND = 127;
-  static final int INTERRUPTED = 130;
-  /** How long a rank's death by SIGINT waits to see whether the client got the Ctrl-C too. */
-  static final long CTRL_C_GRACE_MILLIS = 300;
 
   static final String USAGE = """
       Usage: monarch run -n N [--aggregate SEC|off] [--level L] [--no-prefix] [--files DIR]
@@ -113,50 +111,85 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
       }
       config = config.withFileLog(files);
     }
-    CompletableFuture<Void> interrupted = new CompletableFuture<>();
-    Thread onCtrlC = new Thread(() -> interrupted.complete(null), "monarch-run-interrupt");
-    Runtime.getRuntime().addShutdownHook(onCtrlC);
-    ClientRuntime.exitMeansInterrupted(true); // until the run ends: only a signal exits before
-    try (HostMesh host = HostMesh.local(config)) {
-      ProcMesh pm = host.spawnProcs(Map.of("procs", procs), what, logging);
-      Object first = CompletableFuture.anyOf(pm.exitStatuses(), pm.firstFailure()).join();
-      if (first instanceof ProcFailure f && f.exitStatus() == INTERRUPTED && ctrlC(interrupted)) {
-        return INTERRUPTED; // a terminal's Ctrl-C reached the ranks first; the exit stops the rest
+    Signalled signalled = new Signalled(Thread.currentThread());
+    try (SignalWatch signals = new SignalWatch(signalled::now);
+         HostMesh host = HostMesh.local(config)) {
+      ProcMesh pm;
+      try {
+        // the library reports nothing: this command decides what to say, once the ranks are stopped
+        pm = host.spawnProcs(Map.of("procs", procs), what, logging, event -> { });
+      } catch (ProcLaunchException e) {
+        System.err.println("monarch run: " + e.getMessage()); // (a shell's words, and its status)
+        return e.exitStatus();
+      } catch (RuntimeException e) {
+        if (signals.received().isDone()) {
+          return signals.exitStatus();
+        }
+        throw e;
+      } finally {
+        signalled.spawnEnded();
       }
-      if (first instanceof ProcFailure f) {
-        System.err.println("monarch run: rank " + f.rank() + " " + f.describe().replaceFirst("^rank \\d+ ", "")
-            + (procs > 1 ? "; stopping the other ranks" : ""));
+      signalled.mesh = pm;
+      CompletableFuture.anyOf(pm.outcome(), signals.received()).handle((x, e) -> null).join();
+      if (signals.received().isDone()) {
+        // Stopped from outside (Ctrl-C, timeout, a scheduler): the ranks stop with the run, which
+        // is not their failure; ranks that had failed before it are still reported.
         pm.stop();
-        return f.exitStatus() > 0 ? f.exitStatus() : 1;
+        report(pm.failures().subList(0, signalled.failuresBefore(pm)), null);
+        return signals.exitStatus();
       }
+      MeshOutcome outcome = pm.outcome().join();
+      if (!outcome.failed()) {
+        pm.stop();
+        return 0;
+      }
+      ProcFailure first = outcome.firstFailure();
+      System.err.println("monarch run: " + first.describe() + (procs > 1 ? "; stopping the other ranks" : ""));
       pm.stop();
-      return 0;
-    } catch (RuntimeException e) {
-      if (interrupted.isDone()) {
-        return INTERRUPTED;
-      }
-      throw e;
-    } finally {
-      if (!interrupted.isDone()) {
-        Runtime.getRuntime().removeShutdownHook(onCtrlC);
-        ClientRuntime.exitMeansInterrupted(false);
+      report(pm.failures(), first);
+      return outcome.exitStatus();
+    }
+  }
+
+  /** One line per failed rank, in the order the client learned of them; {@code skip} was said. */
+  private static void report(List<ProcFailure> failures, ProcFailure skip) {
+    for (ProcFailure f : failures) {
+      if (!f.equals(skip)) {
+        System.err.println("monarch run: " + f.describe());
       }
     }
   }
 
   /**
-   * Whether this JVM is exiting on a Ctrl-C (or SIGTERM) within a moment: a terminal signals the
-   * client and the procs together, and a proc may be seen to die of it first.
+   * What a signal finds: a spawn still waiting for its procs (interrupted, so the run ends now
+   * rather than once they are ready) or a running mesh, whose failures so far are noted.
    */
-  private static boolean ctrlC(CompletableFuture<Void> interrupted) {
-    try {
-      interrupted.get(CTRL_C_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-      return true;
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+  private static final class Signalled {
+    private final Thread runner;
+    private boolean spawning = true;
+    volatile ProcMesh mesh;
+    /** How many failures the client knew of when the signal came; -1 before one came. */
+    private volatile int failures = -1;
+
+    Signalled(Thread runner) {
+      this.runner = runner;
+    }
+
+    synchronized void now() {
+      ProcMesh m = mesh;
+      failures = m == null ? 0 : m.failures().size();
+      if (spawning) {
+        runner.interrupt();
+      }
+    }
+
+    synchronized void spawnEnded() {
+      spawning = false;
+      Thread.interrupted(); // a signal that came as the spawn returned is read from the future
+    }
+
+    int failuresBefore(ProcMesh m) {
+      return failures < 0 ? m.failures().size() : failures;
     }
   }
 
@@ -200,7 +233,7 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
   static ProcCommand resolve(List<String> command, String procClasspath) {
     String name = command.get(0);
     if (name.contains(File.separator)) {
-      return Files.isExecutable(Paths.get(name)) ? ProcCommand.executable(command) : null;
+      return ProcCommand.executable(command); // a path, never a class; the agent says if it cannot run
     }
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(File.pathSeparator)) {

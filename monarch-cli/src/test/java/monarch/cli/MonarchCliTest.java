@@ -226,31 +226,67 @@ class MonarchCliTest {
   }
 
   /**
-   * A terminal's Ctrl-C signals the whole foreground group, the procs with the client: whichever
-   * sees it first, the run ends with 130 and every line, and says nothing about failed ranks or
-   * incomplete flushes (a few rounds, since which comes first varies).
+   * A terminal's Ctrl-C signals the client's whole process group, as timeout's SIGTERM and a
+   * closed terminal's SIGHUP do: the run ends with 128 + the signal and every line, says nothing
+   * about failed ranks or incomplete flushes, and leaves no process any rank started, not even a
+   * background child whose parent the signal ended. One round per signal.
    */
   @Test
-  void ctrlCOfTheWholeGroupEndsQuietly() throws Exception {
-    for (int round = 0; round < 3; round++) {
+  void aSignalToTheWholeGroupEndsQuietlyAndLeavesNoDescendant() throws Exception {
+    for (String signal : List.of("INT", "TERM", "HUP")) {
       String token = "7" + System.nanoTime() % 1000;
       List<String> cmd = new ArrayList<>(List.of("setsid")); // its own group, as under a terminal
-      cmd.addAll(command("run", "-n", "2", "--", "sh", "-c", "echo started $RANK; sleep " + token));
+      cmd.addAll(command("run", "-n", "2", "--", "sh", "-c",
+          "echo started $RANK; sleep " + token + " & sleep " + token + "; wait"));
       Process p = new ProcessBuilder(cmd).start();
       p.getOutputStream().close();
-      Result r = interruptOnceStarted(p, true);
-      assertThat(r.exit()).as(r.describe()).isEqualTo(130);
+      Result r = signalOnceStarted(p, signal, true);
+      int expected = switch (signal) { case "INT" -> 130; case "TERM" -> 143; default -> 129; };
+      assertThat(r.exit()).as(signal + "\n" + r.describe()).isEqualTo(expected);
       assertThat(r.out()).as(r.describe()).contains("] [0] started 0\n", "] [1] started 1\n");
       assertThat(r.err()).as(r.describe()).doesNotContain("WARN", "monarch run:");
-      assertThat(sleepers(token)).as("no rank left running").isEmpty();
+      assertThat(sleepers(token)).as("no process of any rank left running").isEmpty();
+    }
+  }
+
+  /** A rank that ignores SIGTERM, and the child it started, are gone once the run has ended. */
+  @Test
+  void aRankThatIgnoresSigtermAndItsChildrenAreStoppedToo() throws Exception {
+    String token = "8" + System.nanoTime() % 1000;
+    Process p = start("run", "-n", "2", "--", "sh", "-c",
+        "trap '' TERM; echo started $RANK; sleep " + token + " & wait");
+    Result r = signalOnceStarted(p, "INT", false);
+    assertThat(r.exit()).as(r.describe()).isEqualTo(130);
+    assertThat(sleepers(token)).as("no process of any rank left running").isEmpty();
+  }
+
+  /** As a shell: 126 for a directory or a file without execute permission, 127 for a missing interpreter. */
+  @Test
+  void aCommandThatCannotRunExitsAsAShellWould(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path noExec = Files.writeString(dir.resolve("plain.sh"), "echo hi\n");
+    Path badInterpreter = Files.writeString(dir.resolve("bad.sh"), "#!/no/such/interpreter\necho hi\n");
+    badInterpreter.toFile().setExecutable(true);
+    record Case(String command, int status, String says) {}
+    for (Case c : List.of(new Case(dir.toString(), 126, "Is a directory"),
+        new Case(noExec.toString(), 126, "Permission denied"),
+        new Case(badInterpreter.toString(), 127, "bad interpreter: /no/such/interpreter"))) {
+      Result r = monarch("run", "-n", "2", "--", c.command());
+      assertThat(r.exit()).as(r.describe()).isEqualTo(c.status());
+      assertThat(r.err()).as(r.describe()).contains("monarch run: ", c.command() + ": " + c.says())
+          .doesNotContain("\tat ");
+      assertThat(r.out()).isEmpty();
     }
   }
 
   /**
-   * Waits for both ranks' "started" line, sends SIGINT to the client (or to its whole process
-   * group), and returns how it ended; fails with the client's threads if it does not exit.
+   * Waits for both ranks' "started" line, sends SIG{@code signal} to the client (or to its whole
+   * process group), and returns how it ended; fails with the client's threads if it does not exit.
    */
   static Result interruptOnceStarted(Process p, boolean wholeGroup) throws Exception {
+    return signalOnceStarted(p, "INT", wholeGroup);
+  }
+
+  static Result signalOnceStarted(Process p, String signal, boolean wholeGroup) throws Exception {
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
     StringBuilder out = new StringBuilder();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -263,20 +299,20 @@ class MonarchCliTest {
         }
       }
       assertThat(started).as(out.toString()).isEqualTo(2);
-      if (sigintIgnored(p.pid())) {
+      if (signal.equals("INT") && sigintIgnored(p.pid())) {
         p.destroyForcibly();
         // as for any program a non-interactive shell starts in the background, and rightly so
         Assumptions.abort("SIGINT is ignored in this process tree (a build started in the background), so"
             + " the JVM installs no handler for it and Ctrl-C cannot be tested");
       }
       String target = wholeGroup ? "-" + p.pid() : Long.toString(p.pid());
-      new ProcessBuilder("kill", "-INT", "--", target).start().waitFor();
+      new ProcessBuilder("kill", "-" + signal, "--", target).start().waitFor();
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
         Process dump = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
             Long.toString(p.pid()), "Thread.print").redirectErrorStream(true).start();
         String threads = read(dump.getInputStream());
         p.destroyForcibly();
-        assertThat(false).as("monarch exits on SIGINT; its threads:\n" + threads).isTrue();
+        assertThat(false).as("monarch exits on SIG" + signal + "; its threads:\n" + threads).isTrue();
       }
       for (String rest; (rest = r.readLine()) != null; ) {
         out.append(rest).append('\n');

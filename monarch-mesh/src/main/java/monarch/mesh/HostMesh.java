@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import monarch.config.MonarchConfig;
 import monarch.internal.client.ClientReceiver;
 import monarch.internal.client.ClientRuntime;
@@ -28,6 +27,7 @@ import monarch.internal.client.LogClientActor;
 import monarch.internal.agent.LogForwardActor;
 import monarch.internal.protocol.LogClientMessage;
 import monarch.logging.LoggingOptions;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostMesh implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HostMesh.class);
-  private static final AtomicInteger AGENTS = new AtomicInteger();
   /** Slack on top of the agent's own bounds before the client gives up waiting for it. */
   private static final Duration CLIENT_SLACK = Duration.ofSeconds(5);
 
@@ -53,15 +52,17 @@ public final class HostMesh implements AutoCloseable {
   /** Exits that arrived before their mesh was registered (a fast executable); guarded by meshes. */
   private final Map<String, List<ProcExited>> earlyExits = new java.util.HashMap<>();
   private volatile boolean closed;
+  /** Closes this mesh if the JVM exits first; cancelled by close(). */
+  private final Cancellable onExit;
 
   private HostMesh(MonarchConfig config, ActorSystem<Void> system, List<ActorRef<Command>> agents) {
     this.config = config;
     this.agents = List.copyOf(agents);
     this.requests = new Requests(HostMesh::orphan);
     this.receiver = system.systemActorOf(
-        ClientReceiver.create(requests, this::procExited),
-        "client-" + AGENTS.incrementAndGet(), Props.empty());
-    ClientRuntime.register(this);
+        ClientReceiver.create(requests, this::procExited), ClientRuntime.uniqueName("client"),
+        Props.empty());
+    this.onExit = ClientRuntime.onExit(this::close);
   }
 
   /** One host: this machine, with its host agent running inside this JVM. */
@@ -73,7 +74,7 @@ public final class HostMesh implements AutoCloseable {
     ActorSystem<Void> system = ClientRuntime.system();
     BootstrapProcManager manager = new BootstrapProcManager(config, true);
     ActorRef<Command> agent = system.systemActorOf(
-        HostAgent.create(manager), "host-agent-" + AGENTS.incrementAndGet(), Props.empty());
+        HostAgent.create(manager), ClientRuntime.uniqueName("host-agent"), Props.empty());
     return new HostMesh(config, system, List.of(agent));
   }
 
@@ -114,6 +115,19 @@ public final class HostMesh implements AutoCloseable {
    * byte (for procs that may finish before a later loggingOption call could reach them).
    */
   public ProcMesh spawnProcs(Map<String, Integer> perHost, ProcCommand command, LoggingOptions logging) {
+    return spawnProcs(perHost, command, logging, MeshListener.logging());
+  }
+
+  /**
+   * As {@link #spawnProcs(Map, ProcCommand, LoggingOptions)}, telling {@code listener} what
+   * happens to the procs ({@link MeshEvent}) instead of logging it: from their start on, so a
+   * proc that ends before this returns is heard of too.
+   */
+  public ProcMesh spawnProcs(Map<String, Integer> perHost, ProcCommand command, LoggingOptions logging,
+      MeshListener listener) {
+    if (command == null || logging == null || listener == null) {
+      throw new IllegalArgumentException("spawnProcs needs a command, logging options and a listener");
+    }
     int perHostCount = perHostCount(perHost);
     ensureOpen();
     String meshId = "m" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffffffL, 36);
@@ -143,16 +157,21 @@ public final class HostMesh implements AutoCloseable {
         logClient.tell(new LogClientMessage.Shutdown());
       }
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-      throw new MeshException("cannot spawn " + worldSize + " procs: " + cause.getMessage(), cause);
+      String message = "cannot spawn " + worldSize + " procs: " + cause.getMessage();
+      throw cause instanceof ProcLaunchException l
+          ? new ProcLaunchException(message, l.exitStatus(), cause)
+          : new MeshException(message, cause);
     }
-    ProcMesh mesh = new ProcMesh(this, meshId, procs, logClient, logProgress::get, command);
-    List<ProcExited> early;
+    EventDelivery events = new EventDelivery(listener, ClientRuntime.system().executionContext());
+    ProcMesh mesh = new ProcMesh(this, meshId, procs, logClient, logProgress::get, command, events);
     synchronized (meshes) {
+      // in order: every start, then the ends that came early, then (once registered) the rest
+      procs.forEach(p -> events.deliver(new MeshEvent.ProcStarted(p.rank(), p.pid(), p.hostname())));
       meshes.put(meshId, mesh);
-      early = earlyExits.remove(meshId);
-    }
-    if (early != null) {
-      early.forEach(this::procExited);
+      List<ProcExited> early = earlyExits.remove(meshId);
+      if (early != null) {
+        early.forEach(e -> mesh.procEnded(e.exit(), e.failure()));
+      }
     }
     return mesh;
   }
@@ -196,16 +215,15 @@ public final class HostMesh implements AutoCloseable {
   }
 
   private void procExited(ProcExited e) {
-    ProcMesh mesh;
-    synchronized (meshes) {
-      mesh = meshes.get(e.meshId());
+    synchronized (meshes) { // so that an early exit's replay and later ends keep their order
+      ProcMesh mesh = meshes.get(e.meshId());
       if (mesh == null) {
         // bounded by the procs of meshes being spawned right now
         earlyExits.computeIfAbsent(e.meshId(), k -> new ArrayList<>()).add(e);
         return;
       }
+      mesh.procEnded(e.exit(), e.failure());
     }
-    mesh.procExited(e.exit(), e.failure());
   }
 
   private static void orphan(Event e) {
@@ -244,7 +262,7 @@ public final class HostMesh implements AutoCloseable {
     }
     requests.failAll(new IllegalStateException("the HostMesh was closed"));
     receiver.tell(ClientReceiver.Stop.INSTANCE);
-    ClientRuntime.unregister(this);
+    onExit.cancel();
   }
 
   /** Gathers ProcsReady from every host. */
@@ -260,7 +278,9 @@ public final class HostMesh implements AutoCloseable {
     @Override
     public boolean accept(Event e) {
       if (e instanceof ProcsFailed f) {
-        future.completeExceptionally(new MeshException(f.message()));
+        future.completeExceptionally(f.launchStatus() != 0
+            ? new ProcLaunchException(f.message(), f.launchStatus(), null)
+            : new MeshException(f.message()));
         return true;
       }
       if (e instanceof ProcsReady r) {

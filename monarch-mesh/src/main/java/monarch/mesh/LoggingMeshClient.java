@@ -8,11 +8,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import monarch.internal.client.ClientRuntime;
 import monarch.internal.client.RankCollector;
 import monarch.internal.client.RankOutcome;
 import monarch.internal.protocol.AgentProtocol;
+import monarch.internal.protocol.AgentProtocol.ProcInfo;
 import monarch.internal.protocol.LogClientMessage;
 import monarch.internal.protocol.LogForwardMessage;
 import monarch.logging.LogLevel;
@@ -38,6 +40,12 @@ public final class LoggingMeshClient {
   private static final long CLIENT_ACTOR_GRACE_MILLIS = 1_000;
   /** The longest a teardown waits for a client actor that keeps printing. */
   static final Duration DRAIN_MAX = Duration.ofSeconds(60);
+  /** A user's flush gives up on silent ranks after this. */
+  static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+  /** The barrier stop runs first gives up on silent ranks after this. */
+  static final Duration STOP_FLUSH_TIMEOUT = Duration.ofSeconds(3);
+  /** At teardown, how long without a batch before a rank's streams are taken as ended. */
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(3);
 
   private final ProcMesh mesh;
   private final ActorRef<LogClientMessage> clientActor;
@@ -46,17 +54,28 @@ public final class LoggingMeshClient {
   /** Index = rank; empty when log forwarding is off. */
   private final List<ActorRef<LogForwardMessage>> forwarders;
 
-  LoggingMeshClient(ProcMesh mesh, ActorRef<LogClientMessage> clientActor,
-      List<ActorRef<LogForwardMessage>> forwarders, java.util.function.LongSupplier clientProgress) {
+  private final AtomicBoolean warnedNoForwarding = new AtomicBoolean();
+
+  LoggingMeshClient(ProcMesh mesh, ActorRef<LogClientMessage> clientActor, List<ProcInfo> procs,
+      java.util.function.LongSupplier clientProgress) {
     this.mesh = mesh;
     this.clientProgress = clientProgress;
     this.clientActor = clientActor;
-    this.forwarders = List.copyOf(forwarders);
+    this.forwarders = clientActor == null ? List.of() : procs.stream().map(ProcInfo::forwarder).toList();
   }
 
   /** The logging client of {@code mesh}: exactly one per ProcMesh. */
   public static LoggingMeshClient spawn(ProcMesh mesh) {
-    return mesh.logging().client();
+    return mesh.logging();
+  }
+
+  /** loggingOption: setMode, with a warning (once) when streaming cannot happen. */
+  void apply(LoggingOptions options) {
+    if (!forwarding() && options.streamToClient() && warnedNoForwarding.compareAndSet(false, true)) {
+      log.warn("log forwarding is disabled (HYPERACTOR_MESH_ENABLE_LOG_FORWARDING=false): "
+          + "loggingOption(streamToClient=true) has no effect; procs' output stays on their hosts");
+    }
+    setMode(options.streamToClient(), options.aggregateWindowSec(), options.level());
   }
 
   boolean forwarding() {
@@ -147,7 +166,7 @@ public final class LoggingMeshClient {
   public void flush() {
     mesh.ensureRunning();
     try {
-      flushAsync(LoggingManager.FLUSH_TIMEOUT).join();
+      flushAsync(FLUSH_TIMEOUT).join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : e;
     }
@@ -161,7 +180,24 @@ public final class LoggingMeshClient {
    * caught here, a little later, so the caller is never held past it.
    */
   CompletableFuture<Void> flushAsync(Duration timeout) {
-    return barrier(timeout, true);
+    return barrier(timeout, true).whenComplete((ok, err) -> {
+      if (err != null && err.getCause() instanceof FlushIncompleteException f) {
+        mesh.events().deliver(new MeshEvent.FlushIncomplete(f, false));
+      }
+    });
+  }
+
+  /** Before the procs stop: a bounded barrier; what it missed is an event, never thrown. */
+  void flushBeforeStop() {
+    try {
+      barrier(STOP_FLUSH_TIMEOUT, true).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof FlushIncompleteException f) {
+        mesh.events().deliver(new MeshEvent.FlushIncomplete(f, true));
+      } else {
+        log.debug("flush before stop", e);
+      }
+    }
   }
 
   private CompletableFuture<Void> barrier(Duration timeout, boolean print) {

@@ -17,4 +17,10 @@ public record ProcFailure(int rank, long pid, String hostname, int exitStatus, L
     return "rank " + rank + " (pid " + pid + " on " + hostname + ") exited with "
         + AgentProtocol.describeStatus(exitStatus);
   }
+
+  /** {@link #describe()}, then the last lines, one per line. */
+  public String report() {
+    return describe()
+        + (lastLines.isEmpty() ? "" : "; its last lines:\n  " + String.join("\n  ", lastLines));
+  }
 }

@@ -1,69 +1,71 @@
 package monarch.mesh;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongFunction;
 import monarch.actor.Actor;
 import monarch.internal.channel.ValueCodec;
-import monarch.internal.client.ClientRuntime;
 import monarch.internal.client.RankCollector;
 import monarch.internal.client.RankOutcome;
+import monarch.internal.proc.Constructors;
+import monarch.internal.proc.EndpointTable;
 import monarch.internal.protocol.AgentProtocol;
 import monarch.internal.protocol.AgentProtocol.Command;
 import monarch.internal.protocol.AgentProtocol.ProcExit;
 import monarch.internal.protocol.AgentProtocol.ProcInfo;
 import monarch.internal.protocol.LogClientMessage;
-import monarch.internal.protocol.LogForwardMessage;
 import monarch.logging.LoggingOptions;
-import monarch.internal.proc.Constructors;
-import monarch.internal.proc.EndpointTable;
+import monarch.mesh.MeshEvent.ProcExited;
+import monarch.mesh.MeshEvent.ProcFailed;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A set of running procs, ranks 0..size-1, launched by a {@link HostMesh}. Spawns actors on every
- * proc and stops them all. A proc that dies is reported (rank, exit status) and listed in
- * {@link #failures()}; requests that involve it fail instead of waiting.
+ * proc and stops them all. Owns what is known of its procs' ends: each rank's exit status, the
+ * failures in the order the client learned of them, the {@link #outcome()} decided from those,
+ * and the {@link MeshEvent}s it tells its listener. It never prints: reporting is the listener's.
+ * Requests that involve a dead proc fail instead of waiting.
  */
 public final class ProcMesh implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(ProcMesh.class);
-  /** 128 + SIGINT: how a proc killed by Ctrl-C exits. */
-  static final int INTERRUPTED_STATUS = 130;
-  /** How long an interrupted proc's report waits to see whether its client is exiting too. */
-  static final long CTRL_C_GRACE_MILLIS = 300;
-
   private final HostMesh host;
   private final String meshId;
   private final List<ProcInfo> procs;
-  private final Set<String> actorNames = ConcurrentHashMap.newKeySet();
-  private final List<ProcFailure> failures = new CopyOnWriteArrayList<>();
-  private final LoggingManager logging;
   private final ProcCommand command;
-  /** Exit status by rank of procs that ended by themselves; completes when all have. */
+  private final Set<String> actorNames = ConcurrentHashMap.newKeySet();
+  private final LoggingMeshClient logging;
+  private final EventDelivery events;
+  /** Requests in flight, by id, so that stop can fail them; at most one per call in progress. */
+  private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+
+  // What is known of the procs' ends; guarded by this.
+  /** Exit status by rank of procs that ended by themselves (null: running, or stopped). */
   private final Integer[] exitStatuses;
   private int running;
+  private final List<ProcFailure> failures = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<MeshOutcome> outcome = new CompletableFuture<>();
   private final CompletableFuture<List<Integer>> allExited = new CompletableFuture<>();
-  private final CompletableFuture<ProcFailure> firstFailure = new CompletableFuture<>();
-  private volatile boolean stopped;
+
+  /** Set once by the first stop(); the others wait for it. */
+  private CompletableFuture<Void> stopped;
 
   ProcMesh(HostMesh host, String meshId, List<ProcInfo> procs, ActorRef<LogClientMessage> logClient,
-      java.util.function.LongSupplier logProgress, ProcCommand command) {
+      java.util.function.LongSupplier logProgress, ProcCommand command, EventDelivery events) {
     this.host = host;
     this.meshId = meshId;
     this.procs = procs;
     this.command = command;
+    this.events = events;
     this.exitStatuses = new Integer[procs.size()];
     this.running = procs.size();
-    List<ActorRef<LogForwardMessage>> forwarders = logClient == null
-        ? List.of() : procs.stream().map(ProcInfo::forwarder).toList();
-    this.logging = new LoggingManager(new LoggingMeshClient(this, logClient, forwarders, logProgress));
+    this.logging = new LoggingMeshClient(this, logClient, procs, logProgress);
   }
 
-  LoggingManager logging() {
+  LoggingMeshClient logging() {
     return logging;
   }
 
@@ -77,7 +79,11 @@ public final class ProcMesh implements AutoCloseable {
     loggingOption(new LoggingOptions(streamToClient, aggregateWindowSec, level));
   }
 
+  /** As {@link #loggingOption(boolean, Integer, int)}; {@code options} may not be null. */
   public void loggingOption(LoggingOptions options) {
+    if (options == null) {
+      throw new IllegalArgumentException("loggingOption needs options, got null");
+    }
     ensureRunning();
     logging.apply(options);
   }
@@ -90,14 +96,14 @@ public final class ProcMesh implements AutoCloseable {
   public void flush() {
     try {
       flushAsync().join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : e;
     }
   }
 
   public CompletableFuture<Void> flushAsync() {
     ensureRunning();
-    return logging.flushAsync();
+    return logging.flushAsync(LoggingMeshClient.FLUSH_TIMEOUT);
   }
 
   /** The number of procs (ranks 0..size-1). */
@@ -135,8 +141,8 @@ public final class ProcMesh implements AutoCloseable {
       throw new IllegalArgumentException("this mesh already has an actor named '" + name + "'");
     }
     String what = "spawn of " + actorClass.getSimpleName() + " as '" + name + "'";
-    RankOutcome[] outcomes = request(id -> new AgentProtocol.SpawnActor(
-        id, meshId, name, actorClass.getName(), encoded)).join();
+    RankOutcome[] outcomes = await(request(id -> new AgentProtocol.SpawnActor(
+        id, meshId, name, actorClass.getName(), encoded)));
     ActorMesh.throwFailures(what, outcomes);
     return new ActorMesh<>(this, name, actorClass);
   }
@@ -157,6 +163,14 @@ public final class ProcMesh implements AutoCloseable {
     return spawn(name, cls.asSubclass(Actor.class), args);
   }
 
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : e;
+    }
+  }
+
   /** Sends a command built around a fresh request id to every agent; one outcome per rank. */
   CompletableFuture<RankOutcome[]> request(LongFunction<Command> command) {
     return collect(command).future();
@@ -166,6 +180,8 @@ public final class ProcMesh implements AutoCloseable {
   RankCollector collect(LongFunction<Command> command) {
     RankCollector collector = new RankCollector(size());
     long id = host.requests().open(collector);
+    pending.add(id);
+    collector.future().whenComplete((r, e) -> pending.remove(id));
     for (ActorRef<Command> agent : host.agents()) {
       agent.tell(command.apply(id));
     }
@@ -184,43 +200,48 @@ public final class ProcMesh implements AutoCloseable {
     return meshId;
   }
 
+  /** What each proc runs. */
+  public ProcCommand command() {
+    return command;
+  }
+
+  EventDelivery events() {
+    return events;
+  }
+
   void ensureRunning() {
-    if (stopped) {
+    if (isStopping()) {
       throw new IllegalStateException("proc mesh " + meshId + " is stopped");
     }
     host.ensureOpen();
   }
 
-  void procExited(ProcExit exit, boolean failure) {
-    ProcFailure f = toFailure(exit);
-    if (failure) {
-      // reported (or its report pending) before anyone can see the failure and exit
-      String report = f.describe()
-          + (f.lastLines().isEmpty() ? "" : "; its last lines:\n  " + String.join("\n  ", f.lastLines()));
-      if (f.exitStatus() == INTERRUPTED_STATUS) {
-        // A terminal's Ctrl-C reaches the client and its procs at once, and either may see it
-        // first: a proc interrupted along with its client is no failure worth a warning. Told
-        // a moment later, or at the JVM's exit if that is sooner, so it is never lost.
-        ClientRuntime.report(CTRL_C_GRACE_MILLIS, () -> {
-          if (ClientRuntime.interrupted()) {
-            log.debug("proc {} (interrupted with the client)", report);
-          } else {
-            log.warn("proc {}", report);
-          }
-        });
-      } else {
-        log.warn("proc {}", report);
-      }
-      failures.add(f);
-      firstFailure.complete(f);
+  private synchronized boolean isStopping() {
+    return stopped != null;
+  }
+
+  /**
+   * A proc ended without being asked to. Called in the order the client learns of it, one rank
+   * once; decides the outcome from what is known now and tells the listener.
+   */
+  synchronized void procEnded(ProcExit exit, boolean failure) {
+    int rank = exit.rank();
+    if (rank < 0 || rank >= exitStatuses.length || exitStatuses[rank] != null) {
+      return;
     }
-    synchronized (exitStatuses) {
-      if (exit.rank() >= 0 && exit.rank() < exitStatuses.length && exitStatuses[exit.rank()] == null) {
-        exitStatuses[exit.rank()] = exit.exitStatus();
-        if (--running == 0) {
-          allExited.complete(List.of(exitStatuses));
-        }
-      }
+    exitStatuses[rank] = exit.exitStatus();
+    running--;
+    if (failure) {
+      ProcFailure f = toFailure(exit);
+      failures.add(f);
+      outcome.complete(new MeshOutcome(Arrays.asList(exitStatuses), failures.get(0))); // fail fast
+      events.deliver(new ProcFailed(f));
+    } else {
+      events.deliver(new ProcExited(rank, exit.pid(), exit.hostname(), exit.exitStatus()));
+    }
+    if (running == 0) {
+      allExited.complete(List.of(exitStatuses));
+      outcome.complete(new MeshOutcome(Arrays.asList(exitStatuses), failures.isEmpty() ? null : failures.get(0)));
     }
   }
 
@@ -232,14 +253,14 @@ public final class ProcMesh implements AutoCloseable {
     return allExited;
   }
 
-  /** Completes with the first proc failure the client learns of (fail-fast, as mpirun does). */
-  public CompletableFuture<ProcFailure> firstFailure() {
-    return firstFailure;
-  }
-
-  /** What each proc runs. */
-  public ProcCommand command() {
-    return command;
+  /**
+   * Completes at the first failure (fail-fast, as mpirun), or once every proc has ended by
+   * itself, whichever comes first, with every exit status known then and that first failure.
+   * One value decides a launcher's exit status, so it never depends on which of two events was
+   * noticed first. Fails if the mesh is stopped before either.
+   */
+  public CompletableFuture<MeshOutcome> outcome() {
+    return outcome;
   }
 
   static ProcFailure toFailure(ProcExit exit) {
@@ -247,20 +268,40 @@ public final class ProcMesh implements AutoCloseable {
   }
 
   /**
-   * Flushes (at most 3 s), then stops every proc: gracefully, then by force within about 5 s;
-   * then prints their last lines and what is still aggregated. Idempotent.
+   * Flushes (at most 3 s), then stops every proc: gracefully, then by force within about 5 s,
+   * with every process each of them started; then prints their last lines and what is still
+   * aggregated, and returns once the listener has heard every event. Calls still pending fail
+   * with an IllegalStateException. Idempotent; a second caller waits for the first one's stop.
    */
   public void stop() {
+    CompletableFuture<Void> mine;
     synchronized (this) {
-      if (stopped) {
-        return;
+      if (stopped != null) {
+        mine = null;
+      } else {
+        stopped = new CompletableFuture<>();
+        mine = stopped;
       }
-      logging.flushBeforeStop(failures);
-      stopped = true;
     }
-    host.stopOnAgents(meshId);
-    logging.drain();
-    allExited.completeExceptionally(new IllegalStateException("proc mesh " + meshId + " was stopped"));
+    if (mine == null) {
+      stopped.join();
+      return;
+    }
+    try {
+      logging.flushBeforeStop();
+      IllegalStateException gone = new IllegalStateException(
+          "proc mesh " + meshId + " was stopped while this call was pending");
+      for (Long id : List.copyOf(pending)) {
+        host.requests().cancel(id, gone);
+      }
+      host.stopOnAgents(meshId);
+      logging.drainAndStop(LoggingMeshClient.DRAIN_TIMEOUT);
+      allExited.completeExceptionally(new IllegalStateException("proc mesh " + meshId + " was stopped"));
+      outcome.completeExceptionally(new IllegalStateException("proc mesh " + meshId + " was stopped"));
+      events.drained().join();
+    } finally {
+      mine.complete(null);
+    }
   }
 
   @Override

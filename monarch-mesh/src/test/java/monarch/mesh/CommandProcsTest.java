@@ -92,4 +92,68 @@ class CommandProcsTest {
         .isInstanceOf(MeshException.class).hasMessageContaining("/no/such/program");
     assertThat(ofSeconds(1)).isNotNull();
   }
+
+  /**
+   * Every rank ends at once, some failing: the outcome says the first failure and every status
+   * known then, whichever end the client noticed first. Many rounds, since that order varies.
+   */
+  @Test
+  void theOutcomeOfRanksThatAllEndAtOnceIsDecidedFromWhatTheyDid() throws Exception {
+    for (int round = 0; round < 30; round++) {
+      ProcMesh pm = host.spawnProcs(Map.of("procs", 3),
+          ProcCommand.executable(List.of("sh", "-c", "exit $((RANK+4))")), EVERY_LINE, e -> { });
+      MeshOutcome o = pm.outcome().get(20, TimeUnit.SECONDS);
+      assertThat(o.failed()).as("round " + round).isTrue();
+      assertThat(o.firstFailure()).isEqualTo(pm.failures().get(0));
+      assertThat(o.exitStatus()).isEqualTo(o.firstFailure().rank() + 4);
+      assertThat(o.exitStatuses().get(o.firstFailure().rank())).isEqualTo(o.exitStatus());
+      pm.stop();
+    }
+    for (int round = 0; round < 10; round++) {
+      ProcMesh pm = host.spawnProcs(Map.of("procs", 3), ProcCommand.executable(List.of("true")),
+          EVERY_LINE, e -> { });
+      MeshOutcome o = pm.outcome().get(20, TimeUnit.SECONDS);
+      assertThat(o.failed()).isFalse();
+      assertThat(o.exitStatuses()).containsExactly(0, 0, 0);
+      assertThat(o.exitStatus()).isZero();
+      pm.stop();
+    }
+  }
+
+  /**
+   * A listener hears every start, then one end per rank that ended by itself, then what stop's
+   * barrier missed (the dead rank); stop() returns once it has heard all of it.
+   */
+  @Test
+  void aListenerHearsEveryStartThenOneEndPerRankInOrder() throws Exception {
+    List<MeshEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ProcMesh pm = host.spawnProcs(Map.of("procs", 3),
+        ProcCommand.executable(List.of("sh", "-c", "[ $RANK = 1 ] && exit 3; exit 0")), EVERY_LINE, heard::add);
+    assertThat(pm.exitStatuses().get(20, TimeUnit.SECONDS)).containsExactly(0, 3, 0);
+    pm.stop();
+    assertThat(heard).hasSize(7);
+    assertThat(heard.get(6)).isInstanceOfSatisfying(MeshEvent.FlushIncomplete.class, f -> {
+      assertThat(f.atStop()).isTrue();
+      assertThat(f.error().missingRanks()).containsExactly(1);
+    });
+    assertThat(heard.subList(0, 3)).allMatch(e -> e instanceof MeshEvent.ProcStarted)
+        .extracting(e -> ((MeshEvent.ProcStarted) e).rank()).containsExactly(0, 1, 2);
+    assertThat(heard.subList(3, 6)).filteredOn(e -> e instanceof MeshEvent.ProcFailed).singleElement()
+        .satisfies(e -> assertThat(((MeshEvent.ProcFailed) e).failure().exitStatus()).isEqualTo(3));
+    assertThat(heard.subList(3, 6)).filteredOn(e -> e instanceof MeshEvent.ProcExited)
+        .extracting(e -> ((MeshEvent.ProcExited) e).rank()).containsExactlyInAnyOrder(0, 2);
+  }
+
+  @Test
+  void aListenerThatThrowsDoesNotStopTheOthersEvents() throws Exception {
+    List<MeshEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ProcMesh pm = host.spawnProcs(Map.of("procs", 2), ProcCommand.executable(List.of("true")), EVERY_LINE,
+        e -> {
+          heard.add(e);
+          throw new IllegalStateException("a listener's bug");
+        });
+    pm.exitStatuses().get(20, TimeUnit.SECONDS);
+    pm.stop();
+    assertThat(heard).hasSize(4);
+  }
 }

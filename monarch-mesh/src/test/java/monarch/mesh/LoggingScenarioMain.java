@@ -66,7 +66,7 @@ public final class LoggingScenarioMain {
         ProcMesh failing = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(
             java.util.List.of("sh", "-c", "echo my last words >&2; exit 130")),
             new monarch.logging.LoggingOptions(true, null, 20));
-        failing.firstFailure().join();
+        failing.outcome().join();
       }
       default -> throw new IllegalArgumentException(scenario);
     }

@@ -77,25 +77,41 @@ class TeardownTest {
   }
 
   @Test
-  void executablesOfAClientKilledWithSigkillExitWithinSeconds() throws Exception {
-    // silent, so no write ever fails on a closed pipe; each also has a child of its own
-    List<Long> pids = startAndKillClient("2", "sleep 60 & exec sleep 61");
-    List<Long> children = pids.stream().flatMap(p -> ProcessHandle.of(p).stream())
-        .flatMap(ProcessHandle::children).map(ProcessHandle::pid).toList();
+  void executablesOfAClientKilledWithSigkillExitWithinSecondsAndSoDoesAllTheyStarted() throws Exception {
+    // silent, so no write ever fails on a closed pipe; each also leaves an orphan behind, a
+    // process whose parent is gone, which only its process group still ties to its rank
+    List<Long> pids = startAndKillClient("2", "(sleep 60 &); echo ready; exec sleep 61");
+    List<Long> orphans = pids.stream().flatMap(p -> groupMembers(p).stream()).filter(p -> !pids.contains(p)).toList();
+    assertThat(orphans).hasSize(2);
     try {
       await().atMost(ofSeconds(8)).until(() -> pids.stream().noneMatch(TeardownTest::alive));
-      if (hasPkill()) {
-        await().atMost(ofSeconds(8)).until(() -> children.stream().noneMatch(TeardownTest::alive));
-      }
+      await().atMost(ofSeconds(8)).until(() -> orphans.stream().noneMatch(TeardownTest::alive));
     } finally { // nothing left behind by a failure either
-      java.util.stream.Stream.concat(pids.stream(), children.stream())
+      java.util.stream.Stream.concat(pids.stream(), orphans.stream())
           .flatMap(p -> ProcessHandle.of(p).stream()).forEach(ProcessHandle::destroyForcibly);
     }
   }
 
-  static boolean hasPkill() {
-    return java.util.stream.Stream.of(System.getenv("PATH").split(":"))
-        .anyMatch(d -> Files.isExecutable(Paths.get(d, "pkill")));
+  /** The processes of process group {@code pgid}, from /proc. */
+  static List<Long> groupMembers(long pgid) {
+    List<Long> found = new java.util.ArrayList<>();
+    try (var procs = Files.list(Paths.get("/proc"))) {
+      for (var p : (Iterable<java.nio.file.Path>) procs::iterator) {
+        try {
+          String stat = Files.readString(p.resolve("stat"));
+          // pid (comm) state ppid pgrp ...: comm may hold spaces, so count from its ')'
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          if (Long.parseLong(f[2]) == pgid) {
+            found.add(Long.parseLong(p.getFileName().toString()));
+          }
+        } catch (IOException | RuntimeException notAProcess) {
+          // not a process, or gone
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return found;
   }
 
   /** Starts KilledClientMain with {@code args}, reads its procs' pids, then SIGKILLs it. */
@@ -110,12 +126,17 @@ class TeardownTest {
     List<Long> pids;
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      do {
-        line = out.readLine();
-      } while (line != null && !line.startsWith("PIDS "));
-      assertThat(line).as("client printed its procs' pids").isNotNull();
-      pids = Arrays.stream(line.substring(5).split(" ")).map(Long::parseLong).toList();
+      // ranks that say "ready" are killed only once each has (their output streams here too)
+      int readyWanted = args.length > 1 && args[1].contains("echo ready") ? Integer.parseInt(args[0]) : 0;
+      int ready = 0;
+      String pidsLine = null;
+      for (String line; (pidsLine == null || ready < readyWanted) && (line = out.readLine()) != null; ) {
+        pidsLine = line.startsWith("PIDS ") ? line : pidsLine;
+        ready += line.endsWith("] ready") ? 1 : 0;
+      }
+      assertThat(pidsLine).as("client printed its procs' pids").isNotNull();
+      assertThat(ready).as("every rank said ready").isEqualTo(readyWanted);
+      pids = Arrays.stream(pidsLine.substring(5).split(" ")).map(Long::parseLong).toList();
     }
     assertThat(pids).hasSize(2).allMatch(TeardownTest::alive);
 

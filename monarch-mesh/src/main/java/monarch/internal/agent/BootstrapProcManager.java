@@ -5,7 +5,8 @@ import monarch.internal.launch.CdsArchive;
 
 import monarch.internal.protocol.AgentProtocol;
 import monarch.internal.capture.LocalLogSender;
-import monarch.internal.launch.ExecutableWatchdog;
+import monarch.internal.launch.Executables;
+import monarch.internal.launch.ProcReaper;
 import monarch.internal.launch.ProcLauncher;
 
 import java.io.File;
@@ -66,8 +67,8 @@ public final class BootstrapProcManager implements AutoCloseable {
   final ProcLauncher launcher;
   private final Map<String, List<ProcHandle>> meshes = new ConcurrentHashMap<>();
   private volatile Path socketDir;
-  /** Started with the first executable proc; stops them if this JVM dies first. */
-  private ExecutableWatchdog watchdog;
+  /** Started with the first proc; signals procs' groups, and stops them if this JVM dies first. */
+  private ProcReaper reaper;
   private volatile boolean closed;
 
   /**
@@ -104,6 +105,11 @@ public final class BootstrapProcManager implements AutoCloseable {
       Path dir = socketDir();
       List<String> command = launcher.command(kind, argv);
       boolean executable = kind.equals("EXECUTABLE");
+      Executables.Problem problem = executable
+          ? Executables.check(argv.get(0), System.getenv().getOrDefault("PATH", "")) : null;
+      if (problem != null) {
+        throw new Executables.CannotRun(problem);
+      }
       for (int i = 0; i < count; i++) {
         int rank = rankOffset + i;
         // An executable never dials: it gets no channel, only its pipes and environment.
@@ -115,7 +121,7 @@ public final class BootstrapProcManager implements AutoCloseable {
           Files.setPosixFilePermissions(sock, SocketDirectory.OWNER_ONLY_FILE);
         }
         // started first: if it cannot start, no proc is left running outside procs
-        ExecutableWatchdog wd = executable ? watchdog() : null;
+        ProcReaper reaper = reaper();
         ProcessBuilder pb = new ProcessBuilder(command)
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         new ProcEnv(rank, i, worldSize, count, sock == null ? null : sock.toString(),
@@ -134,11 +140,7 @@ public final class BootstrapProcManager implements AutoCloseable {
           }
           throw new IOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
-        if (wd != null) {
-          long pid = process.pid();
-          wd.watch(pid);
-          process.onExit().thenRun(() -> wd.forget(pid));
-        }
+        reaper.watch(process.pid()); // the group's id: the proc leads it (ProcLauncher.SETSID)
         ProcHandle proc = new ProcHandle(rank, hostname, meshId, process, server, sock, events,
             !kind.equals("ACTOR_HOST"));
         procs.add(proc);
@@ -233,7 +235,7 @@ public final class BootstrapProcManager implements AutoCloseable {
     });
   }
 
-  private static void stopAll(List<ProcHandle> procs) {
+  private void stopAll(List<ProcHandle> procs) {
     stopProcesses(procs);
     // The tees forward what the procs wrote last; files close once they are done.
     try {
@@ -247,7 +249,13 @@ public final class BootstrapProcManager implements AutoCloseable {
     }
   }
 
-  private static void stopProcesses(List<ProcHandle> procs) {
+  /**
+   * Stops every process of every proc: the proc itself and whatever it started, including
+   * background children whose parent is gone (they are in its process group) and those that left
+   * the group but are still its descendants. A proc that already ended by itself still has its
+   * group stopped: "the mesh ended" means nothing it started runs on.
+   */
+  private void stopProcesses(List<ProcHandle> procs) {
     boolean anyListens = false;
     for (ProcHandle p : procs) {
       anyListens |= p.requestStop();
@@ -255,13 +263,16 @@ public final class BootstrapProcManager implements AutoCloseable {
     if (anyListens) {
       awaitExit(procs, GRACE_MILLIS); // executables have no channel: they go straight to SIGTERM
     }
-    // A proc's own children go too (a shell's sleep, a launcher's workers); they are collected
-    // before the signal, since once the proc is gone they are no longer its descendants.
-    // Signals go through the ProcessHandle: Process.destroy() also closes the pipes, which would
-    // throw away what the proc wrote that the tees have not read yet.
+    // Descendants are collected before the signal: once a proc is gone they are no longer its.
+    // Signals go through the ProcessHandle or the reaper: Process.destroy() also closes the
+    // pipes, which would throw away what the proc wrote that the tees have not read yet.
+    ProcReaper r = existingReaper();
     List<ProcessHandle> tree = new ArrayList<>();
     for (ProcHandle p : procs) {
       p.process().descendants().forEach(tree::add);
+      if (r != null) {
+        r.terminate(p.pid());
+      }
       p.process().toHandle().destroy();
     }
     tree.forEach(ProcessHandle::destroy);
@@ -270,6 +281,10 @@ public final class BootstrapProcManager implements AutoCloseable {
       if (p.process().isAlive()) {
         log.warn("rank {} (pid {}) ignored SIGTERM; killing it", p.rank, p.pid());
         p.process().toHandle().destroyForcibly();
+      }
+      if (r != null) {
+        r.kill(p.pid()); // what is left of its group, whether or not it heeded SIGTERM
+        r.forget(p.pid());
       }
     }
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
@@ -291,11 +306,15 @@ public final class BootstrapProcManager implements AutoCloseable {
     }
   }
 
-  private synchronized ExecutableWatchdog watchdog() throws IOException {
-    if (watchdog == null) {
-      watchdog = ExecutableWatchdog.start();
+  private synchronized ProcReaper reaper() throws IOException {
+    if (reaper == null) {
+      reaper = ProcReaper.start();
     }
-    return watchdog;
+    return reaper;
+  }
+
+  private synchronized ProcReaper existingReaper() {
+    return reaper;
   }
 
   /** Stops every mesh of this host (bounded) and removes the socket directory. Idempotent. */
@@ -314,8 +333,8 @@ public final class BootstrapProcManager implements AutoCloseable {
     }
     stopAll(all);
     synchronized (this) {
-      if (watchdog != null) {
-        watchdog.close();
+      if (reaper != null) {
+        reaper.close();
       }
     }
     Path dir = socketDir;

@@ -2,6 +2,7 @@ package monarch.internal.agent;
 
 import java.util.concurrent.CompletionException;
 import monarch.internal.channel.ProcFrame;
+import monarch.internal.launch.Executables;
 import monarch.internal.protocol.AgentProtocol.CallActor;
 import monarch.internal.protocol.AgentProtocol.Command;
 import monarch.internal.protocol.AgentProtocol.Event;
@@ -58,7 +59,7 @@ public final class HostAgent {
                   m.client()::tell, forwarders)
               .whenComplete((procs, err) -> m.client().tell(err == null
                   ? new ProcsReady(m.requestId(), procs)
-                  : new ProcsFailed(m.requestId(), message(err))));
+                  : new ProcsFailed(m.requestId(), message(err), Executables.shellStatus(err))));
           return Behaviors.same();
         })
         .onMessage(SetLogging.class, m -> {

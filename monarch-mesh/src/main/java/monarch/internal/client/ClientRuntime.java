@@ -2,25 +2,26 @@ package monarch.internal.client;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The client's single ActorSystem, started on first use and shared by every HostMesh of the JVM
- * (an ActorSystem costs about a second to start). Its threads are daemons, so it never keeps the
- * client alive; a JVM shutdown hook closes the meshes that are still open, so procs never outlive
- * a client that exits without closing them.
+ * (an ActorSystem costs about a second to start); the one piece of static state the client has.
+ * Its threads are daemons, so it never keeps the client alive. What must happen if the JVM exits
+ * first (closing meshes, so procs never outlive their client) is a task of the system's
+ * CoordinatedShutdown, which Pekko runs from a JVM shutdown hook.
  */
 public final class ClientRuntime {
+  /** The phase our exit tasks run in: before the system stops, so the meshes can still talk. */
+  private static final String EXIT_PHASE = CoordinatedShutdown.PhaseBeforeServiceUnbind();
+
   private static volatile ActorSystem<Void> system;
-  private static final Set<AutoCloseable> OPEN = ConcurrentHashMap.newKeySet();
-  /** Reports waiting for their moment (see {@link #report}); a few at most. */
-  private static final Set<Runnable> PENDING = ConcurrentHashMap.newKeySet();
-  private static volatile boolean exitMeansInterrupted;
 
   private ClientRuntime() {}
 
@@ -32,7 +33,6 @@ public final class ClientRuntime {
         if (s == null) {
           s = ActorSystem.create(Behaviors.empty(), "monarch", config());
           system = s;
-          Runtime.getRuntime().addShutdownHook(new Thread(ClientRuntime::closeAll, "monarch-exit"));
         }
       }
     }
@@ -46,61 +46,21 @@ public final class ClientRuntime {
         .resolve();
   }
 
+  /** A name no other actor of this system has: {@code prefix} and a random suffix. */
+  public static String uniqueName(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 13);
+  }
+
   /**
-   * A launcher (the CLI) whose JVM only exits early on a signal says so while its job runs: a
-   * terminal's Ctrl-C reaches the client and its procs together, and procs that die of it are
-   * then part of the exit, not failures worth a warning.
+   * Runs {@code task} (on its own thread) if the JVM exits before the returned handle is
+   * cancelled; the exit waits for it, within the phase's timeout (monarch-pekko.conf).
    */
-  public static void exitMeansInterrupted(boolean yes) {
-    exitMeansInterrupted = yes;
-  }
-
-  /** Whether this JVM is exiting on an interrupt (see {@link #exitMeansInterrupted}). */
-  public static boolean interrupted() {
-    if (!exitMeansInterrupted) {
-      return false;
-    }
-    Thread probe = new Thread(() -> { });
-    try {
-      Runtime.getRuntime().addShutdownHook(probe);
-      Runtime.getRuntime().removeShutdownHook(probe);
-      return false;
-    } catch (IllegalStateException shutdownInProgress) {
-      return true;
-    }
-  }
-
-  /** Runs {@code report} after {@code millis}, or when the JVM exits if that comes first; once. */
-  public static void report(long millis, Runnable report) {
-    PENDING.add(report);
-    CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(() -> {
-      if (PENDING.remove(report)) {
-        report.run();
-      }
-    });
-  }
-
-  /** Remembers something to close if the JVM exits before the user closes it. */
-  public static void register(AutoCloseable c) {
-    OPEN.add(c);
-  }
-
-  public static void unregister(AutoCloseable c) {
-    OPEN.remove(c);
-  }
-
-  private static void closeAll() {
-    for (Runnable r : PENDING.toArray(new Runnable[0])) {
-      if (PENDING.remove(r)) {
-        r.run();
-      }
-    }
-    for (AutoCloseable c : OPEN.toArray(new AutoCloseable[0])) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        // exiting anyway: the procs' channels close with this JVM and they exit too
-      }
-    }
+  public static Cancellable onExit(Runnable task) {
+    return CoordinatedShutdown.get(system()).addCancellableTask(EXIT_PHASE, uniqueName("close"),
+        () -> CompletableFuture.runAsync(task, r -> {
+          Thread t = new Thread(r, "monarch-exit");
+          t.setDaemon(true);
+          t.start();
+        }).handle((ok, err) -> Done.getInstance()));
   }
 }

@@ -1,8 +1,10 @@
 package monarch.internal.launch;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.nio.channels.spi.SelectorProvider;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -29,6 +31,16 @@ public final class ProcLauncher {
       // and a silent fallback when it cannot: never a reason for a proc not to start
       "-Xshare:auto");
 
+  /**
+   * What every proc's command starts with: util-linux's setsid, which makes the proc the leader
+   * of a session and process group of its own before it execs (same pid, no extra process).
+   * Signals meant for the client (a terminal's Ctrl-C, a kill of its process group) then reach
+   * the client alone, which stops its ranks itself, and the agent can signal a proc's whole group
+   * (ProcReaper). {@code -w}: if setsid ever has to fork, it still returns the proc's status.
+   * Empty, and procs share the agent's group, where setsid is missing.
+   */
+  public static final List<String> SETSID = findSetsid();
+
   /** System property that decides whether procs get {@link #selectorProviderFlags}; default true. */
   static final String PIN_SELECTOR_PROPERTY = "monarch.proc.pinSelectorProvider";
   static final String SELECTOR_PROVIDER_PROPERTY = "java.nio.channels.spi.SelectorProvider";
@@ -48,18 +60,30 @@ public final class ProcLauncher {
 
   /** The command of a proc: {@code kind} is ACTOR_HOST, JAVA_MAIN (argv = class, args) or EXECUTABLE. */
   public List<String> command(String kind, List<String> argv) {
+    List<String> cmd = new ArrayList<>(SETSID);
     switch (kind) {
       case "EXECUTABLE":
-        return argv;
-      case "JAVA_MAIN": {
-        List<String> cmd = jvmCommand();
+        cmd.addAll(argv);
+        break;
+      case "JAVA_MAIN":
+        cmd.addAll(jvmCommand());
         cmd.add("--main");
         cmd.addAll(argv);
-        return cmd;
-      }
+        break;
       default:
-        return jvmCommand();
+        cmd.addAll(jvmCommand());
     }
+    return cmd;
+  }
+
+  private static List<String> findSetsid() {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+      Path setsid = Paths.get(dir.isEmpty() ? "." : dir, "setsid");
+      if (dir.startsWith("/") && Files.isExecutable(setsid)) {
+        return List.of(setsid.toString(), "-w");
+      }
+    }
+    return List.of();
   }
 
   /** The flags every proc of this config gets before the archive's and the user's. */

@@ -73,7 +73,15 @@ public final class AgentProtocol {
 
   public record ProcsReady(long requestId, List<ProcInfo> procs) implements Event {}
 
-  public record ProcsFailed(long requestId, String message) implements Event {}
+  /**
+   * A request failed on this host. {@code launchStatus}: for procs that could not be launched
+   * because their command cannot run, the status a shell would exit with (126, 127); else 0.
+   */
+  public record ProcsFailed(long requestId, String message, int launchStatus) implements Event {
+    public ProcsFailed(long requestId, String message) {
+      this(requestId, message, 0);
+    }
+  }
 
   /** One rank's answer to a SpawnActor or CallActor: a value (may be null) or a failure. */
   public record RankReply(long requestId, int rank, byte[] value, RemoteFailure failure)
