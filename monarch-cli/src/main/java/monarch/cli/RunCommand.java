@@ -4,13 +4,17 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import monarch.config.MonarchConfig;
 import monarch.logging.LogLevel;
 import monarch.logging.LoggingOptions;
+import monarch.logging.OutputTarget;
 import monarch.mesh.HostMesh;
+import monarch.mesh.MeshEvent;
+import monarch.mesh.MeshListener;
 import monarch.mesh.MeshOutcome;
 import monarch.mesh.ProcLaunchException;
 import monarch.mesh.ProcCommand;
@@ -28,6 +32,8 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
     List<String> command) {
   /** Exit status when a command is neither an executable nor a main class, as shells use. */
   static final int NOT_FOUND = 127;
+  /** What a pipeline member whose reader went away exits with (128 + SIGPIPE), as yes in yes | head. */
+  static final int OUTPUT_FAILED = 141;
 
   static final String USAGE = """
       Usage: monarch run -n N [--aggregate SEC|off] [--level L] [--no-prefix] [--files DIR]
@@ -112,12 +118,18 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
       config = config.withFileLog(files);
     }
     Signalled signalled = new Signalled(Thread.currentThread());
+    CompletableFuture<OutputTarget> outputFailed = new CompletableFuture<>();
+    // the library reports nothing: this command decides what to say, once the ranks are stopped
+    MeshListener listener = event -> {
+      if (event instanceof MeshEvent.OutputFailed o) {
+        outputFailed.complete(o.target());
+      }
+    };
     try (SignalWatch signals = new SignalWatch(signalled::now);
          HostMesh host = HostMesh.local(config)) {
       ProcMesh pm;
       try {
-        // the library reports nothing: this command decides what to say, once the ranks are stopped
-        pm = host.spawnProcs(Map.of("procs", procs), what, logging, event -> { });
+        pm = host.spawnProcs(Map.of("procs", procs), what, logging, listener);
       } catch (ProcLaunchException e) {
         System.err.println("monarch run: " + e.getMessage()); // (a shell's words, and its status)
         return e.exitStatus();
@@ -130,25 +142,46 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
         signalled.spawnEnded();
       }
       signalled.mesh = pm;
-      CompletableFuture.anyOf(pm.outcome(), signals.received()).handle((x, e) -> null).join();
+      CompletableFuture.anyOf(pm.outcome(), signals.received(), outputFailed).handle((x, e) -> null).join();
       if (signals.received().isDone()) {
         // Stopped from outside (Ctrl-C, timeout, a scheduler): the ranks stop with the run, which
         // is not their failure; ranks that had failed before it are still reported.
-        pm.stop();
+        stop(pm, signalled);
         report(pm.failures().subList(0, signalled.failuresBefore(pm)), null);
         return signals.exitStatus();
       }
+      if (outputFailed.isDone()) {
+        // as a pipeline member whose reader went away (yes | head -1): stop, and say so
+        System.err.println("monarch run: cannot write to " + outputFailed.join().name().toLowerCase()
+            + " (closed by its reader?); stopping the ranks");
+        stop(pm, signalled);
+        return OUTPUT_FAILED;
+      }
       MeshOutcome outcome = pm.outcome().join();
       if (!outcome.failed()) {
-        pm.stop();
-        return 0;
+        return stop(pm, signalled) ? 0 : OUTPUT_FAILED;
       }
       ProcFailure first = outcome.firstFailure();
       System.err.println("monarch run: " + first.describe() + (procs > 1 ? "; stopping the other ranks" : ""));
-      pm.stop();
+      stop(pm, signalled);
       report(pm.failures(), first);
       return outcome.exitStatus();
     }
+  }
+
+  /**
+   * Stops the mesh, waiting as long as this process's output takes the ranks' last lines (a
+   * signal meanwhile ends the wait); false, after saying how many, if some could not be written.
+   */
+  private static boolean stop(ProcMesh pm, Signalled signalled) {
+    signalled.stopping = true;
+    pm.stop();
+    long lost = pm.undeliveredLines();
+    if (lost > 0) {
+      System.err.println("monarch run: " + lost + " line" + (lost == 1 ? "" : "s")
+          + " of the ranks' output could not be written");
+    }
+    return lost == 0;
   }
 
   /** One line per failed rank, in the order the client learned of them; {@code skip} was said. */
@@ -168,6 +201,8 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
     private final Thread runner;
     private boolean spawning = true;
     volatile ProcMesh mesh;
+    /** The run is stopping its mesh: a signal now ends the wait for the output. */
+    volatile boolean stopping;
     /** How many failures the client knew of when the signal came; -1 before one came. */
     private volatile int failures = -1;
 
@@ -180,6 +215,8 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
       failures = m == null ? 0 : m.failures().size();
       if (spawning) {
         runner.interrupt();
+      } else if (stopping && m != null) {
+        m.stop(Duration.ZERO); // stopping, behind an output that takes nothing: it ends now
       }
     }
 

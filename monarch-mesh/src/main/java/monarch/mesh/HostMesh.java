@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import monarch.config.MonarchConfig;
 import monarch.internal.client.ClientReceiver;
 import monarch.internal.client.ClientRuntime;
+import monarch.internal.client.OutputLedger;
 import monarch.internal.client.Requests;
 import monarch.internal.protocol.AgentProtocol;
 import monarch.internal.protocol.AgentProtocol.Command;
@@ -135,10 +136,10 @@ public final class HostMesh implements AutoCloseable {
     ProcsCollector collector = new ProcsCollector(agents.size());
     ActorRef<Event> client = receiver.narrow();
     // The one LogClientActor of this mesh exists before the procs, so no line is ever early.
-    java.util.concurrent.atomic.AtomicLong logProgress = new java.util.concurrent.atomic.AtomicLong();
+    OutputLedger ledger = new OutputLedger();
     ActorRef<LogClientMessage> logClient = config.enableLogForwarding()
         ? ClientRuntime.system().systemActorOf(
-            LogClientActor.create(System.out, System.err, logging.aggregateWindowSec(), logProgress),
+            LogClientActor.create(System.out, System.err, logging.aggregateWindowSec(), ledger),
             "log-client-" + meshId, LogForwardActor.DISPATCHER)
         : null;
     long id = requests.open(collector);
@@ -163,7 +164,10 @@ public final class HostMesh implements AutoCloseable {
           : new MeshException(message, cause);
     }
     EventDelivery events = new EventDelivery(listener, ClientRuntime.system().executionContext());
-    ProcMesh mesh = new ProcMesh(this, meshId, procs, logClient, logProgress::get, command, events);
+    if (logClient != null) {
+      logClient.tell(new LogClientMessage.Attach(procs.stream().map(ProcInfo::forwarder).toList()));
+    }
+    ProcMesh mesh = new ProcMesh(this, meshId, procs, logClient, ledger, command, events);
     synchronized (meshes) {
       // in order: every start, then the ends that came early, then (once registered) the rest
       procs.forEach(p -> events.deliver(new MeshEvent.ProcStarted(p.rank(), p.pid(), p.hostname())));

@@ -22,6 +22,9 @@ final class LoggingListener implements MeshListener {
     if (event instanceof ProcFailed f) {
       reported.add(f.failure().rank());
       log.warn("proc {}", f.failure().report());
+    } else if (event instanceof MeshEvent.OutputFailed o) {
+      log.warn("cannot write to this client's {} (closed by its reader?); the procs' lines for it "
+          + "are dropped from now on", o.target().name().toLowerCase());
     } else if (event instanceof FlushIncomplete f && f.atStop()
         && !reported.containsAll(f.error().missingRanks())) {
       log.warn("flush before stop: {}", f.error().getMessage());

@@ -1,5 +1,7 @@
 package monarch.mesh;
 
+import monarch.logging.OutputTarget;
+
 /**
  * What happened to a mesh's procs, as its client learns it, in that order. A rank that ends by
  * itself gets exactly one end event: {@link ProcExited} when that is success (a command that
@@ -16,6 +18,13 @@ public sealed interface MeshEvent {
 
   /** A rank ended without being asked to, as {@code failure} says; with its last lines. */
   record ProcFailed(ProcFailure failure) implements MeshEvent {}
+
+  /**
+   * This client's own {@code target} stream failed (its reader closed the pipe, a full disk):
+   * from now on the procs' lines for it are dropped and counted ({@link
+   * ProcMesh#undeliveredLines()}), so the procs are not held up. A launcher stops the job.
+   */
+  record OutputFailed(OutputTarget target) implements MeshEvent {}
 
   /**
    * A barrier ended without every rank, as {@code error} says. {@code atStop}: the one that

@@ -1,5 +1,6 @@
 package monarch.mesh;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongFunction;
 import monarch.actor.Actor;
 import monarch.internal.channel.ValueCodec;
+import monarch.internal.client.OutputLedger;
 import monarch.internal.client.RankCollector;
 import monarch.internal.client.RankOutcome;
 import monarch.internal.proc.Constructors;
@@ -54,7 +56,7 @@ public final class ProcMesh implements AutoCloseable {
   private CompletableFuture<Void> stopped;
 
   ProcMesh(HostMesh host, String meshId, List<ProcInfo> procs, ActorRef<LogClientMessage> logClient,
-      java.util.function.LongSupplier logProgress, ProcCommand command, EventDelivery events) {
+      OutputLedger ledger, ProcCommand command, EventDelivery events) {
     this.host = host;
     this.meshId = meshId;
     this.procs = procs;
@@ -62,7 +64,8 @@ public final class ProcMesh implements AutoCloseable {
     this.events = events;
     this.exitStatuses = new Integer[procs.size()];
     this.running = procs.size();
-    this.logging = new LoggingMeshClient(this, logClient, procs, logProgress);
+    this.logging = new LoggingMeshClient(this, logClient, ledger);
+    ledger.failure().thenAccept(target -> events.deliver(new MeshEvent.OutputFailed(target)));
   }
 
   LoggingMeshClient logging() {
@@ -270,10 +273,41 @@ public final class ProcMesh implements AutoCloseable {
   /**
    * Flushes (at most 3 s), then stops every proc: gracefully, then by force within about 5 s,
    * with every process each of them started; then prints their last lines and what is still
-   * aggregated, and returns once the listener has heard every event. Calls still pending fail
-   * with an IllegalStateException. Idempotent; a second caller waits for the first one's stop.
+   * aggregated, waiting as long as this client's own stdout and stderr take to take them (a
+   * reader that pauses, a slow pipe: nothing is lost), and returns once the listener has heard
+   * every event. Calls still pending fail with an IllegalStateException. Idempotent; a second
+   * caller waits for the first one's stop.
    */
   public void stop() {
+    stopWaitingAtMost(null);
+  }
+
+  /**
+   * As {@link #stop()}, but waits at most {@code outputTimeout} for this client's own output to
+   * take the procs' last lines; those it could not write are counted in
+   * {@link #undeliveredLines()}. Called while another stop waits for the output (a Ctrl-C during
+   * a stop), it shortens that wait and returns once the mesh is stopped.
+   */
+  public void stop(Duration outputTimeout) {
+    if (outputTimeout == null) {
+      throw new IllegalArgumentException("stop needs an output timeout, got null");
+    }
+    stopWaitingAtMost(outputTimeout);
+  }
+
+  /**
+   * Lines the procs wrote that this client took in but could not write to its stdout or stderr:
+   * 0 after a stop() unless that output failed ({@link MeshEvent.OutputFailed}); after a
+   * {@link #stop(Duration)} that gave up, at least the lines it gave up on.
+   */
+  public long undeliveredLines() {
+    return logging.undeliveredLines();
+  }
+
+  private void stopWaitingAtMost(Duration outputTimeout) {
+    if (outputTimeout != null) {
+      logging.giveUpOutputAfter(outputTimeout);
+    }
     CompletableFuture<Void> mine;
     synchronized (this) {
       if (stopped != null) {
@@ -295,7 +329,7 @@ public final class ProcMesh implements AutoCloseable {
         host.requests().cancel(id, gone);
       }
       host.stopOnAgents(meshId);
-      logging.drainAndStop(LoggingMeshClient.DRAIN_TIMEOUT);
+      logging.drainAndStop();
       allExited.completeExceptionally(new IllegalStateException("proc mesh " + meshId + " was stopped"));
       outcome.completeExceptionally(new IllegalStateException("proc mesh " + meshId + " was stopped"));
       events.drained().join();

@@ -64,7 +64,7 @@ class ProcFailureTest {
             .hasCauseInstanceOf(ProcFailedException.class)
             .hasMessageContaining("rank 0"));
     // rank 1 is still blocked in its endpoint; stop() must still end it within its bound
-    assertTimeoutPreemptively(ofSeconds(8), pm::stop);
+    assertTimeoutPreemptively(ofSeconds(8), () -> pm.stop());
     await().atMost(ofSeconds(2)).until(() -> pm.pids().stream()
         .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
   }

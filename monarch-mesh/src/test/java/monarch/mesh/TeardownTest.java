@@ -46,7 +46,7 @@ class TeardownTest {
       assertThat(w.call(Worker::rank)).containsExactly(0, 1);
       assertThat(procChildren()).hasSize(2);
 
-      assertTimeoutPreemptively(ofSeconds(6), pm::stop);
+      assertTimeoutPreemptively(ofSeconds(6), () -> pm.stop());
       assertThat(pm.pids()).noneMatch(TeardownTest::alive);
       assertThat(procChildren()).isEmpty();
       pm.stop();

@@ -201,13 +201,6 @@ public final class BootstrapProcManager implements AutoCloseable {
     broadcast(meshId, requestId, new ProcFrame.SetLevel(requestId, level), true, events);
   }
 
-  /** The forwarders of a mesh's procs on this host (none when forwarding is off). */
-  public List<ActorRef<LogForwardMessage>> forwarders(String meshId) {
-    List<ProcHandle> procs = meshes.get(meshId);
-    return procs == null ? List.of()
-        : procs.stream().map(ProcHandle::forwarder).filter(java.util.Objects::nonNull).toList();
-  }
-
   /** Sends {@code frame} to every proc of the mesh; ranks that cannot answer get RankLost. */
   public void broadcast(String meshId, long requestId, ProcFrame frame, boolean tracked,
       Consumer<Event> events) {
@@ -222,31 +215,28 @@ public final class BootstrapProcManager implements AutoCloseable {
     }
   }
 
-  /** Stops the mesh's procs within {@link #STOP_BOUND_MILLIS}; completes when all have exited. */
-  public CompletableFuture<Void> stop(String meshId) {
+  /**
+   * Stops the mesh's procs within {@link #STOP_BOUND_MILLIS}; completes when all have exited,
+   * with their forwarders (none when forwarding is off).
+   */
+  public CompletableFuture<List<ActorRef<LogForwardMessage>>> stop(String meshId) {
     List<ProcHandle> procs = meshes.remove(meshId);
     if (procs == null) {
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(List.of());
     }
+    List<ActorRef<LogForwardMessage>> forwarders =
+        procs.stream().map(ProcHandle::forwarder).filter(java.util.Objects::nonNull).toList();
     return CompletableFuture.runAsync(() -> stopAll(procs), runnable -> {
       Thread t = new Thread(runnable, "monarch-stop-" + meshId);
       t.setDaemon(true);
       t.start();
-    });
+    }).thenApply(ok -> forwarders);
   }
 
   private void stopAll(List<ProcHandle> procs) {
     stopProcesses(procs);
-    // The tees forward what the procs wrote last; files close once they are done.
-    try {
-      CompletableFuture.allOf(procs.stream().map(ProcHandle::teesDone).toArray(CompletableFuture[]::new))
-          .get(TERM_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      log.debug("tees still running after the procs stopped: {}", e.toString());
-    }
-    for (ProcHandle p : procs) {
-      p.closeFiles();
-    }
+    // The tees go on reading what the procs wrote last, for as long as the client takes it;
+    // each closes its own file at its stream's end.
   }
 
   /**

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import monarch.internal.channel.FrameChannel;
 import monarch.internal.channel.FrameCodec;
+import monarch.internal.channel.FrameException;
+import monarch.internal.channel.RemoteFailure;
 import monarch.internal.channel.ProcFrame;
 import monarch.internal.protocol.AgentProtocol.Event;
 import monarch.internal.protocol.AgentProtocol.ProcExit;
@@ -61,7 +63,6 @@ final class ProcHandle implements LogForwardActor.ProcControl {
   private final Map<Long, CompletableFuture<ProcFrame.Reply>> local = new ConcurrentHashMap<>();
   private final AtomicLong localIds = new AtomicLong();
   private final List<StreamForwarder> tees = new ArrayList<>(2);
-  private volatile FileAppender files;
   private volatile ActorRef<LogForwardMessage> forwarder;
   private volatile FrameChannel channel;
   private volatile boolean stopping;
@@ -88,7 +89,6 @@ final class ProcHandle implements LogForwardActor.ProcControl {
    */
   void start(byte[] prefix, int batchLines, LocalLogSender sender, FileAppender files,
       ActorRef<LogForwardMessage> forwarder, boolean quietWhileStreaming) {
-    this.files = files;
     this.forwarder = forwarder;
     String name = meshId + "-r" + rank;
     tees.add(tee("monarch-stdout-" + name, OutputTarget.STDOUT, process.getInputStream(), System.out,
@@ -179,14 +179,6 @@ final class ProcHandle implements LogForwardActor.ProcControl {
     return out;
   }
 
-  /** Closes the files once the tees are done with them. */
-  void closeFiles() {
-    FileAppender f = files;
-    if (f != null) {
-      f.close();
-    }
-  }
-
   CompletableFuture<ProcInfo> ready() {
     return ready;
   }
@@ -220,6 +212,13 @@ final class ProcHandle implements LogForwardActor.ProcControl {
         // serveChannel may have missed this request: answer it here.
         if (exited.isDone() && open.remove(requestId)) {
           events.accept(new RankLost(requestId, exited.join()));
+        }
+        return;
+      } catch (FrameException e) {
+        // this frame cannot be sent at all (too large): that request fails, the channel is fine
+        if (open.remove(requestId) || tracked) {
+          events.accept(new RankReply(requestId, rank, null, RemoteFailure.of(
+              new IllegalArgumentException(e.getMessage()))));
         }
         return;
       } catch (IOException e) {

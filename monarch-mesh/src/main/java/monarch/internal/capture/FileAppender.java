@@ -94,20 +94,25 @@ public final class FileAppender implements AutoCloseable {
     }
   }
 
+  /** Flushes and closes one stream's file; its tee calls it at the stream's end. */
+  public void close(OutputTarget t) {
+    OutputStream out;
+    synchronized (outs) {
+      out = outs.put(t, null);
+    }
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException e) {
+        log.warn("cannot close {}: {}", paths.get(t), e.toString());
+      }
+    }
+  }
+
   @Override
   public void close() {
     for (OutputTarget t : OutputTarget.values()) {
-      OutputStream out;
-      synchronized (outs) {
-        out = outs.put(t, null);
-      }
-      if (out != null) {
-        try {
-          out.close();
-        } catch (IOException e) {
-          log.warn("cannot close {}: {}", paths.get(t), e.toString());
-        }
-      }
+      close(t);
     }
   }
 }

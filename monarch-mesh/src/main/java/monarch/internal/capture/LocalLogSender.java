@@ -1,7 +1,6 @@
 package monarch.internal.capture;
 
 import java.nio.charset.StandardCharsets;
-import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
@@ -84,12 +83,22 @@ public final class LocalLogSender {
         .getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Posts barrier {@code version}'s marker after what was sent so far (see {@link #post}). */
+  public void marker(OutputTarget target, long version) {
+    post(target, new LogMessage.Marker(target, version));
+  }
+
+  /** Posts the end of {@code target}'s stream after what was sent so far (see {@link #post}). */
+  public void end(OutputTarget target) {
+    post(target, new LogMessage.StreamEnd(target));
+  }
+
   /**
-   * Posts a Flush marker (a barrier version, or end of stream); never blocks, never dropped.
-   * Drops not yet reported are reported just before it, so a barrier or the end of a stream
-   * never hides them; that notice goes out without a permit (one small batch per marker).
+   * Posts a marker or the end of a stream; never blocks, never dropped. Drops not yet reported
+   * are reported just before it, so a barrier or the end of a stream never hides them; that
+   * notice goes out without a permit (one small batch per marker).
    */
-  public void flush(OutputTarget target, OptionalLong syncVersion) {
+  private void post(OutputTarget target, LogMessage marker) {
     if (!active) {
       return;
     }
@@ -100,7 +109,7 @@ public final class LocalLogSender {
       }
       downstream.accept(new LogMessage.Log(target, dropNotice(lost), 1));
     }
-    downstream.accept(new LogMessage.Flush(target, syncVersion));
+    downstream.accept(marker);
   }
 
   /** Downstream has dealt with {@code batches} batches: their permits come back. */

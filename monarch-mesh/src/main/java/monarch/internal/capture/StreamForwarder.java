@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -141,7 +140,7 @@ public final class StreamForwarder {
   public void requestDrain(long version) {
     synchronized (endLock) {
       if (ended) {
-        post(OptionalLong.of(version));
+        marker(version);
         return;
       }
       requested.add(version);
@@ -288,13 +287,13 @@ public final class StreamForwarder {
     flushBatch();
     Long v;
     while ((v = awaitingEol.pollFirst()) != null) {
-      post(OptionalLong.of(v));
+      marker(v);
     }
   }
 
-  private void post(OptionalLong version) {
+  private void marker(long version) {
     if (sinks.sender() != null) {
-      sinks.sender().flush(target, version);
+      sinks.sender().marker(target, version);
     }
   }
 
@@ -409,16 +408,21 @@ public final class StreamForwarder {
       ended = true;
       Long waiting;
       while ((waiting = awaitingEol.pollFirst()) != null) {
-        post(OptionalLong.of(waiting));
+        marker(waiting);
       }
       while (!due.isEmpty()) {
-        post(OptionalLong.of(due.pollFirst()[0]));
+        marker(due.pollFirst()[0]);
       }
       Long v;
       while ((v = requested.poll()) != null) {
-        post(OptionalLong.of(v));
+        marker(v);
       }
-      post(OptionalLong.empty());
+      if (sinks.sender() != null) {
+        sinks.sender().end(target);
+      }
+    }
+    if (sinks.files() != null) {
+      sinks.files().close(target); // this tee's file, once it holds the stream's last line
     }
     try {
       pipe.close();

@@ -15,7 +15,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  * writes each buffer with one call, so a burst of relayed batches costs a few large writes, not
  * one write and flush per batch. Also holds the acks owed for batches taken in, and sends them
  * only once what those batches printed has been written: the forwarders' permits (the
- * end-to-end back-pressure) come back no sooner than the bytes leave the process.
+ * end-to-end back-pressure) come back no sooner than the bytes leave the process. It keeps the
+ * {@link OutputLedger}'s count of lines written; a target whose stream fails (PrintStream's
+ * error flag: a reader that closed the pipe, a full disk) is reported there once, and from then
+ * on its lines are dropped and counted, never written, so the procs are not held up by it.
  *
  * <p>The actor calls {@link #flush} before it answers anyone (a barrier, a drain, a mode
  * switch) and when its mailbox has run dry, so buffering never delays a line past the next
@@ -29,9 +32,14 @@ final class ClientOutput {
   private final Map<OutputTarget, PrintStream> streams = new EnumMap<>(OutputTarget.class);
   private final byte[][] buffers = new byte[OutputTarget.values().length][];
   private final int[] used = new int[OutputTarget.values().length];
+  /** Lines in each buffer (a group of N aggregated lines counts N), not yet written. */
+  private final long[] pendingLines = new long[OutputTarget.values().length];
+  private final boolean[] failed = new boolean[OutputTarget.values().length];
   private final Map<ActorRef<LogForwardMessage>, Integer> owed = new LinkedHashMap<>();
+  private final OutputLedger ledger;
 
-  ClientOutput(PrintStream out, PrintStream err) {
+  ClientOutput(PrintStream out, PrintStream err, OutputLedger ledger) {
+    this.ledger = ledger;
     streams.put(OutputTarget.STDOUT, out);
     streams.put(OutputTarget.STDERR, err);
     for (OutputTarget t : OutputTarget.values()) {
@@ -59,33 +67,36 @@ final class ClientOutput {
         write(target);
         at = 0;
         if (len > buf.length) { // never for framed lines; written through rather than lost
-          streams.get(target).write(header, 0, header.length);
-          streams.get(target).write(lines, start, stop - start);
+          pendingLines[t]++;
+          writeThrough(target, header, 0, header.length);
+          writeThrough(target, lines, start, stop - start);
           start = stop;
           continue;
         }
       }
       System.arraycopy(header, 0, buf, at, header.length);
       System.arraycopy(lines, start, buf, at + header.length, stop - start);
+      pendingLines[t]++;
       at += len;
       start = stop;
     }
     used[t] = at;
   }
 
-  /** Buffers {@code text} as is (an aggregate block). */
-  void append(OutputTarget target, byte[] text) {
+  /** Buffers {@code text} as is: an aggregate block standing for {@code lines} lines. */
+  void append(OutputTarget target, byte[] text, long lines) {
     int t = target.ordinal();
     if (used[t] + text.length > buffers[t].length) {
       write(target);
       if (text.length > buffers[t].length) {
-        streams.get(target).write(text, 0, text.length);
-        streams.get(target).flush();
+        pendingLines[t] += lines;
+        writeThrough(target, text, 0, text.length);
         return;
       }
     }
     System.arraycopy(text, 0, buffers[t], used[t], text.length);
     used[t] += text.length;
+    pendingLines[t] += lines;
   }
 
   /** One more batch from {@code forwarder} was taken in; acked at the next {@link #flush}. */
@@ -111,10 +122,25 @@ final class ClientOutput {
   private void write(OutputTarget target) {
     int t = target.ordinal();
     if (used[t] > 0) {
-      PrintStream ps = streams.get(target);
-      ps.write(buffers[t], 0, used[t]);
-      ps.flush();
+      writeThrough(target, buffers[t], 0, used[t]);
       used[t] = 0;
     }
+  }
+
+  /** Writes and flushes, then settles the lines pending for {@code target}: written or dropped. */
+  private void writeThrough(OutputTarget target, byte[] bytes, int off, int len) {
+    int t = target.ordinal();
+    PrintStream ps = streams.get(target);
+    if (!failed[t]) {
+      ps.write(bytes, off, len);
+      failed[t] = ps.checkError(); // (flushes first) sticky: once failed, always failed
+      if (failed[t]) {
+        ledger.failed(target);
+      }
+    }
+    if (!failed[t]) {
+      ledger.written(pendingLines[t]);
+    }
+    pendingLines[t] = 0;
   }
 }

@@ -1,7 +1,5 @@
 package monarch.internal.client;
 
-import monarch.internal.protocol.LogClientMessage;
-
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,64 +7,86 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import monarch.internal.capture.LineFramer;
+import monarch.internal.protocol.LogClientMessage;
+import monarch.internal.protocol.LogClientMessage.Attach;
 import monarch.internal.protocol.LogClientMessage.Drain;
-import monarch.internal.protocol.LogClientMessage.DrainTimedOut;
-import monarch.internal.protocol.LogClientMessage.StreamsEnded;
+import monarch.internal.protocol.LogClientMessage.Drained;
+import monarch.internal.protocol.LogClientMessage.Flush;
 import monarch.internal.protocol.LogClientMessage.FlushAck;
 import monarch.internal.protocol.LogClientMessage.FlushDone;
-import monarch.internal.protocol.LogClientMessage.FlushStarted;
-import monarch.internal.protocol.LogClientMessage.FlushTimedOut;
 import monarch.internal.protocol.LogClientMessage.Heartbeat;
 import monarch.internal.protocol.LogClientMessage.Log;
-import monarch.internal.protocol.LogClientMessage.OutputDue;
-import monarch.internal.protocol.LogClientMessage.SetAggregate;
-import monarch.internal.protocol.LogClientMessage.StartSyncFlush;
-import monarch.internal.protocol.LogClientMessage.WindowEnded;
+import monarch.internal.protocol.LogClientMessage.ModeSet;
+import monarch.internal.protocol.LogClientMessage.SelfMessage;
+import monarch.internal.protocol.LogClientMessage.SetMode;
+import monarch.internal.protocol.LogClientMessage.StreamsEnded;
+import monarch.internal.protocol.LogForwardMessage;
 import monarch.logging.OutputTarget;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one client-side log coordinator of a ProcMesh. Prints relayed lines as
- * {@code [host pid] line} on the client's stdout or stderr (by target) or, with an aggregation
- * window, groups them per target ({@link Aggregator}) and prints each window as a block. Runs
- * barriers: allocates versions, counts one ack per expected rank, prints what is aggregated when
- * the last ack arrives and only then answers, so the caller's return means it is on the terminal.
- * A finished barrier also completes every older one still open (its markers came first). What it
+ * The one client-side log coordinator of a ProcMesh, and the one registry of its forwarders.
+ * Prints relayed lines as {@code [host pid] line} on the client's stdout or stderr (by target)
+ * or, with an aggregation window, groups them per target ({@link Aggregator}) and prints each
+ * window as a block. Runs barriers: allocates versions, sends each expected forwarder its
+ * marker request, counts one ack per rank, prints what is aggregated when the last ack arrives
+ * and only then answers, so the caller's return means it is on the terminal. A finished barrier
+ * also completes every older one still open (its markers came first). Runs set_mode's exact
+ * switch (barrier, streaming to every forwarder, barrier, window) and the teardown drain. What it
  * prints goes through {@link ClientOutput}: a burst of batches becomes one write, made when the
  * actor reaches the OutputDue it queued behind them, or before it answers anyone; the batches'
  * acks (the end-to-end back-pressure) leave right after that write. Memory: the aggregators'
- * groups (capped per window), the output buffers, and one entry per open barrier.
+ * groups (capped per window), the output buffers, and one entry per open barrier or drain.
  */
-public final class LogClientActor {
+public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   private static final Logger log = LoggerFactory.getLogger(LogClientActor.class);
   static final int MAX_GROUPS_PER_WINDOW = 1_000;
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final String WINDOW_TIMER = "window";
 
-  private final ActorContext<LogClientMessage> ctx;
+  /** Write out what is buffered (queued behind a burst of Logs). */
+  private enum OutputDue implements SelfMessage { INSTANCE }
+
+  /** The window of the pending aggregate ended. */
+  private record WindowEnded(long windowId) implements SelfMessage {}
+
+  /** A barrier's time ran out. */
+  private record FlushTimedOut(long version) implements SelfMessage {}
+
+  /** A drain saw no batch for its idle time. */
+  private record DrainIdle(long drainId) implements SelfMessage {}
+
   private final TimerScheduler<LogClientMessage> timers;
   private final ClientOutput out;
+  private final OutputLedger ledger;
   /** An OutputDue is in the mailbox: the buffered output is written when it comes up. */
   private boolean outputDue;
+  /** Index = rank; empty until the mesh's procs are ready. */
+  private List<ActorRef<LogForwardMessage>> forwarders = List.of();
   /** "[host pid] " per rank (one proc each; pids alone may repeat across hosts), as bytes. */
   private final Map<Integer, byte[]> headers = new HashMap<>();
   private final Map<OutputTarget, Aggregator> aggregators = new EnumMap<>(OutputTarget.class);
   /** The targets whose group counts are coloured: each a terminal, and NO_COLOR unset. */
-  private final Set<OutputTarget> coloured = java.util.EnumSet.noneOf(OutputTarget.class);
+  private final Set<OutputTarget> coloured = EnumSet.noneOf(OutputTarget.class);
   private Integer windowSec;
   private long windowId;
   private boolean windowOpen;
@@ -75,31 +95,33 @@ public final class LogClientActor {
   private long nextVersion;
   private final TreeMap<Long, Barrier> barriers = new TreeMap<>();
   private final Map<Integer, Long> lastHeard = new HashMap<>();
-  private final Set<Integer> ended = new java.util.HashSet<>();
+  private final Set<Integer> ended = new HashSet<>();
   /** Teardown drains waiting for ranks' StreamsEnded, by id. */
   private final Map<Long, Drain> drains = new HashMap<>();
-  private final AtomicLong handled;
   private long nextDrainId;
+  /** Shutting down: a barrier opened now (by a set_mode step) ends at once, unconfirmed. */
+  private boolean stopping;
 
+  /** An open barrier: who has not acked, who acked as dead, and what to do when it ends. */
   private static final class Barrier {
     final Set<Integer> missing;
-    final Set<Integer> dead = new java.util.TreeSet<>();
+    final Set<Integer> dead = new TreeSet<>();
     final boolean print;
-    final ActorRef<FlushDone> replyTo;
+    final Consumer<FlushDone> onDone;
 
-    Barrier(List<Integer> expected, boolean print, ActorRef<FlushDone> replyTo) {
+    Barrier(List<Integer> expected, boolean print, Consumer<FlushDone> onDone) {
       this.missing = new LinkedHashSet<>(expected);
       this.print = print;
-      this.replyTo = replyTo;
+      this.onDone = onDone;
     }
   }
 
   private LogClientActor(ActorContext<LogClientMessage> ctx, TimerScheduler<LogClientMessage> timers,
-      PrintStream out, PrintStream err, Integer windowSec, AtomicLong handled) {
-    this.ctx = ctx;
+      PrintStream out, PrintStream err, Integer windowSec, OutputLedger ledger) {
+    super(ctx);
     this.timers = timers;
-    this.handled = handled;
-    this.out = new ClientOutput(out, err);
+    this.ledger = ledger;
+    this.out = new ClientOutput(out, err, ledger);
     for (OutputTarget t : OutputTarget.values()) {
       aggregators.put(t, new Aggregator(MAX_GROUPS_PER_WINDOW));
     }
@@ -114,74 +136,50 @@ public final class LogClientActor {
   }
 
   public static Behavior<LogClientMessage> create(PrintStream out, PrintStream err, Integer windowSec) {
-    return create(out, err, windowSec, new AtomicLong());
+    return create(out, err, windowSec, new OutputLedger());
   }
 
-  /** {@code handled}: counts the batches it takes in, so its mesh can tell a slow client from a stuck one. */
+  /** {@code ledger}: where it counts the lines it takes in and writes, and says if output fails. */
   public static Behavior<LogClientMessage> create(PrintStream out, PrintStream err, Integer windowSec,
-      AtomicLong handled) {
+      OutputLedger ledger) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new LogClientActor(ctx, timers, out, err, windowSec, handled).behavior()));
+        timers -> new LogClientActor(ctx, timers, out, err, windowSec, ledger)));
   }
 
-  private Behavior<LogClientMessage> behavior() {
-    return Behaviors.receive(LogClientMessage.class)
+  @Override
+  public Receive<LogClientMessage> createReceive() {
+    return newReceiveBuilder()
         .onMessage(Log.class, this::onLog)
-        .onMessage(OutputDue.class, d -> {
-          outputDue = false;
-          out.flush();
-          return Behaviors.same();
-        })
+        .onMessage(OutputDue.class, d -> onOutputDue())
         .onMessage(FlushAck.class, this::onFlushAck)
-        .onMessage(Heartbeat.class, h -> {
-          lastHeard.put(h.rank(), System.nanoTime());
-          return Behaviors.same();
-        })
-        .onMessage(SetAggregate.class, this::onSetAggregate)
-        .onMessage(StartSyncFlush.class, this::onStartSyncFlush)
+        .onMessage(Heartbeat.class, h -> heard(h.rank()))
+        .onMessage(StreamsEnded.class, this::onStreamsEnded)
+        .onMessage(Attach.class, this::onAttach)
+        .onMessage(Flush.class, this::onFlush)
+        .onMessage(SetMode.class, this::onSetMode)
         .onMessage(FlushTimedOut.class, this::onFlushTimedOut)
-        .onMessage(WindowEnded.class, w -> {
-          if (w.windowId() == windowId) {
-            printAggregates();
-          }
-          return Behaviors.same();
-        })
-        .onMessage(LogClientMessage.Shutdown.class, s -> {
-          printAggregates();
-          // a barrier still open can no longer complete: its caller learns who did not ack
-          barriers.forEach((v, b) -> b.replyTo.tell(
-              new FlushDone(v, List.copyOf(b.missing), List.copyOf(b.dead))));
-          barriers.clear();
-          return Behaviors.stopped();
-        })
-        .onMessage(StreamsEnded.class, e -> {
-          ended.add(e.rank());
-          finishDrains(false);
-          return Behaviors.same();
-        })
-        .onMessage(Drain.class, d -> {
-          long id = ++nextDrainId;
-          drains.put(id, d);
-          timers.startSingleTimer("drain-" + id, new DrainTimedOut(id), Duration.ofMillis(d.timeoutMillis()));
-          finishDrains(false);
-          return Behaviors.same();
-        })
-        .onMessage(DrainTimedOut.class, t -> {
-          Drain d = drains.remove(t.drainId());
-          if (d != null) {
-            finishDrain(d);
-          }
-          return Behaviors.same();
-        })
+        .onMessage(WindowEnded.class, this::onWindowEnded)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(DrainIdle.class, this::onDrainIdle)
+        .onMessage(LogClientMessage.Shutdown.class, s -> onShutdown())
         .build();
   }
 
+  private Behavior<LogClientMessage> heard(int rank) {
+    lastHeard.put(rank, System.nanoTime());
+    return this;
+  }
+
+  private Behavior<LogClientMessage> onAttach(Attach a) {
+    forwarders = List.copyOf(a.forwarders());
+    return this;
+  }
+
   private Behavior<LogClientMessage> onLog(Log m) {
-    lastHeard.put(m.rank(), System.nanoTime());
-    handled.incrementAndGet();
-    // a drain waits while lines still come: its timeout counts from the last batch
-    drains.forEach((id, d) -> timers.startSingleTimer("drain-" + id, new DrainTimedOut(id),
-        Duration.ofMillis(d.timeoutMillis())));
+    heard(m.rank());
+    ledger.received(m.lineCount());
+    // a drain waits while lines still come: its idle time counts from the last batch
+    drains.keySet().forEach(this::startDrainTimer);
     if (windowSec == null) {
       out.appendLines(m.target(), header(m), m.lines());
     } else {
@@ -191,9 +189,15 @@ public final class LogClientActor {
     if (!outputDue) {
       // behind every message already queued: one write (and one ack per forwarder) per burst
       outputDue = true;
-      ctx.getSelf().tell(new OutputDue());
+      getContext().getSelf().tell(OutputDue.INSTANCE);
     }
-    return Behaviors.same();
+    return this;
+  }
+
+  private Behavior<LogClientMessage> onOutputDue() {
+    outputDue = false;
+    out.flush();
+    return this;
   }
 
   /** "[host pid] ": what precedes each line the client prints on its own. */
@@ -222,8 +226,15 @@ public final class LogClientActor {
     }
   }
 
-  private Behavior<LogClientMessage> onSetAggregate(SetAggregate s) {
-    Integer w = s.windowSec();
+  private Behavior<LogClientMessage> onWindowEnded(WindowEnded w) {
+    if (w.windowId() == windowId) {
+      printAggregates();
+    }
+    return this;
+  }
+
+  /** The window in force from now; pending groups print first when it goes, a shorter one tightens the deadline. */
+  private void applyWindow(Integer w) {
     if (w == null) {
       printAggregates();
     } else if (windowOpen) {
@@ -233,10 +244,6 @@ public final class LogClientActor {
     }
     windowSec = w;
     out.flush();
-    if (s.appliedTo() != null) {
-      s.appliedTo().tell(new LogClientMessage.Applied());
-    }
-    return Behaviors.same();
   }
 
   /**
@@ -257,12 +264,15 @@ public final class LogClientActor {
       }
       StringBuilder sb = new StringBuilder();
       sb.append(">>> Aggregated Logs (").append(STAMP.format(windowStart)).append(") >>>\n");
+      long lines = 0;
       for (Aggregator.Group g : agg.drain()) {
         String count = "[" + g.count() + " similar log lines]";
-        sb.append(coloured.contains(t) ? "\u001b[33m" + count + "\u001b[0m" : count).append(' ').append(g.firstLine()).append('\n');
+        sb.append(coloured.contains(t) ? "\u001b[33m" + count + "\u001b[0m" : count).append(' ')
+            .append(g.firstLine()).append('\n');
+        lines += g.count();
       }
       sb.append("<<< Aggregated Logs (").append(STAMP.format(LocalDateTime.now())).append(") <<<\n");
-      out.append(t, sb.toString().getBytes(StandardCharsets.UTF_8));
+      out.append(t, sb.toString().getBytes(StandardCharsets.UTF_8), lines);
     }
     out.flush();
   }
@@ -281,40 +291,40 @@ public final class LogClientActor {
     }
   }
 
-  private void finishDrains(boolean all) {
-    for (Map.Entry<Long, Drain> e : new ArrayList<>(drains.entrySet())) {
-      if (all || ended.containsAll(e.getValue().ranks())) {
-        drains.remove(e.getKey());
-        timers.cancel("drain-" + e.getKey());
-        finishDrain(e.getValue());
+  // --- barriers
+
+  private Behavior<LogClientMessage> onFlush(Flush f) {
+    startBarrier(f.expectedRanks(), f.timeoutMillis(), f.print(), f.replyTo()::tell);
+    return this;
+  }
+
+  /** Opens barrier v over {@code expected}: each of their forwarders is asked for its marker. */
+  private void startBarrier(List<Integer> expected, long timeoutMillis, boolean print,
+      Consumer<FlushDone> onDone) {
+    long v = ++nextVersion;
+    if (stopping) {
+      onDone.accept(new FlushDone(v, List.copyOf(expected), List.of()));
+      return;
+    }
+    barriers.put(v, new Barrier(expected, print, onDone));
+    timers.startSingleTimer("flush-" + v, new FlushTimedOut(v), Duration.ofMillis(timeoutMillis));
+    for (int rank : expected) {
+      if (rank >= 0 && rank < forwarders.size()) {
+        forwarders.get(rank).tell(new LogForwardMessage.ForceSyncFlush(v));
       }
     }
-  }
-
-  private void finishDrain(Drain d) {
-    printAggregates();
-    List<Integer> missing = d.ranks().stream().filter(r -> !ended.contains(r)).toList();
-    d.replyTo().tell(new FlushDone(-1, missing, List.of()));
-  }
-
-  private Behavior<LogClientMessage> onStartSyncFlush(StartSyncFlush s) {
-    long v = ++nextVersion;
-    barriers.put(v, new Barrier(s.expectedRanks(), s.print(), s.replyTo()));
-    s.versionTo().tell(new FlushStarted(v));
-    timers.startSingleTimer("flush-" + v, new FlushTimedOut(v), Duration.ofMillis(s.timeoutMillis()));
-    if (s.expectedRanks().isEmpty()) {
+    if (expected.isEmpty()) {
       complete(v);
     }
-    return Behaviors.same();
   }
 
   private Behavior<LogClientMessage> onFlushAck(FlushAck a) {
-    lastHeard.put(a.rank(), System.nanoTime());
+    heard(a.rank());
     Barrier b = barriers.get(a.version());
     if (b == null) {
       log.debug("ack of barrier {} from rank {} with no such barrier open (stale); ignored",
           a.version(), a.rank());
-      return Behaviors.same();
+      return this;
     }
     if (b.missing.remove(a.rank()) && a.procFailed()) {
       b.dead.add(a.rank());
@@ -322,7 +332,7 @@ public final class LogClientActor {
     if (b.missing.isEmpty()) {
       complete(a.version());
     }
-    return Behaviors.same();
+    return this;
   }
 
   /** Barrier v is complete: print (if any of them asks), then release it and every older one. */
@@ -336,7 +346,7 @@ public final class LogClientActor {
     for (Map.Entry<Long, Barrier> e : released) {
       barriers.remove(e.getKey());
       timers.cancel("flush-" + e.getKey());
-      e.getValue().replyTo.tell(new FlushDone(e.getKey(), List.of(), List.copyOf(e.getValue().dead)));
+      e.getValue().onDone.accept(new FlushDone(e.getKey(), List.of(), List.copyOf(e.getValue().dead)));
     }
   }
 
@@ -344,7 +354,8 @@ public final class LogClientActor {
     Barrier b = barriers.remove(t.version());
     if (b != null) {
       long now = System.nanoTime();
-      log.warn("barrier {} timed out; no ack from ranks {} (last heard from them {})", t.version(),
+      // the caller learns which ranks; the times are for whoever reads the debug log
+      log.debug("barrier {} timed out; no ack from ranks {} (last heard from them {})", t.version(),
           b.missing, b.missing.stream().map(r -> lastHeard.containsKey(r)
               ? (now - lastHeard.get(r)) / 1_000_000 + " ms ago" : "never").toList());
       if (b.print) {
@@ -352,8 +363,84 @@ public final class LogClientActor {
       } else {
         out.flush();
       }
-      b.replyTo.tell(new FlushDone(t.version(), List.copyOf(b.missing), List.copyOf(b.dead)));
+      b.onDone.accept(new FlushDone(t.version(), List.copyOf(b.missing), List.copyOf(b.dead)));
     }
-    return Behaviors.same();
+    return this;
+  }
+
+  // --- set_mode
+
+  /**
+   * The exact switch: lines written before it are handled under the old mode (a first barrier),
+   * then every forwarder switches, and a second barrier makes sure the switch is in force before
+   * the window changes and the caller hears back. Markers queue behind the switch at each
+   * forwarder, so once the second barrier is done, what procs write next follows the new mode.
+   */
+  private Behavior<LogClientMessage> onSetMode(SetMode m) {
+    Set<Integer> silent = new TreeSet<>();
+    startBarrier(m.liveRanks(), m.stepMillis(), false, before -> {
+      silent.addAll(before.missingRanks());
+      forwarders.forEach(f -> f.tell(new LogForwardMessage.SetMode(m.streamToClient())));
+      startBarrier(m.liveRanks(), m.stepMillis(), false, after -> {
+        silent.addAll(after.missingRanks());
+        applyWindow(m.windowSec());
+        m.replyTo().tell(new ModeSet(List.copyOf(silent)));
+      });
+    });
+    return this;
+  }
+
+  // --- teardown
+
+  private Behavior<LogClientMessage> onStreamsEnded(StreamsEnded e) {
+    ended.add(e.rank());
+    finishDrains();
+    return this;
+  }
+
+  private Behavior<LogClientMessage> onDrain(Drain d) {
+    long id = ++nextDrainId;
+    drains.put(id, d);
+    startDrainTimer(id);
+    finishDrains();
+    return this;
+  }
+
+  private void startDrainTimer(long id) {
+    timers.startSingleTimer("drain-" + id, new DrainIdle(id), Duration.ofMillis(drains.get(id).idleMillis()));
+  }
+
+  private Behavior<LogClientMessage> onDrainIdle(DrainIdle t) {
+    Drain d = drains.remove(t.drainId());
+    if (d != null) {
+      finishDrain(d);
+    }
+    return this;
+  }
+
+  private void finishDrains() {
+    for (Map.Entry<Long, Drain> e : new ArrayList<>(drains.entrySet())) {
+      if (ended.containsAll(e.getValue().ranks())) {
+        drains.remove(e.getKey());
+        timers.cancel("drain-" + e.getKey());
+        finishDrain(e.getValue());
+      }
+    }
+  }
+
+  private void finishDrain(Drain d) {
+    printAggregates();
+    d.replyTo().tell(new Drained(d.ranks().stream().filter(r -> !ended.contains(r)).toList()));
+  }
+
+  private Behavior<LogClientMessage> onShutdown() {
+    stopping = true;
+    printAggregates();
+    // a barrier still open can no longer complete: its caller learns who did not ack
+    List<Map.Entry<Long, Barrier>> open = new ArrayList<>(barriers.entrySet());
+    barriers.clear();
+    open.forEach(e -> e.getValue().onDone.accept(
+        new FlushDone(e.getKey(), List.copyOf(e.getValue().missing), List.copyOf(e.getValue().dead))));
+    return Behaviors.stopped();
   }
 }

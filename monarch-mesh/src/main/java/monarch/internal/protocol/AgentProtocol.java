@@ -18,6 +18,10 @@ public final class AgentProtocol {
   /** Client to host agent. */
   public sealed interface Command extends WireMessage {}
 
+  /** A host agent's notes to itself: local only, never on the wire. */
+  public non-sealed interface SelfMessage extends Command,
+      org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
   /**
    * Start {@code count} procs for a mesh; ranks rankOffset.. ; events go to {@code client}. With
    * a {@code logClient}, each proc gets a LogForwardActor relaying to it from the first byte on
@@ -28,12 +32,8 @@ public final class AgentProtocol {
       ActorRef<Event> client, ActorRef<LogClientMessage> logClient, boolean streamToClient,
       int level, String kind, List<String> argv) implements Command {}
 
-  /**
-   * set_mode on this host: streaming to each forwarder first (null leaves it as it is), then the
-   * level to every proc; one RankReply per rank once the proc has applied it.
-   */
-  public record SetLogging(long requestId, String meshId, Boolean streamToClient, int level)
-      implements Command {}
+  /** set_mode's level on this host's procs; one RankReply per rank once the proc has applied it. */
+  public record SetLevel(long requestId, String meshId, int level) implements Command {}
 
   /** Construct actor {@code name} of {@code className} on every proc of the mesh on this host. */
   public record SpawnActor(
@@ -50,9 +50,6 @@ public final class AgentProtocol {
 
   /** Stop every mesh of this agent, then the agent itself; ProcsStopped answers it. */
   public record Shutdown(long requestId, ActorRef<Event> replyTo) implements Command {}
-
-  /** The agent's own note that a mesh's procs have stopped (its forwarders go next). */
-  public record MeshStopped(long requestId, String meshId, ActorRef<Event> owner) implements Command {}
 
   /** Host agent to client. */
   public sealed interface Event extends WireMessage {}

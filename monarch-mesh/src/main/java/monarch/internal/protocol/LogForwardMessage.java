@@ -1,34 +1,30 @@
 package monarch.internal.protocol;
 
-import monarch.internal.protocol.WireMessage;
-
 /**
- * What a LogForwardActor handles: the tees' {@link LogMessage}s, the client's controls
- * ({@code SetMode}, {@code ForceSyncFlush}, acks of relayed batches) and its own timers.
+ * What a LogForwardActor handles: the client actor's controls ({@code SetMode},
+ * {@code ForceSyncFlush}, acks of relayed batches), its agent's {@code Stop}, and {@link Local}
+ * messages from its own proc's tees and timers, which never cross the wire.
  */
-public sealed interface LogForwardMessage extends WireMessage
-    permits LogMessage, LogForwardMessage.SetMode, LogForwardMessage.ForceSyncFlush,
-        LogForwardMessage.Ack, LogForwardMessage.ProcFlushed, LogForwardMessage.Heartbeat,
-        LogForwardMessage.Stop {
+public sealed interface LogForwardMessage
+    permits LogForwardMessage.SetMode, LogForwardMessage.ForceSyncFlush, LogForwardMessage.Ack,
+        LogForwardMessage.Stop, LogForwardMessage.Local {
 
   /** Start or stop relaying this proc's lines to the client. */
-  record SetMode(boolean streamToClient) implements LogForwardMessage {}
+  record SetMode(boolean streamToClient) implements LogForwardMessage, WireMessage {}
 
   /** Barrier {@code version}: ack it once every byte the proc wrote before now is relayed. */
-  record ForceSyncFlush(long version) implements LogForwardMessage {}
+  record ForceSyncFlush(long version) implements LogForwardMessage, WireMessage {}
 
-  /** The client has printed {@code batches} relayed batches. */
-  record Ack(int batches) implements LogForwardMessage {}
-
-  /** The proc has flushed its own stdout/stderr buffers for barrier {@code version} (or could not). */
-  record ProcFlushed(long version) implements LogForwardMessage {}
-
-  /** The forwarder's 1 s liveness tick. */
-  record Heartbeat() implements LogForwardMessage {}
+  /** The client has written {@code batches} relayed batches. */
+  record Ack(int batches) implements LogForwardMessage, WireMessage {}
 
   /**
    * Its mesh has stopped: stop once the tees have sent their last batches and end markers, which
    * stopping the actor from outside would throw away.
    */
-  record Stop() implements LogForwardMessage {}
+  record Stop() implements LogForwardMessage, WireMessage {}
+
+  /** From inside the forwarder's own host agent (its tees, its timers): never serialized. */
+  non-sealed interface Local extends LogForwardMessage,
+      org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 }

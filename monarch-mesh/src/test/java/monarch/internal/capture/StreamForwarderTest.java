@@ -19,7 +19,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.stream.IntStream;
 import monarch.internal.protocol.LogMessage;
 import monarch.logging.OutputTarget;
@@ -67,9 +66,8 @@ class StreamForwarderTest {
     assertThat(fwd.lines(OutputTarget.STDERR)).isEqualTo(expectedErr);
     assertThat(fwd.received).filteredOn(m -> m instanceof LogMessage.Log l && l.lineCount() > 100).isEmpty();
     // exactly one end-of-stream Flush per stream, and it comes last for its stream
-    assertThat(fwd.received).filteredOn(m -> m instanceof LogMessage.Flush).containsExactlyInAnyOrder(
-        new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.empty()),
-        new LogMessage.Flush(OutputTarget.STDERR, OptionalLong.empty()));
+    assertThat(fwd.received).filteredOn(m -> m instanceof LogMessage.StreamEnd).containsExactlyInAnyOrder(
+        new LogMessage.StreamEnd(OutputTarget.STDOUT), new LogMessage.StreamEnd(OutputTarget.STDERR));
     assertThat(Files.readAllLines(files.path(OutputTarget.STDOUT))).isEqualTo(expectedOut);
     assertThat(Files.readAllLines(files.path(OutputTarget.STDERR))).isEqualTo(expectedErr);
     assertThat(files.path(OutputTarget.STDOUT).getFileName().toString()).matches("rank3_host_[0-9a-f]{8}\\.stdout");
@@ -120,7 +118,7 @@ class StreamForwarderTest {
       out.requestDrain(v);
       long version = v;
       await().pollDelay(ofMillis(0)).pollInterval(ofMillis(1)).atMost(ofSeconds(5)).until(() -> fwd.received.contains(
-          new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.of(version))));
+          new LogMessage.Marker(OutputTarget.STDOUT, version)));
       List<String> lines = linesBeforeMarker(fwd, v);
       assertThat(lines).as("round %d", v).endsWith("[3] " + token);
     }
@@ -140,7 +138,7 @@ class StreamForwarderTest {
       long v = ++version;
       out.requestDrain(v);
       await().pollDelay(ofMillis(0)).pollInterval(ofMillis(1)).atMost(ofSeconds(5)).until(() ->
-          fwd.received.contains(new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.of(v))));
+          fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, v)));
     }
     assertThat(version).as("barriers requested while the stream ran").isGreaterThan(3);
     List<String> lines = fwd.lines(OutputTarget.STDOUT);
@@ -150,7 +148,7 @@ class StreamForwarderTest {
   static List<String> linesBeforeMarker(TestForwarder fwd, long version) {
     List<String> lines = new ArrayList<>();
     for (LogMessage m : fwd.received) {
-      if (m instanceof LogMessage.Flush f && f.syncVersion().equals(OptionalLong.of(version))) {
+      if (m instanceof LogMessage.Marker f && f.version() == version) {
         return lines;
       }
       if (m instanceof LogMessage.Log l) {
@@ -181,7 +179,7 @@ class StreamForwarderTest {
     StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender(fwd, 4, LogPolicy.BACKPRESSURE), null);
     out.done().get();
     out.requestDrain(7);
-    assertThat(fwd.received).last().isEqualTo(new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.of(7)));
+    assertThat(fwd.received).last().isEqualTo(new LogMessage.Marker(OutputTarget.STDOUT, 7));
   }
 
   @Test

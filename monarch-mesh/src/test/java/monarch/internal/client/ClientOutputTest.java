@@ -64,7 +64,7 @@ class ClientOutputTest {
   void burstIsOneWriteWithHeadersAndItsAcksFollowTheWrite() {
     Sink out = new Sink();
     Sink err = new Sink();
-    ClientOutput o = new ClientOutput(new PrintStream(out), new PrintStream(err));
+    ClientOutput o = new ClientOutput(new PrintStream(out), new PrintStream(err), new OutputLedger());
     List<String> acks = new CopyOnWriteArrayList<>();
     ActorRef<LogForwardMessage> fwd = forwarder("fwd-burst", out, acks);
 
@@ -90,7 +90,7 @@ class ClientOutputTest {
   @Test
   void moreThanTheBufferIsWrittenInOrderAndNothingIsLost() {
     Sink out = new Sink();
-    ClientOutput o = new ClientOutput(new PrintStream(out), new PrintStream(new Sink()));
+    ClientOutput o = new ClientOutput(new PrintStream(out), new PrintStream(new Sink()), new OutputLedger());
     StringBuilder expected = new StringBuilder();
     StringBuilder batch = new StringBuilder();
     int lines = 3 * ClientOutput.CAPACITY / 100;
@@ -101,7 +101,7 @@ class ClientOutputTest {
     }
     o.appendLines(OutputTarget.STDOUT, bytes("[h 9] "), bytes(batch.toString()));
     String big = "y".repeat(ClientOutput.CAPACITY + 5) + "\n"; // an aggregate block larger than the buffer
-    o.append(OutputTarget.STDOUT, bytes(big));
+    o.append(OutputTarget.STDOUT, bytes(big), 1);
     o.flush();
     assertThat(out.text()).isEqualTo(expected + big);
     assertThat(out.writes).isGreaterThan(1).isLessThan(8);

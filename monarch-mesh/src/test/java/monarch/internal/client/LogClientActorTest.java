@@ -20,6 +20,7 @@ import monarch.logging.OutputTarget;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 
@@ -61,16 +62,9 @@ class LogClientActorTest {
           b.toString().getBytes(StandardCharsets.UTF_8), Math.min(100, total - from), fwd));
       batches++;
     }
-    CompletableFuture<LogClientMessage.FlushDone> done = new CompletableFuture<>();
-    ActorRef<LogClientMessage.FlushDone> replyTo = system.systemActorOf(
-        Behaviors.receiveMessage(d -> {
-          done.complete(d);
-          return Behaviors.stopped();
-        }), "flush-overflow", Props.empty());
-    ActorRef<LogClientMessage.FlushStarted> started = system.systemActorOf(
-        Behaviors.ignore(), "flush-started-overflow", Props.empty());
-    client.tell(new LogClientMessage.StartSyncFlush(List.of(), 5_000, true, started, replyTo));
-    done.get(10, TimeUnit.SECONDS);
+    AskPattern.<LogClientMessage, LogClientMessage.FlushDone>ask(client,
+        replyTo -> new LogClientMessage.Flush(List.of(), 5_000, true, replyTo), java.time.Duration.ofSeconds(10),
+        system.scheduler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
     String printed = bytes.toString(StandardCharsets.UTF_8);
     List<String> single = printed.lines().filter(l -> l.startsWith("[h 7] ")).toList();

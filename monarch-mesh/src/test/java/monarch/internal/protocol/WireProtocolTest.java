@@ -35,20 +35,22 @@ class WireProtocolTest {
         system.systemActorOf(Behaviors.<LogClientMessage>ignore(), "wire-test-client", Props.empty());
     ActorRef<LogForwardMessage> fwd =
         system.systemActorOf(Behaviors.<LogForwardMessage>ignore(), "wire-test-fwd", Props.empty());
-    ActorRef<LogClientMessage.FlushStarted> started =
-        system.systemActorOf(Behaviors.<LogClientMessage.FlushStarted>ignore(), "wire-test-started", Props.empty());
     ActorRef<LogClientMessage.FlushDone> done =
         system.systemActorOf(Behaviors.<LogClientMessage.FlushDone>ignore(), "wire-test-done", Props.empty());
+    ActorRef<LogClientMessage.ModeSet> modeSet =
+        system.systemActorOf(Behaviors.<LogClientMessage.ModeSet>ignore(), "wire-test-mode", Props.empty());
+    ActorRef<LogClientMessage.Drained> drained =
+        system.systemActorOf(Behaviors.<LogClientMessage.Drained>ignore(), "wire-test-drained", Props.empty());
     AgentProtocol.ProcExit exit = new AgentProtocol.ProcExit(1, 2, "h", 137, List.of("a", "b"));
     List<Object> messages = List.of(
         new AgentProtocol.SpawnProcs(1, "m1", 4, 0, 4, ref, logClient, true, 20, "EXECUTABLE", List.of("sh", "-c", "true")),
-        new AgentProtocol.SetLogging(11, "m1", true, 40),
+        new AgentProtocol.SetLevel(11, "m1", 40),
         new AgentProtocol.SpawnActor(2, "m1", "w", "x.Y", new byte[] {1, 2}),
         new AgentProtocol.CallActor(3, "m1", "w", "rank", new byte[] {3}, true),
         new AgentProtocol.StopProcs(4, "m1"),
         new AgentProtocol.Shutdown(5, ref),
         new AgentProtocol.ProcsReady(6, List.of(new AgentProtocol.ProcInfo(0, 10, "h", fwd))),
-        new AgentProtocol.ProcsFailed(7, "why"),
+        new AgentProtocol.ProcsFailed(7, "why", 127),
         new AgentProtocol.RankReply(8, 2, null, new RemoteFailure("T", "m", "s")),
         new AgentProtocol.RankLost(9, exit),
         new AgentProtocol.ProcExited("m1", exit, true),
@@ -56,18 +58,20 @@ class WireProtocolTest {
         new LogForwardMessage.SetMode(true),
         new LogForwardMessage.ForceSyncFlush(3),
         new LogForwardMessage.Ack(2),
-        new LogMessage.Log(OutputTarget.STDERR, new byte[] {'a', '\n'}, 1),
-        new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.of(5)),
-        new LogMessage.Flush(OutputTarget.STDOUT, OptionalLong.empty()),
+        new LogForwardMessage.Stop(),
         new LogClientMessage.Log("h", 10, 0, OutputTarget.STDOUT, new byte[] {'b', '\n'}, 1, fwd),
         new LogClientMessage.FlushAck(3, 1, false),
         new LogClientMessage.Heartbeat(1),
-        new LogClientMessage.SetAggregate(null, null),
-        new LogClientMessage.SetAggregate(3, null),
-        new LogClientMessage.StartSyncFlush(List.of(0, 1), 1000, true, started, done),
+        new LogClientMessage.Attach(List.of(fwd, fwd)),
+        new LogClientMessage.Flush(List.of(0, 1), 1000, true, done),
         new LogClientMessage.FlushDone(3, List.of(1), List.of(2)),
+        new LogClientMessage.SetMode(true, null, List.of(0), 3000, modeSet),
+        new LogClientMessage.SetMode(false, 3, List.of(0, 1), 3000, modeSet),
+        new LogClientMessage.ModeSet(List.of(1)),
         new LogClientMessage.StreamsEnded(1),
-        new LogClientMessage.Drain(List.of(0), 100, done));
+        new LogClientMessage.Drain(List.of(0), 100, drained),
+        new LogClientMessage.Drained(List.of()),
+        new LogClientMessage.Shutdown());
     var serialization = SerializationExtension.get(system);
     for (Object m : messages) {
       var serializer = serialization.findSerializerFor(m);
