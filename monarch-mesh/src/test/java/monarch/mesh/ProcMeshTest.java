@@ -117,4 +117,20 @@ class ProcMeshTest {
     List<Long> pids = workers.call(Worker::pid);
     assertThat(pids).isEqualTo(pm.pids());
   }
+
+  /** Over the proc channel's frame limit, either way: a clear error at once, and the mesh goes on. */
+  @Test
+  void aCallOverTheFrameLimitFailsAtOnceNamingTheSizeAndTheLimit() {
+    int tooBig = 17 * 1024 * 1024;
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+      assertThatThrownBy(() -> workers.call(Worker::size, new byte[tooBig]))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("the arguments: 17,825,7").hasMessageContaining("over the limit of 16,7");
+      assertThatThrownBy(() -> workers.call(Worker::bytes, tooBig))
+          .isInstanceOf(ActorCallException.class)
+          .hasMessageContaining("the result: 17,825,7").hasMessageContaining("over the limit of 16,7");
+    });
+    assertThat(workers.call(Worker::size, new byte[1024 * 1024])).containsOnly(1024 * 1024);
+    assertThat(workers.call(Worker::rank)).containsExactly(0, 1, 2, 3);
+  }
 }

@@ -64,6 +64,16 @@ public final class TestActors {
     }
 
     @Endpoint
+    public int size(byte[] b) {
+      return b.length;
+    }
+
+    @Endpoint
+    public byte[] bytes(int n) {
+      return new byte[n];
+    }
+
+    @Endpoint
     public long pid() {
       return ProcessHandle.current().pid();
     }

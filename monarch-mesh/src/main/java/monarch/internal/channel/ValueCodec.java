@@ -11,9 +11,16 @@ import java.lang.reflect.Type;
 /**
  * CBOR for endpoint arguments and results. The sender writes values without type information;
  * the receiver decodes them with the declared Java types of the endpoint (the proc for arguments,
- * the client for results), so only the endpoint name and plain values cross the wire.
+ * the client for results), so only the endpoint name and plain values cross the wire. Encoded
+ * arguments and results are held to {@link #MAX_ENCODED}, so a call always fits one frame.
  */
 public final class ValueCodec {
+  /**
+   * The most a call's encoded arguments or result may take: a frame's limit less room for the
+   * frame's own fields (names, ids), so that a value under it never makes a frame over it.
+   */
+  public static final int MAX_ENCODED = FrameCodec.MAX_FRAME_SIZE - 64 * 1024;
+
   private static final ObjectMapper MAPPER =
       new ObjectMapper(new CBORFactory())
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -25,11 +32,23 @@ public final class ValueCodec {
     if (args.length == 0) {
       return NO_ARGS;
     }
+    byte[] bytes;
     try {
-      return MAPPER.writeValueAsBytes(args);
+      bytes = MAPPER.writeValueAsBytes(args);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot encode arguments as CBOR: " + e.getMessage(), e);
     }
+    if (bytes.length > MAX_ENCODED) {
+      throw new IllegalArgumentException(tooLarge("the arguments", bytes.length));
+    }
+    return bytes;
+  }
+
+  /** "the arguments: 17,000,000 bytes encoded, over the limit of ..." */
+  static String tooLarge(String what, int bytes) {
+    return String.format("%s: %,d bytes encoded, over the limit of %,d bytes that a call's arguments "
+        + "or its result may take (one proc-channel frame is at most %,d bytes)", what, bytes,
+        MAX_ENCODED, FrameCodec.MAX_FRAME_SIZE);
   }
 
   /** Decodes an argument array; null if it does not hold exactly {@code types.length} values. */
@@ -52,8 +71,13 @@ public final class ValueCodec {
     return array != null && array.isArray() ? array.size() : -1;
   }
 
+  /** A result as CBOR; an IllegalStateException naming the size and the limit if it is over it. */
   public static byte[] encodeValue(Object value) throws IOException {
-    return MAPPER.writeValueAsBytes(value);
+    byte[] bytes = MAPPER.writeValueAsBytes(value);
+    if (bytes.length > MAX_ENCODED) {
+      throw new IllegalStateException(tooLarge("the result", bytes.length));
+    }
+    return bytes;
   }
 
   public static Object decodeValue(byte[] bytes, Type type) throws IOException {

@@ -9,6 +9,7 @@ import java.util.Map;
 import monarch.actor.Context;
 import monarch.internal.channel.FrameChannel;
 import monarch.internal.channel.FrameCodec;
+import monarch.internal.channel.FrameException;
 import monarch.internal.channel.ProcFrame;
 import monarch.internal.channel.RemoteFailure;
 
@@ -161,6 +162,11 @@ public final class ProcMain {
   private void reply(ProcFrame.Reply reply) {
     try {
       channel.write(reply);
+    } catch (FrameException e) {
+      // too large to send (a value only the codec's own limit lets through): the call fails
+      reply(ProcFrame.Reply.failed(reply.requestId(), RemoteFailure.of(new IllegalStateException(
+          "the reply to request " + reply.requestId() + " on rank " + env.rank() + " cannot be sent: "
+              + e.getMessage()))));
     } catch (IOException e) {
       // The channel is closing; the serve loop sees it too and the proc exits.
     }
