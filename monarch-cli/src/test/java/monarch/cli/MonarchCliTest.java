@@ -153,6 +153,30 @@ class MonarchCliTest {
   }
 
   @Test
+  void aSocketDirectoryAnotherUserMadeFirstIsRefusedWithOneClearLine(
+      @org.junit.jupiter.api.io.TempDir Path tmpdir) throws Exception {
+    // what another local user can do before our first run: make /tmp/monarch-<us>, open to all
+    Path userDir = Files.createDirectory(tmpdir.resolve("monarch-" + System.getProperty("user.name")));
+    Files.setPosixFilePermissions(userDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    try {
+      Files.setOwner(userDir, userDir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+    } catch (java.nio.file.FileSystemException e) {
+      Assumptions.abort("only root can give a directory to another user: " + e);
+    }
+
+    Result r = monarch(java.util.Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmpdir),
+        "run", "-n", "1", "--", "echo", "started");
+
+    assertThat(r.exit()).as(r.describe()).isEqualTo(1);
+    assertThat(r.err()).as(r.describe())
+        .contains("monarch run: ", userDir + " is owned by nobody (uid 65534), mode 0777",
+            "remove it, or set java.io.tmpdir elsewhere")
+        .doesNotContain("\tat ");
+    assertThat(r.out()).as(r.describe()).isEmpty();
+    assertThat(Files.getOwner(userDir).getName()).isEqualTo("nobody");
+  }
+
+  @Test
   void theLevelIsInForceBeforeAMainClassLogsAnything() throws Exception {
     Result r = monarch("run", "-n", "1", "--level", "ERROR", "--", JulMain.class.getName());
     assertThat(r.exit()).as(r.describe()).isZero();
