@@ -1,9 +1,13 @@
 package monarch.cli;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -103,12 +107,7 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
       config = config.withPrefixWithRank(false);
     }
     if (files != null) {
-      try {
-        java.nio.file.Files.createDirectories(files); // asked for by name: a failure stops the run
-      } catch (java.io.IOException | RuntimeException e) {
-        throw new IllegalArgumentException("cannot use --files " + files + ": "
-            + e.getClass().getSimpleName() + " " + e.getMessage(), e);
-      }
+      usableDirectory(files); // asked for by name: a failure stops the run before anything starts
       config = config.withFileLog(files);
     }
     Signalled signalled = new Signalled(Thread.currentThread());
@@ -149,6 +148,51 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
       report(pm.failures(), first);
       return outcome.exitStatus();
     }
+  }
+
+  /**
+   * Creates {@code dir} (0700, like the files in it) if it is missing, and proves that files can
+   * be created in it by making one: permission bits say nothing when running as root, and a
+   * read-only file system or /proc ignores them.
+   *
+   * @throws IllegalArgumentException saying why {@code dir} cannot be used
+   */
+  static void usableDirectory(Path dir) {
+    String why = problemWith(dir);
+    if (why != null) {
+      throw new IllegalArgumentException("cannot use --files " + dir + ": " + why);
+    }
+  }
+
+  private static String problemWith(Path dir) {
+    if (!Files.exists(dir)) {
+      try {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwx------")));
+      } catch (IOException | RuntimeException e) {
+        return "cannot create it (" + reason(e) + ")";
+      }
+    }
+    if (!Files.isDirectory(dir)) {
+      return "it is not a directory";
+    }
+    try {
+      Files.delete(Files.createTempFile(dir, ".monarch-probe", ""));
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return "cannot create a file in it (" + reason(e) + ")";
+    }
+  }
+
+  /** What went wrong, without the path a FileSystemException repeats. */
+  private static String reason(Exception e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException f) {
+      return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   /** One line per failed rank, in the order the client learned of them; {@code skip} was said. */

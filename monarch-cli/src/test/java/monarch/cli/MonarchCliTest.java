@@ -153,6 +153,27 @@ class MonarchCliTest {
   }
 
   @Test
+  void aFilesDirectoryThatCannotBeWrittenStopsTheRunBeforeAnythingStarts(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path plainFile = Files.createFile(dir.resolve("plain"));
+    // /proc/self exists and is a directory, but nobody can create a file in it, not even root
+    for (Path bad : List.of(Paths.get("/proc/self"), plainFile)) {
+      Result r = monarch("run", "-n", "1", "--files", bad.toString(), "--", "echo", "started");
+      assertThat(r.exit()).as(r.describe()).isEqualTo(1);
+      assertThat(r.err()).as(r.describe()).startsWith("monarch run: cannot use --files " + bad + ": ")
+          .doesNotContain("\tat ");
+      assertThat(r.err().lines()).as(r.describe()).hasSize(1);
+      assertThat(r.out()).as(r.describe()).isEmpty();
+    }
+
+    Path fresh = dir.resolve("new/files");
+    Result r = monarch("run", "-n", "1", "--files", fresh.toString(), "--", "true");
+    assertThat(r.exit()).as(r.describe()).isZero();
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
   void aSocketDirectoryAnotherUserMadeFirstIsRefusedWithOneClearLine(
       @org.junit.jupiter.api.io.TempDir Path tmpdir) throws Exception {
     // what another local user can do before our first run: make /tmp/monarch-<us>, open to all
