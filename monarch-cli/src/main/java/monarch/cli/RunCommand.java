@@ -1,25 +1,18 @@
 package monarch.cli;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import monarch.config.MonarchConfig;
 import monarch.logging.LogLevel;
 import monarch.logging.LoggingOptions;
-import monarch.logging.OutputTarget;
-import monarch.mesh.HostMesh;
-import monarch.mesh.MeshEvent;
-import monarch.mesh.MeshListener;
-import monarch.mesh.MeshOutcome;
-import monarch.mesh.ProcLaunchException;
 import monarch.mesh.ProcCommand;
-import monarch.mesh.ProcFailure;
-import monarch.mesh.ProcMesh;
 
 /**
  * {@code monarch run -n N [--] COMMAND}: N procs on this host each run COMMAND (an executable, or
@@ -32,8 +25,6 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
     List<String> command) {
   /** Exit status when a command is neither an executable nor a main class, as shells use. */
   static final int NOT_FOUND = 127;
-  /** What a pipeline member whose reader went away exits with (128 + SIGPIPE), as yes in yes | head. */
-  static final int OUTPUT_FAILED = 141;
 
   static final String USAGE = """
       Usage: monarch run -n N [--aggregate SEC|off] [--level L] [--no-prefix] [--files DIR]
@@ -109,125 +100,55 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
       config = config.withPrefixWithRank(false);
     }
     if (files != null) {
-      try {
-        java.nio.file.Files.createDirectories(files); // asked for by name: a failure stops the run
-      } catch (java.io.IOException | RuntimeException e) {
-        throw new IllegalArgumentException("cannot use --files " + files + ": "
-            + e.getClass().getSimpleName() + " " + e.getMessage(), e);
-      }
+      usableDirectory(files); // asked for by name: a failure stops the run before anything starts
       config = config.withFileLog(files);
     }
-    Signalled signalled = new Signalled(Thread.currentThread());
-    CompletableFuture<OutputTarget> outputFailed = new CompletableFuture<>();
-    // the library reports nothing: this command decides what to say, once the ranks are stopped
-    MeshListener listener = event -> {
-      if (event instanceof MeshEvent.OutputFailed o) {
-        outputFailed.complete(o.target());
-      }
-    };
-    try (SignalWatch signals = new SignalWatch(signalled::now);
-         HostMesh host = HostMesh.local(config)) {
-      ProcMesh pm;
+    return new Run(procs, what, logging, config).call();
+  }
+
+  /**
+   * Creates {@code dir} (0700, like the files in it) if it is missing, and proves that files can
+   * be created in it by making one: permission bits say nothing when running as root, and a
+   * read-only file system or /proc ignores them.
+   *
+   * @throws IllegalArgumentException saying why {@code dir} cannot be used
+   */
+  static void usableDirectory(Path dir) {
+    String why = problemWith(dir);
+    if (why != null) {
+      throw new IllegalArgumentException("cannot use --files " + dir + ": " + why);
+    }
+  }
+
+  private static String problemWith(Path dir) {
+    if (!Files.exists(dir)) {
       try {
-        pm = host.spawnProcs(Map.of("procs", procs), what, logging, listener);
-      } catch (ProcLaunchException e) {
-        System.err.println("monarch run: " + e.getMessage()); // (a shell's words, and its status)
-        return e.exitStatus();
-      } catch (RuntimeException e) {
-        if (signals.received().isDone()) {
-          return signals.exitStatus();
-        }
-        throw e;
-      } finally {
-        signalled.spawnEnded();
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwx------")));
+      } catch (IOException | RuntimeException e) {
+        return "cannot create it (" + reason(e) + ")";
       }
-      signalled.mesh = pm;
-      CompletableFuture.anyOf(pm.outcome(), signals.received(), outputFailed).handle((x, e) -> null).join();
-      if (signals.received().isDone()) {
-        // Stopped from outside (Ctrl-C, timeout, a scheduler): the ranks stop with the run, which
-        // is not their failure; ranks that had failed before it are still reported.
-        stop(pm, signalled);
-        report(pm.failures().subList(0, signalled.failuresBefore(pm)), null);
-        return signals.exitStatus();
-      }
-      if (outputFailed.isDone()) {
-        // as a pipeline member whose reader went away (yes | head -1): stop, and say so
-        System.err.println("monarch run: cannot write to " + outputFailed.join().name().toLowerCase()
-            + " (closed by its reader?); stopping the ranks");
-        stop(pm, signalled);
-        return OUTPUT_FAILED;
-      }
-      MeshOutcome outcome = pm.outcome().join();
-      if (!outcome.failed()) {
-        return stop(pm, signalled) ? 0 : OUTPUT_FAILED;
-      }
-      ProcFailure first = outcome.firstFailure();
-      System.err.println("monarch run: " + first.describe() + (procs > 1 ? "; stopping the other ranks" : ""));
-      stop(pm, signalled);
-      report(pm.failures(), first);
-      return outcome.exitStatus();
+    }
+    if (!Files.isDirectory(dir)) {
+      return "it is not a directory";
+    }
+    try {
+      Files.delete(Files.createTempFile(dir, ".monarch-probe", ""));
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return "cannot create a file in it (" + reason(e) + ")";
     }
   }
 
-  /**
-   * Stops the mesh, waiting as long as this process's output takes the ranks' last lines (a
-   * signal meanwhile ends the wait); false, after saying how many, if some could not be written.
-   */
-  private static boolean stop(ProcMesh pm, Signalled signalled) {
-    signalled.stopping = true;
-    pm.stop();
-    long lost = pm.undeliveredLines();
-    if (lost > 0) {
-      System.err.println("monarch run: " + lost + " line" + (lost == 1 ? "" : "s")
-          + " of the ranks' output could not be written");
+  /** What went wrong, without the path a FileSystemException repeats. */
+  private static String reason(Exception e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
     }
-    return lost == 0;
-  }
-
-  /** One line per failed rank, in the order the client learned of them; {@code skip} was said. */
-  private static void report(List<ProcFailure> failures, ProcFailure skip) {
-    for (ProcFailure f : failures) {
-      if (!f.equals(skip)) {
-        System.err.println("monarch run: " + f.describe());
-      }
+    if (e instanceof FileSystemException f) {
+      return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
     }
-  }
-
-  /**
-   * What a signal finds: a spawn still waiting for its procs (interrupted, so the run ends now
-   * rather than once they are ready) or a running mesh, whose failures so far are noted.
-   */
-  private static final class Signalled {
-    private final Thread runner;
-    private boolean spawning = true;
-    volatile ProcMesh mesh;
-    /** The run is stopping its mesh: a signal now ends the wait for the output. */
-    volatile boolean stopping;
-    /** How many failures the client knew of when the signal came; -1 before one came. */
-    private volatile int failures = -1;
-
-    Signalled(Thread runner) {
-      this.runner = runner;
-    }
-
-    synchronized void now() {
-      ProcMesh m = mesh;
-      failures = m == null ? 0 : m.failures().size();
-      if (spawning) {
-        runner.interrupt();
-      } else if (stopping && m != null) {
-        m.stop(Duration.ZERO); // stopping, behind an output that takes nothing: it ends now
-      }
-    }
-
-    synchronized void spawnEnded() {
-      spawning = false;
-      Thread.interrupted(); // a signal that came as the spawn returned is read from the future
-    }
-
-    int failuresBefore(ProcMesh m) {
-      return failures < 0 ? m.failures().size() : failures;
-    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   /** --aggregate: a window in seconds, or null for off. */

@@ -9,7 +9,8 @@ import sun.misc.SignalHandler;
 /**
  * The signals that end a run from outside (Ctrl-C's SIGINT, SIGTERM from timeout or a scheduler,
  * SIGHUP from a closed terminal) as data: the first one completes {@link #received()} with its
- * number, and {@code onSignal} runs once, on the JVM's signal thread. While installed, the JVM's
+ * number, and {@code onSignal} runs for each, on the JVM's signal thread, told whether it is the
+ * first. While installed, the JVM's
  * own reaction (run the shutdown hooks and exit) is replaced, so the run can stop its ranks,
  * print what they wrote and choose its exit status. Signals the process was started with ignored
  * (a background job's SIGINT) stay ignored. {@link #close()} puts the JVM's handlers back.
@@ -24,15 +25,14 @@ final class SignalWatch implements AutoCloseable {
   private final List<Signal> signals = new ArrayList<>();
   private final List<SignalHandler> previous = new ArrayList<>();
 
-  /** Watches {@link #SIGNALS}; {@code onSignal} runs once, after {@link #received()} completes. */
-  SignalWatch(Runnable onSignal) {
+  /**
+   * Watches {@link #SIGNALS}; {@code onSignal} runs for each signal, after {@link #received()}
+   * has completed, with true for the first.
+   */
+  SignalWatch(java.util.function.Consumer<Boolean> onSignal) {
     for (String name : SIGNALS) {
       Signal s = new Signal(name);
-      SignalHandler handler = sig -> {
-        if (received.complete(sig.getNumber())) {
-          onSignal.run();
-        }
-      };
+      SignalHandler handler = sig -> onSignal.accept(received.complete(sig.getNumber()));
       try {
         SignalHandler old = Signal.handle(s, handler);
         if (old == SignalHandler.SIG_IGN) {

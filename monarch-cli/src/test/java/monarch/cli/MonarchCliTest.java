@@ -153,6 +153,51 @@ class MonarchCliTest {
   }
 
   @Test
+  void aFilesDirectoryThatCannotBeWrittenStopsTheRunBeforeAnythingStarts(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path plainFile = Files.createFile(dir.resolve("plain"));
+    // /proc/self exists and is a directory, but nobody can create a file in it, not even root
+    for (Path bad : List.of(Paths.get("/proc/self"), plainFile)) {
+      Result r = monarch("run", "-n", "1", "--files", bad.toString(), "--", "echo", "started");
+      assertThat(r.exit()).as(r.describe()).isEqualTo(1);
+      assertThat(r.err()).as(r.describe()).startsWith("monarch run: cannot use --files " + bad + ": ")
+          .doesNotContain("\tat ");
+      assertThat(r.err().lines()).as(r.describe()).hasSize(1);
+      assertThat(r.out()).as(r.describe()).isEmpty();
+    }
+
+    Path fresh = dir.resolve("new/files");
+    Result r = monarch("run", "-n", "1", "--files", fresh.toString(), "--", "true");
+    assertThat(r.exit()).as(r.describe()).isZero();
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
+  void aSocketDirectoryAnotherUserMadeFirstIsRefusedWithOneClearLine(
+      @org.junit.jupiter.api.io.TempDir Path tmpdir) throws Exception {
+    // what another local user can do before our first run: make /tmp/monarch-<us>, open to all
+    Path userDir = Files.createDirectory(tmpdir.resolve("monarch-" + System.getProperty("user.name")));
+    Files.setPosixFilePermissions(userDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    try {
+      Files.setOwner(userDir, userDir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+    } catch (java.nio.file.FileSystemException e) {
+      Assumptions.abort("only root can give a directory to another user: " + e);
+    }
+
+    Result r = monarch(java.util.Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmpdir),
+        "run", "-n", "1", "--", "echo", "started");
+
+    assertThat(r.exit()).as(r.describe()).isEqualTo(1);
+    assertThat(r.err()).as(r.describe())
+        .contains("monarch run: ", userDir + " is owned by nobody (uid 65534), mode 0777",
+            "remove it, or set java.io.tmpdir elsewhere")
+        .doesNotContain("\tat ");
+    assertThat(r.out()).as(r.describe()).isEmpty();
+    assertThat(Files.getOwner(userDir).getName()).isEqualTo("nobody");
+  }
+
+  @Test
   void theLevelIsInForceBeforeAMainClassLogsAnything() throws Exception {
     Result r = monarch("run", "-n", "1", "--level", "ERROR", "--", JulMain.class.getName());
     assertThat(r.exit()).as(r.describe()).isZero();
@@ -319,6 +364,87 @@ class MonarchCliTest {
       }
     }
     return new Result(p.exitValue(), out.toString(), err.get());
+  }
+
+  /** As a pipeline member whose reader went away (yes | head -1): the ranks stop, and it says so. */
+  @Test
+  void aClosedStdoutStopsTheRanksAndExitsAsSigpipeWould() throws Exception {
+    String token = "y" + System.nanoTime() % 100000; // a yes only this test starts
+    Process p = start("run", "-n", "2", "--", "yes", token);
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(out.readLine()).contains(token);
+    out.close(); // the reader goes away
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("monarch exits once its stdout is closed").isTrue();
+    assertThat(p.exitValue()).as(err.get()).isEqualTo(141);
+    assertThat(err.get()).contains("monarch run: cannot write to stdout", "stopping the ranks")
+        .doesNotContain("\tat ");
+    assertThat(processes("yes\0" + token + "\0")).as("no rank left running").isEmpty();
+  }
+
+  @Test
+  void aStdoutThatFailsToWriteIsAFailureToo() throws Exception {
+    Process p = new ProcessBuilder(command("run", "-n", "2", "--", "sh", "-c", "seq 1 1000"))
+        .redirectOutput(new java.io.File("/dev/full")).start();
+    p.getOutputStream().close();
+    String err = read(p.getErrorStream());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err).isEqualTo(141);
+    assertThat(err).contains("monarch run: cannot write to stdout").doesNotContain("\tat ").containsPattern("\\d+ lines? of the ranks' output could not be written");
+  }
+
+  /**
+   * A reader that pauses while the run stops (the ranks have ended, their last lines are on the
+   * way) gets every line once it reads again, and the run exits 0: stop waits for its output as
+   * any Unix tool does. The pause is the scenario, longer than the 3 s after which stop used to
+   * give up.
+   */
+  @Test
+  void aReaderThatPausesAtTheEndGetsEveryLine() throws Exception {
+    Process p = start("run", "-n", "2", "--", "sh", "-c", "seq 1 2000");
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+    Thread.sleep(5_000); // the reader is paused (and the ranks, whose output fits in flight, end)
+    String out = read(p.getInputStream());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err.get()).isZero();
+    assertThat(out.lines()).hasSize(4000);
+    for (int rank = 0; rank < 2; rank++) {
+      assertThat(out).contains("] [" + rank + "] 1\n", "] [" + rank + "] 2000\n");
+    }
+  }
+
+  /**
+   * A reader that stops reading: a signal still ends the run within its bound for the last
+   * lines, and the run says how many it could not write.
+   */
+  @Test
+  void aSignalEndsARunBehindAReaderThatStoppedReading() throws Exception {
+    Process p = start("run", "-n", "2", "--", "sh", "-c", "seq 1 200000");
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    for (int i = 0; i < 1000; i++) { // streaming, well past its start; from now on nobody reads
+      assertThat(out.readLine()).isNotNull();
+    }
+    p.toHandle().destroy(); // SIGTERM
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("monarch exits on a signal").isTrue();
+    assertThat(p.exitValue()).as(err.get()).isEqualTo(143);
+    assertThat(err.get()).containsPattern("monarch run: \\d+ lines? of the ranks' output could not be written");
+  }
+
+  static List<Long> processes(String cmdline) throws IOException {
+    List<Long> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Paths.get("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        try {
+          if (new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).equals(cmdline)) {
+            found.add(Long.parseLong(p.getFileName().toString()));
+          }
+        } catch (IOException | NumberFormatException ignored) {
+          // not a process, or gone
+        }
+      }
+    }
+    return found;
   }
 
   /** Whether the process ignores SIGINT (inherited: the JVM then installs no handler for it). */

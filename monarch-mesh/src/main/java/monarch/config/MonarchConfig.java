@@ -78,6 +78,7 @@ public record MonarchConfig(
         policy(env, d.logPolicy));
   }
 
+  /** Per user under the shared tmpdir: the host agent checks each level of it is the user's alone. */
   static Path defaultLogDir() {
     return Paths.get(System.getProperty("java.io.tmpdir"), System.getProperty("user.name"), "monarch");
   }

@@ -18,6 +18,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,8 @@ public final class BootstrapProcManager implements AutoCloseable {
   private final boolean local;
   private final String hostname;
   final ProcLauncher launcher;
+  /** Where the log directory is a per-user path under (java.io.tmpdir), or null (see files()). */
+  private final Path logDirShared;
   private final Map<String, List<ProcHandle>> meshes = new ConcurrentHashMap<>();
   private volatile Path socketDir;
   /** Started with the first proc; signals procs' groups, and stops them if this JVM dies first. */
@@ -84,6 +87,10 @@ public final class BootstrapProcManager implements AutoCloseable {
     // The archive's one-off training run (a JVM, about 2 CPU-s) starts with the first JVM proc,
     // not here: a mesh of executables never needs it.
     this.launcher = new ProcLauncher(config, flags, CdsArchive.forClasspath(config.procClasspath(), flags));
+    // The default, ${java.io.tmpdir}/<user>/monarch, could have been made by another user first;
+    // a directory chosen by name is the user's to vouch for.
+    this.logDirShared = config.logDir().equals(MonarchConfig.defaults().logDir())
+        ? Paths.get(System.getProperty("java.io.tmpdir")) : null;
   }
 
   public String hostname() {
@@ -188,10 +195,10 @@ public final class BootstrapProcManager implements AutoCloseable {
       return null;
     }
     try {
-      return FileAppender.create(config.logDir(), "rank" + rank, hostname);
+      return FileAppender.create(config.logDir(), logDirShared, "rank" + rank, hostname);
     } catch (IOException e) {
-      log.warn("cannot create per-proc log files in {} ({}); streaming and the console go on",
-          config.logDir(), e.toString());
+      log.warn("cannot create per-proc log files in {} ({}); streaming and the console go on"
+          + " (MONARCH_LOG_DIR chooses another directory)", config.logDir(), e.toString());
       return null;
     }
   }

@@ -14,13 +14,15 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import monarch.internal.channel.PrivateDirectory;
 import monarch.logging.OutputTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A proc's stdout and stderr files on its host: {@code {basename}_{host}_{shortuuid}.stdout} and
- * {@code .stderr} (0600) under the log directory (created 0700). Each tee appends its own stream's
+ * {@code .stderr} (0600) under the log directory (created 0700; the default one, per user under
+ * the shared java.io.tmpdir, is a {@link PrivateDirectory}). Each tee appends its own stream's
  * batches and the file is flushed after every batch and on close. A write that fails (disk full,
  * file gone) logs one warning and disables that file; it never throws into the tee, so the
  * console and streaming go on.
@@ -37,9 +39,18 @@ public final class FileAppender implements AutoCloseable {
 
   private FileAppender() {}
 
-  /** Creates both files; an IOException here means the log directory itself is unusable. */
-  public static FileAppender create(Path logDir, String basename, String host) throws IOException {
-    if (!Files.isDirectory(logDir)) {
+  /**
+   * Creates both files; an IOException here means the log directory itself is unusable.
+   *
+   * @param shared null when {@code logDir} was chosen by name (MONARCH_LOG_DIR, run --files): it
+   *     is used as it is, and created 0700 if missing. Otherwise the shared directory that
+   *     {@code logDir} is a per-user path under: each directory below it must be private to us.
+   */
+  public static FileAppender create(Path logDir, Path shared, String basename, String host)
+      throws IOException {
+    if (shared != null) {
+      PrivateDirectory.ensure(shared, logDir);
+    } else if (!Files.isDirectory(logDir)) {
       Files.createDirectories(logDir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     }
     String id = UUID.randomUUID().toString().substring(0, 8);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import monarch.internal.channel.PrivateDirectory;
 import monarch.internal.proc.ProcMain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * place itself, so one started by a client that exits first (a short {@code monarch run}) still
  * lands, instead of being redone, in the background, by every later client.
  *
+ * <p>Trust: a proc runs what the archive holds, so it is only ever mapped from a
+ * {@link PrivateDirectory} ({@code ${java.io.tmpdir}/monarch-<user>/cds}) and only when it is a
+ * regular file of ours that nobody else can write (the training run makes it 0600 before moving it
+ * into place). When the directory is refused (another user made it), procs start without an
+ * archive and one warning says why; an archive that is not private is made again over it.
+ *
  * <p>Disk: every rebuilt jar makes a new key, so the directory keeps only the
  * {@link #KEEP_ARCHIVES} newest archives (about 9 MB each), plus the temp files of runs still
  * writing.
@@ -38,11 +45,18 @@ public final class CdsArchive {
   private static final long TRAIN_TIMEOUT_SECONDS = 60;
   static final int KEEP_ARCHIVES = 8;
 
+  /** The shared directory (java.io.tmpdir) the archive's directory is private under. */
+  private final Path shared;
   private final Path archive;
   private final List<String> trainCommand;
   private final AtomicBoolean training = new AtomicBoolean();
+  /** Not the archive's monitor, which a training run holds for up to a minute. */
+  private final Object directoryLock = new Object();
+  /** Null until the directory is checked (once: once private, only we can change it). */
+  private Boolean directoryPrivate;
 
-  private CdsArchive(Path archive, List<String> trainCommand) {
+  CdsArchive(Path shared, Path archive, List<String> trainCommand) {
+    this.shared = shared;
     this.archive = archive;
     this.trainCommand = trainCommand;
   }
@@ -50,10 +64,10 @@ public final class CdsArchive {
   /** An archive for this class path, or a disabled one when AppCDS cannot apply to it. */
   public static CdsArchive forClasspath(String classpath, List<String> jvmFlags) {
     if (Boolean.getBoolean("monarch.cds.disable") || !onlyJars(classpath)) {
-      return new CdsArchive(null, List.of());
+      return disabled();
     }
-    Path dir = Paths.get(System.getProperty("java.io.tmpdir"),
-        "monarch-" + System.getProperty("user.name", "user"), "cds");
+    Path shared = Paths.get(System.getProperty("java.io.tmpdir"));
+    Path dir = shared.resolve(Paths.get("monarch-" + System.getProperty("user.name", "user"), "cds"));
     Path archive = dir.resolve("proc-" + key(classpath, jvmFlags) + ".jsa");
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcLauncher.javaBinary().toString());
@@ -63,19 +77,19 @@ public final class CdsArchive {
     cmd.add(classpath);
     cmd.add(ProcMain.class.getName());
     cmd.add("--cds-train");
-    return new CdsArchive(archive, cmd);
+    return new CdsArchive(shared, archive, cmd);
   }
 
   static CdsArchive disabled() {
-    return new CdsArchive(null, List.of());
+    return new CdsArchive(null, null, List.of());
   }
 
   /** The flags for a proc launched now; starts the training run if there is no archive yet. */
   List<String> flags() {
-    if (archive == null) {
+    if (archive == null || !directoryPrivate()) {
       return List.of();
     }
-    if (Files.isRegularFile(archive)) {
+    if (PrivateDirectory.isPrivateFile(archive)) {
       return List.of("-XX:SharedArchiveFile=" + archive);
     }
     if (training.compareAndSet(false, true)) {
@@ -92,29 +106,44 @@ public final class CdsArchive {
 
   /** Builds the archive now and waits for it (benchmarks use this to measure with it). */
   boolean ensureBuilt() {
-    if (archive == null) {
+    if (archive == null || !directoryPrivate()) {
       return false;
     }
-    if (!Files.isRegularFile(archive)) {
+    if (!PrivateDirectory.isPrivateFile(archive)) {
       train();
     }
-    return Files.isRegularFile(archive);
+    return PrivateDirectory.isPrivateFile(archive);
+  }
+
+  /** Creates or checks the archive's directory, the first time; a refused one is one warning. */
+  private boolean directoryPrivate() {
+    synchronized (directoryLock) {
+      if (directoryPrivate == null) {
+        try {
+          PrivateDirectory.ensure(shared, archive.getParent());
+          directoryPrivate = true;
+        } catch (IOException e) {
+          log.warn("JVM procs start without their AppCDS archive (slower start-up): {}", e.getMessage());
+          directoryPrivate = false;
+        }
+      }
+      return directoryPrivate;
+    }
   }
 
   private synchronized void train() {
-    if (Files.isRegularFile(archive)) {
+    if (PrivateDirectory.isPrivateFile(archive)) {
       return;
     }
     Path tmp = Paths.get(archive + ".tmp" + ProcessHandle.current().pid());
     try {
-      Files.createDirectories(archive.getParent());
       tidy(archive.getParent());
       Process p = startTraining(trainCommand, tmp, archive);
       if (!p.waitFor(TRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         log.warn("AppCDS training run for procs timed out; procs start without the archive");
-      } else if (p.exitValue() == 0 && Files.isRegularFile(archive)) {
+      } else if (p.exitValue() == 0 && PrivateDirectory.isPrivateFile(archive)) {
         log.debug("AppCDS archive for procs written to {}", archive);
       } else {
         log.warn("AppCDS training run for procs exited with {}; procs start without the archive",
@@ -135,12 +164,14 @@ public final class CdsArchive {
 
   /**
    * Starts {@code command}, which writes the archive to {@code tmp}, under a shell that then
-   * renames it to {@code archive} (atomic, replacing a concurrent run's): the rename does not
-   * depend on this JVM still being there.
+   * makes it 0600 (the JVM writes it with the umask's mode) and renames it to {@code archive}
+   * (atomic, replacing a concurrent run's or one that was not private): neither depends on this
+   * JVM still being there.
    */
   static Process startTraining(List<String> command, Path tmp, Path archive) throws IOException {
     List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
-        "\"$@\" && exec mv -f -- \"$MONARCH_CDS_TMP\" \"$MONARCH_CDS_ARCHIVE\"", "monarch-cds-train"));
+        "\"$@\" && chmod 600 -- \"$MONARCH_CDS_TMP\""
+            + " && exec mv -f -- \"$MONARCH_CDS_TMP\" \"$MONARCH_CDS_ARCHIVE\"", "monarch-cds-train"));
     wrapped.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(wrapped)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -50,7 +50,7 @@ class StreamForwarderTest {
   @Test
   void childOutputArrivesInOrderPerStreamInBatchesAndInFiles(@TempDir Path dir) throws Exception {
     Process p = sh("i=0; while [ $i -lt 3000 ]; do echo \"out $i\"; echo \"err $i\" >&2; i=$((i+1)); done; printf 'tail'");
-    FileAppender files = FileAppender.create(dir, "rank3", "host");
+    FileAppender files = FileAppender.create(dir, null, "rank3", "host");
     TestForwarder fwd = new TestForwarder();
     LocalLogSender sender = sender(fwd, 8, LogPolicy.BACKPRESSURE);
     StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender, files);

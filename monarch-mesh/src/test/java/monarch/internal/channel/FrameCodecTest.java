@@ -137,7 +137,7 @@ class FrameCodecTest {
 
   @Test
   void socketDirectoryIsOwnerOnlyAndLongPathsFallBack() throws IOException {
-    assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(SocketDirectory.OWNER_ONLY_DIR);
+    assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(PrivateDirectory.OWNER_ONLY);
     assertThat(SocketDirectory.fits(Path.of("/tmp/" + "x".repeat(100)))).isFalse();
     Path fallback = SocketDirectory.fallback("u".repeat(200));
     assertThat(SocketDirectory.fits(fallback)).isTrue();

@@ -1,19 +1,25 @@
 package monarch.internal.launch;
 
+import static monarch.internal.channel.PrivateDirectoryTest.giveToNobody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import monarch.internal.channel.PrivateDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The procs' archive directory stays bounded, and a training run lands without its client. */
+/**
+ * The procs' archive directory stays bounded, a training run lands without its client, and a proc
+ * maps only an archive that no other user could have written.
+ */
 class CdsArchiveTest {
 
   @Test
@@ -62,6 +68,44 @@ class CdsArchiveTest {
     assertThat(p.exitValue()).isZero();
     assertThat(archive).hasContent("archived");
     assertThat(tmp).doesNotExist();
+    assertThat(Files.getPosixFilePermissions(archive)).as("whatever the umask")
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+  }
+
+  @Test
+  void anArchiveIsMappedOnlyWhenItIsARegularFileOfOursThatOnlyWeCanWrite(@TempDir Path shared)
+      throws Exception {
+    Path dir = PrivateDirectory.ensure(shared, shared.resolve("monarch-u/cds"));
+    Path archive = Files.createFile(dir.resolve("proc-x.jsa"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    // a training run that fails at once: it must not be what decides these flags
+    CdsArchive cds = new CdsArchive(shared, archive, List.of("false"));
+    assertThat(cds.flags()).containsExactly("-XX:SharedArchiveFile=" + archive);
+
+    Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(cds.flags()).as("mode 0644").isEmpty();
+    assertThat(cds.trainingStarted()).as("made again, over it").isTrue();
+
+    Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-------"));
+    giveToNobody(archive);
+    assertThat(cds.flags()).as("owned by someone else").isEmpty();
+  }
+
+  @Test
+  void aDirectoryAnotherUserMadeMeansNoArchiveAndNoTraining(@TempDir Path shared) throws Exception {
+    Path userDir = Files.createDirectory(shared.resolve("monarch-u"));
+    Path dir = Files.createDirectory(userDir.resolve("cds"));
+    Path archive = Files.createFile(dir.resolve("proc-x.jsa"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.setPosixFilePermissions(userDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    giveToNobody(userDir); // who could have swapped the archive for their own at any time
+
+    CdsArchive cds = new CdsArchive(shared, archive, List.of("false"));
+
+    assertThat(cds.flags()).isEmpty();
+    assertThat(cds.flags()).isEmpty();
+    assertThat(cds.trainingStarted()).isFalse();
+    assertThat(Files.getOwner(userDir).getName()).as("left as it was").isEqualTo("nobody");
   }
 
   /** Sets f's modification time to {@code minutes} ago. */
