@@ -241,8 +241,11 @@ public final class EndToEndBenchmark {
   public static Report run(Options o) throws IOException, InterruptedException {
     Path work = o.root().resolve("monarch-bench/target/e2e");
     Files.createDirectories(work);
-    ensureTool("mpirun", () -> onPath("mpirun"), "openmpi-bin");
-    ensureTool("GNU time (" + GNU_TIME + ")", () -> Files.isExecutable(Paths.get(GNU_TIME)), "time");
+    List<Tool> tools = new ArrayList<>(List.of(Tool.MPIRUN, Tool.TIME));
+    if (!producerBuilt(o.root(), work)) {
+      tools.add(Tool.CC);
+    }
+    requireTools(tools);
     if (!o.cliFromClasspath() && !Files.isRegularFile(o.cliJar())) {
       throw new IllegalStateException("no CLI jar at " + o.cliJar() + "; build it first: mvn -q -B install -DskipTests");
     }
@@ -695,15 +698,19 @@ public final class EndToEndBenchmark {
 
   // ---- tools --------------------------------------------------------------------------------
 
-  /** Compiles the producer with cc -O2 into work/ when the binary is missing or older than its source. */
+  /** Whether work/ holds a producer binary no older than its source. */
+  static boolean producerBuilt(Path root, Path work) throws IOException {
+    Path bin = work.resolve("producer");
+    return Files.isExecutable(bin)
+        && Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(producerSource(root))) >= 0;
+  }
+
+  /** Compiles the producer with cc -O2 into work/ unless it is built already. */
   static Path compileProducer(Path root, Path work) throws IOException, InterruptedException {
     Path src = producerSource(root);
     Path bin = work.resolve("producer");
-    if (Files.isExecutable(bin) && Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(src)) >= 0) {
+    if (producerBuilt(root, work)) {
       return bin;
-    }
-    if (!onPath("cc")) {
-      throw new IllegalStateException("no C compiler 'cc' on PATH to build " + src + "; install gcc");
     }
     Path log = work.resolve("cc.log");
     Process p = new ProcessBuilder("cc", "-O2", "-Wall", "-o", bin.toString(), src.toString())
@@ -714,33 +721,25 @@ public final class EndToEndBenchmark {
     return bin;
   }
 
+  /** A tool the harness runs, and the Debian package that has it. */
+  record Tool(String name, String debPackage, java.util.function.BooleanSupplier present) {
+    static final Tool MPIRUN = new Tool("mpirun", "openmpi-bin", () -> onPath("mpirun"));
+    static final Tool TIME = new Tool("GNU time (" + GNU_TIME + ")", "time", () -> Files.isExecutable(Paths.get(GNU_TIME)));
+    static final Tool CC = new Tool("a C compiler 'cc'", "gcc", () -> onPath("cc"));
+  }
+
   /**
-   * Makes sure a tool is there: installs its Debian package with apt-get when missing and we are
-   * root, otherwise fails saying what to install. Never skips: an arm that cannot run is an error.
+   * Fails naming every missing tool and its package. Never installs one: the harness runs under
+   * mvn verify, often as root, and must not change the machine; .ci/run installs them. Never
+   * skips either: an arm that cannot run is an error.
    */
-  static void ensureTool(String what, java.util.function.BooleanSupplier present, String debPackage)
-      throws IOException, InterruptedException {
-    if (present.getAsBoolean()) {
-      return;
-    }
-    if (!isRoot() || !onPath("apt-get")) {
-      throw new IllegalStateException(what + " is missing and the harness cannot install it ("
-          + (isRoot() ? "no apt-get" : "not root") + "): install the Debian package " + debPackage
-          + " (sudo apt-get install -y " + debPackage + "), or run as root");
-    }
-    progress("%s is missing: apt-get install -y %s", what, debPackage);
-    for (List<String> cmd : List.of(List.of("apt-get", "update", "-qq"),
-        List.of("apt-get", "install", "-y", "-qq", debPackage))) {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT);
-      pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-      int status = pb.start().waitFor();
-      if (status != 0) {
-        throw new IllegalStateException(String.join(" ", cmd) + " failed with status " + status);
-      }
-    }
-    if (!present.getAsBoolean()) {
-      throw new IllegalStateException(what + " is still missing after apt-get install " + debPackage);
+  static void requireTools(List<Tool> tools) {
+    List<Tool> missing = tools.stream().filter(t -> !t.present().getAsBoolean()).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("missing " + String.join(", ", missing.stream()
+          .map(t -> t.name() + " (Debian package " + t.debPackage() + ")").toList()) + ": apt-get install -y "
+          + String.join(" ", missing.stream().map(Tool::debPackage).toList())
+          + ", or run bash .ci/run, which installs what is missing");
     }
   }
 

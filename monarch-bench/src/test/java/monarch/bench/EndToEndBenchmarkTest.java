@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The harness's smoke mode, end to end: every arm runs on a tiny workload and its count check
- * must pass exactly. Needs mpirun, GNU time and cc: installed by the harness when we are root,
- * otherwise this fails saying what to install (it never skips).
+ * must pass exactly. Needs mpirun, GNU time and cc (bash .ci/run installs them): when one is
+ * missing this fails naming it and its Debian package. It never skips, and installs nothing.
  */
 class EndToEndBenchmarkTest {
   @Test
