@@ -157,12 +157,8 @@ public final class EndToEndBenchmark {
   }
 
   /** What a run of the harness found; {@link #markdown} is the report. */
-  public record Report(Options options, List<ArmResult> arms, String flushTable, String flushFailure,
-      List<Double> readyMs, List<Boolean> readyCds, String readyFailure, String markdown) {
-    public ArmResult arm(Arm a) {
-      return arms.stream().filter(r -> r.arm() == a).findFirst().orElseThrow();
-    }
-
+  public record Report(List<ArmResult> arms, String flushTable, String flushFailure, List<Double> readyMs,
+      String readyFailure, String markdown) {
     public boolean allPassed() {
       return arms.stream().allMatch(ArmResult::passed) && flushFailure == null && readyFailure == null;
     }
@@ -300,8 +296,7 @@ public final class EndToEndBenchmark {
     String readyFailure = timeToReady(o, work, readyMs, readyCds);
 
     String md = markdown(o, arms, flush[0], flush[1], readyMs, readyCds, readyFailure, started, loadBefore);
-    return new Report(o, List.copyOf(arms), flush[0], flush[1], List.copyOf(readyMs), List.copyOf(readyCds),
-        readyFailure, md);
+    return new Report(List.copyOf(arms), flush[0], flush[1], List.copyOf(readyMs), readyFailure, md);
   }
 
   // ---- the arms ---------------------------------------------------------------------------

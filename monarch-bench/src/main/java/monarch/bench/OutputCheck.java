@@ -32,7 +32,7 @@ final class OutputCheck {
   enum Format { MONARCH_LINES, MONARCH_AGGREGATED, MPIRUN_TAGGED, RAW }
 
   /** The verdict; {@code detail} says what was proved, or what went wrong. */
-  record Result(boolean passed, long expected, long delivered, String detail) {}
+  record Result(boolean passed, long delivered, String detail) {}
 
   private final Format format;
   private final int ranks;
@@ -293,7 +293,7 @@ final class OutputCheck {
     if (firstProblem != null) {
       d.append("; first problem: ").append(firstProblem);
     }
-    return new Result(ok, expected, delivered, d.toString());
+    return new Result(ok, delivered, d.toString());
   }
 
   private void problem(String what) {
