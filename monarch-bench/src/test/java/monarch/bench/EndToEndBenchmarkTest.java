@@ -2,10 +2,6 @@ package monarch.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import monarch.bench.EndToEndBenchmark.Arm;
-import monarch.bench.EndToEndBenchmark.ArmResult;
-import monarch.bench.EndToEndBenchmark.Options;
-import monarch.bench.EndToEndBenchmark.Report;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,8 +13,8 @@ class EndToEndBenchmarkTest {
   @Test
   void smokeRunsEveryArmAndEveryCountMatchesExactly() throws Exception {
     // `monarch run` from this class path: the monarch-cli the reactor just built
-    Options o = Options.smoke(EndToEndBenchmark.findRoot()).withCliFromClasspath();
-    Report r = EndToEndBenchmark.run(o);
+    E2eOptions o = E2eOptions.smoke(E2eOptions.findRoot()).withCliFromClasspath();
+    E2eReport r = EndToEndBenchmark.run(o);
     System.out.println(r.markdown());
 
     assertThat(r.arms()).extracting(ArmResult::arm).containsExactly(Arm.values());
