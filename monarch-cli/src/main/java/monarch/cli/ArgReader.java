@@ -100,11 +100,15 @@ public final class ArgReader {
     throw new UsageException(what + " takes a whole number of at least " + min + ", got '" + text + "'");
   }
 
-  /** Checks that the flag {@code option} was not given a value ({@code --no-prefix=yes}). */
-  public void flag(String option) {
+  /**
+   * Checks that the flag {@code option} was not given a value ({@code --no-prefix=yes}); true, so
+   * that a caller can set its switch in one statement: {@code all = in.flag(o)}.
+   */
+  public boolean flag(String option) {
     if (glued != null) {
       throw new UsageException("option '" + option + "' takes no value, got '" + glued + "'");
     }
+    return true;
   }
 
   /** What follows the options. */
