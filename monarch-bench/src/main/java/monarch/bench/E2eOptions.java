@@ -1,15 +1,18 @@
 package monarch.bench;
 
+import static java.util.Objects.requireNonNullElse;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.Arrays;
+import monarch.cli.ArgReader;
 
 /**
  * What the end-to-end benchmark runs: the workload, how often, and which {@code monarch} it
- * runs. {@link #full} and {@link #smoke} are the two presets the command line adjusts. Owns the
- * command line and where the project root is; never runs anything.
+ * runs. {@link #full} and {@link #smoke} are the two presets the command line adjusts (read by the
+ * CLI's {@link ArgReader}). Owns the command line and where the project root is; never runs
+ * anything.
  */
 public record E2eOptions(Path root, int ranks, long lines, int runs, int aggregateSec, int flushSamples,
     int readyProcs, int readyRuns, Path cliJar, boolean cliFromClasspath, boolean smoke, Duration runTimeout) {
@@ -36,50 +39,65 @@ public record E2eOptions(Path root, int ranks, long lines, int runs, int aggrega
     return ranks * lines;
   }
 
-  static E2eOptions parse(String[] args) {
-    Path root = null;
-    boolean smoke = Arrays.asList(args).contains("--smoke");
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--root")) {
-        root = Paths.get(args[++i]);
-      }
-    }
-    root = root != null ? root.toAbsolutePath().normalize() : findRoot();
-    E2eOptions o = smoke ? smoke(root) : full(root);
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--smoke" -> { } // read above: it picks the preset the other flags adjust
-        case "--root" -> i++;
-        case "--ranks" -> o = with(o, "ranks", args[++i]);
-        case "--lines" -> o = with(o, "lines", args[++i]);
-        case "--runs" -> o = with(o, "runs", args[++i]);
-        case "--aggregate" -> o = with(o, "aggregate", args[++i]);
-        case "--flush-samples" -> o = with(o, "flush", args[++i]);
-        case "--ready-procs" -> o = with(o, "readyProcs", args[++i]);
-        case "--ready-runs" -> o = with(o, "readyRuns", args[++i]);
-        case "--cli-jar" -> o = new E2eOptions(o.root(), o.ranks(), o.lines(), o.runs(), o.aggregateSec(),
-            o.flushSamples(), o.readyProcs(), o.readyRuns(), Paths.get(args[++i]).toAbsolutePath(), false, o.smoke(),
-            o.runTimeout());
-        case "--cli-from-classpath" -> o = o.withCliFromClasspath();
-        default -> throw new IllegalArgumentException("unknown argument '" + a + "'; usage: EndToEndBenchmark"
-            + " [--smoke] [--ranks R] [--lines N] [--runs K] [--aggregate SEC] [--flush-samples S]"
-            + " [--ready-procs P] [--ready-runs K] [--cli-jar PATH | --cli-from-classpath] [--root DIR]");
-      }
-    }
-    return o;
-  }
+  static final String USAGE = """
+      Usage: monarch-bench/run-e2e.sh [OPTIONS]   (monarch.bench.EndToEndBenchmark [OPTIONS])
+        --smoke               a tiny workload, every arm and check (the other options adjust it)
+        --ranks R             producers per arm (default 4)
+        --lines N             lines per producer (default 500000)
+        --runs K              timed runs per arm (default 3)
+        --aggregate SEC       window of the aggregating monarch arm (default 5)
+        --flush-samples S     flush latency samples per condition (default 300)
+        --ready-procs P       JVM procs for time to ready (default 8)
+        --ready-runs K        time-to-ready runs (default 5)
+        --cli-jar PATH        run monarch from this jar (default: bin/monarch, as users do)
+        --cli-from-classpath  run monarch from this JVM's class path (as the tests do)
+        --root DIR            the project root (default: found upwards from here)
+        -h, --help            show this help and exit
+      """;
 
-  private static E2eOptions with(E2eOptions o, String what, String value) {
-    long v = Long.parseLong(value);
-    if (v < 1) {
-      throw new IllegalArgumentException(what + " must be at least 1, got " + v);
+  /** The options {@code in} gives, or null when they ask for help. */
+  static E2eOptions parse(ArgReader in) {
+    boolean smoke = false;
+    Path root = null;
+    Integer ranks = null;
+    Long lines = null;
+    Integer runs = null;
+    Integer aggregate = null;
+    Integer flushSamples = null;
+    Integer readyProcs = null;
+    Integer readyRuns = null;
+    Path cliJar = null;
+    boolean cliFromClasspath = false;
+    for (String opt; (opt = in.nextOption()) != null; ) {
+      switch (opt) {
+        case "--smoke" -> smoke = in.flag(opt);
+        case "--root" -> root = Paths.get(in.value(opt));
+        case "--ranks" -> ranks = in.intValue(opt, 1);
+        case "--lines" -> lines = in.longValue(opt, 1);
+        case "--runs" -> runs = in.intValue(opt, 1);
+        case "--aggregate" -> aggregate = in.intValue(opt, 1);
+        case "--flush-samples" -> flushSamples = in.intValue(opt, 1);
+        case "--ready-procs" -> readyProcs = in.intValue(opt, 1);
+        case "--ready-runs" -> readyRuns = in.intValue(opt, 1);
+        case "--cli-jar" -> { // the later of the two choices wins
+          cliJar = Paths.get(in.value(opt)).toAbsolutePath();
+          cliFromClasspath = false;
+        }
+        case "--cli-from-classpath" -> cliFromClasspath = in.flag(opt);
+        case "-h", "--help" -> {
+          return null;
+        }
+        default -> throw ArgReader.unknown(opt);
+      }
     }
-    int i = (int) Math.min(v, Integer.MAX_VALUE);
-    return new E2eOptions(o.root(), what.equals("ranks") ? i : o.ranks(), what.equals("lines") ? v : o.lines(),
-        what.equals("runs") ? i : o.runs(), what.equals("aggregate") ? i : o.aggregateSec(),
-        what.equals("flush") ? i : o.flushSamples(), what.equals("readyProcs") ? i : o.readyProcs(),
-        what.equals("readyRuns") ? i : o.readyRuns(), o.cliJar(), o.cliFromClasspath(), o.smoke(), o.runTimeout());
+    BenchArgs.noOperands(in);
+    root = root != null ? root.toAbsolutePath().normalize() : findRoot();
+    E2eOptions preset = smoke ? smoke(root) : full(root);
+    return new E2eOptions(root, requireNonNullElse(ranks, preset.ranks()), requireNonNullElse(lines, preset.lines()),
+        requireNonNullElse(runs, preset.runs()), requireNonNullElse(aggregate, preset.aggregateSec()),
+        requireNonNullElse(flushSamples, preset.flushSamples()), requireNonNullElse(readyProcs, preset.readyProcs()),
+        requireNonNullElse(readyRuns, preset.readyRuns()), requireNonNullElse(cliJar, preset.cliJar()),
+        cliFromClasspath, smoke, preset.runTimeout());
   }
 
   /** The project root: the first directory up from here that holds the producer's source. */

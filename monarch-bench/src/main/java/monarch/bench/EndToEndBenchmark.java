@@ -29,7 +29,7 @@ import monarch.bench.MeshProbes.Ready;
  * that write nothing (its fixed cost); medians are reported. What each arm runs is {@link Arm}'s,
  * how a run is measured {@link ArmRunner}'s.
  *
- * <pre>monarch-bench/run-e2e.sh [--smoke] [--runs K] [--lines N]</pre>
+ * <pre>monarch-bench/run-e2e.sh [--smoke] [--runs K] [--lines N] ... (--help lists them all)</pre>
  */
 public final class EndToEndBenchmark {
   private static final long START = System.nanoTime();
@@ -37,7 +37,7 @@ public final class EndToEndBenchmark {
   private EndToEndBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    E2eOptions o = E2eOptions.parse(args);
+    E2eOptions o = BenchArgs.readOrExit("EndToEndBenchmark", E2eOptions.USAGE, args, E2eOptions::parse);
     E2eReport r = run(o);
     System.out.print(r.markdown());
     System.out.flush();
