@@ -117,8 +117,8 @@ public record E2eReport(List<ArmResult> arms, String flushTable, String flushFai
       ratioRow("lines/s once started vs mpirun", a -> streamingRate(a, mpi), "(at least 10x)");
       ratioRow("lines/s once started vs raw pipe", a -> streamingRate(a, raw), "(at least 0.5x)");
       ratioRow("client peak RSS", E2eReport::peakRss, "at most 512 MiB");
-      ratioRow("client peak RSS vs mpirun", a -> a.passed() && mpi.passed() ? x(a.peakRssMiB() / mpi.peakRssMiB()) : "n/a",
-          "");
+      ratioRow("client peak RSS vs mpirun",
+          a -> a.passed() && mpi.passed() ? x(a.peakRssMiB() / mpi.peakRssMiB()) : "n/a", "");
       ratioRow("producer run time vs raw pipe (medians)", a -> producerRatio(a, raw), "at most 1.3x");
       md.append(String.format(Locale.ROOT, "| (mpirun: producer run time vs raw pipe) | %s | | |%n",
           producerRatio(mpi, raw)));

@@ -51,7 +51,8 @@ public final class EndToEndBenchmark {
     Machine.requireTools(Producer.isBuilt(o.root(), work) ? List.of(Tool.MPIRUN, Tool.TIME)
         : List.of(Tool.MPIRUN, Tool.TIME, Tool.CC));
     if (!o.cliFromClasspath() && !Files.isRegularFile(o.cliJar())) {
-      throw new IllegalStateException("no CLI jar at " + o.cliJar() + "; build it first: mvn -q -B install -DskipTests");
+      throw new IllegalStateException(
+          "no CLI jar at " + o.cliJar() + "; build it first: mvn -q -B install -DskipTests");
     }
     ArmRunner runner = new ArmRunner(o, Producer.build(o.root(), work), work);
     String loadBefore = Machine.loadAverage();

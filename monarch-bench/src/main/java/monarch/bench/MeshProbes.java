@@ -50,7 +50,8 @@ final class MeshProbes {
       throws IOException, InterruptedException {
     Path err = work.resolve(name + ".stderr");
     Path stdout = work.resolve(name + ".stdout");
-    Process p = ChildProcesses.builder(ChildProcesses.javaMain(main, args), err).redirectOutput(stdout.toFile()).start();
+    Process p = ChildProcesses.builder(ChildProcesses.javaMain(main, args), err)
+        .redirectOutput(stdout.toFile()).start();
     boolean exited = p.waitFor(Math.max(o.runTimeout().toSeconds(), 120), TimeUnit.SECONDS);
     if (!exited) {
       ChildProcesses.killTree(p);

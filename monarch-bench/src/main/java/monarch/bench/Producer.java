@@ -34,7 +34,8 @@ final class Producer {
     Process p = new ProcessBuilder("cc", "-O2", "-Wall", "-o", bin.toString(), src.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (p.waitFor() != 0) {
-      throw new IllegalStateException("cc -O2 " + src + " failed:\n" + String.join("\n", ChildProcesses.readLines(log)));
+      throw new IllegalStateException(
+          "cc -O2 " + src + " failed:\n" + String.join("\n", ChildProcesses.readLines(log)));
     }
     return bin;
   }
