@@ -349,15 +349,6 @@ final class OutputCheck {
     return -1;
   }
 
-  private static int indexOfLast(byte[] l, int from, int to, byte b) {
-    for (int i = to - 1; i >= from; i--) {
-      if (l[i] == b) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   /** The non-negative decimal in l[from..to), or -1 if it is not one. */
   private static int parseInt(byte[] l, int from, int to) {
     if (from < 0 || to <= from || to - from > 9 || to > l.length) {
