@@ -7,10 +7,34 @@
 #
 #   monarch-bench/run-e2e.sh            # 4 ranks x 500,000 lines, 3 timed runs per arm (~2 min)
 #   monarch-bench/run-e2e.sh --smoke    # a tiny workload, seconds: checks that everything runs
-#   monarch-bench/run-e2e.sh --runs 1 --lines 100000 ...   (see EndToEndBenchmark for the flags)
+#   monarch-bench/run-e2e.sh --runs 1 --lines 100000 ...
+#   monarch-bench/run-e2e.sh --help     # this, and every flag of the harness
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+
+# Rebuild when a jar is missing or any source or pom is newer than it (as bin/monarch does).
+stale() {
+  local jar
+  for jar in monarch-cli/target/monarch-cli.jar monarch-bench/target/monarch-bench.jar; do
+    [[ -f "$jar" ]] || return 0
+    [[ -z "$(find . -path ./.git -prune -o -path '*/target' -prune -o \
+        \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$jar" -print -quit)" ]] || return 0
+  done
+  return 1
+}
+
+# Help builds nothing: the harness's own flags come from its jar when that is built and fresh.
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  echo
+  if stale; then
+    echo "The harness's flags: monarch-bench/src/main/java/monarch/bench/E2eOptions.java (or --help once built)."
+  else
+    java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.EndToEndBenchmark --help
+  fi
+  exit 0
+fi
 
 need=()
 for tool in java mvn cc; do
@@ -34,16 +58,6 @@ if ((${#packages[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >&2
 fi
 
-# Rebuild when a jar is missing or any source or pom is newer than it (as bin/monarch does).
-stale() {
-  local jar
-  for jar in monarch-cli/target/monarch-cli.jar monarch-bench/target/monarch-bench.jar; do
-    [[ -f "$jar" ]] || return 0
-    [[ -z "$(find . -path ./.git -prune -o -path '*/target' -prune -o \
-        \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$jar" -print -quit)" ]] || return 0
-  done
-  return 1
-}
 if stale; then
   echo "run-e2e: building (mvn install -DskipTests) ..." >&2
   mvn -q -o -B install -DskipTests >&2 || mvn -q -B -ntp install -DskipTests >&2

@@ -3,9 +3,11 @@ package monarch.bench;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import monarch.actor.Actor;
 import monarch.actor.Endpoint;
+import monarch.cli.ArgReader;
 import monarch.mesh.ActorMesh;
 import monarch.mesh.HostMesh;
 import monarch.mesh.ProcMesh;
@@ -56,8 +58,10 @@ public final class FlushLatencyBenchmark {
     }
   }
 
+  static final String USAGE = "Usage: FlushLatencyBenchmark [SAMPLES]   (per condition, default " + SAMPLES + ")\n";
+
   public static void main(String[] args) {
-    int samples = args.length > 0 ? Integer.parseInt(args[0]) : SAMPLES;
+    int samples = BenchArgs.readOrExit("FlushLatencyBenchmark", USAGE, args, FlushLatencyBenchmark::samples);
     int warmup = Math.min(50, samples);
     PrintStream report = System.out;
     System.setOut(new PrintStream(OutputStream.nullOutputStream()));
@@ -75,6 +79,15 @@ public final class FlushLatencyBenchmark {
       row(report, "4 procs, " + LINES_PER_SEC_PER_PROC + " lines/s each, no aggregation", load);
     }
     System.exit(0);
+  }
+
+  /** SAMPLES, or null for help. */
+  private static Integer samples(ArgReader in) {
+    List<String> operands = BenchArgs.operands(in, 0, 1);
+    if (operands == null) {
+      return null;
+    }
+    return operands.isEmpty() ? SAMPLES : BenchArgs.intOperand("SAMPLES", operands.get(0), 1);
   }
 
   static long[] measure(ProcMesh pm, int n) {

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import monarch.actor.Actor;
 import monarch.actor.Endpoint;
+import monarch.cli.ArgReader;
 import monarch.config.MonarchConfig;
 import monarch.internal.channel.FrameCodec;
 import monarch.internal.channel.ProcFrame;
@@ -123,24 +124,40 @@ public final class StartupBenchmark {
     this.all = all;
   }
 
+  static final String USAGE = """
+      Usage: StartupBenchmark [--reps R] [--quick] [--all]
+        --reps R   repetitions of every configuration (default 7)
+        --quick    3 repetitions, N = 8 ablations only
+        --all      one more row: every start-up flag the defaults leave out, at once
+        -h, --help show this help and exit
+      """;
+
   public static void main(String[] args) throws Exception {
+    BenchArgs.readOrExit("StartupBenchmark", USAGE, args, StartupBenchmark::parse).run();
+    System.exit(0);
+  }
+
+  /** The benchmark {@code in} asks for, or null when it asks for help. */
+  static StartupBenchmark parse(ArgReader in) {
     int reps = 7;
     boolean quick = false;
     boolean all = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--reps" -> reps = Integer.parseInt(args[++i]);
-        case "--quick" -> {
-          quick = true;
+    for (String o; (o = in.nextOption()) != null; ) {
+      switch (o) {
+        case "--reps" -> reps = in.intValue(o, 1);
+        case "--quick" -> { // sets the repetitions, so a later --reps still counts
+          quick = in.flag(o);
           reps = 3;
         }
-        case "--all" -> all = true;
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (use --reps R, --quick or --all)");
+        case "--all" -> all = in.flag(o);
+        case "-h", "--help" -> {
+          return null;
+        }
+        default -> throw ArgReader.unknown(o);
       }
     }
-    new StartupBenchmark(reps, quick, all).run();
-    System.exit(0);
+    BenchArgs.noOperands(in);
+    return new StartupBenchmark(reps, quick, all);
   }
 
   private void run() throws Exception {

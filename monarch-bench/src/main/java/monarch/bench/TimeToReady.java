@@ -3,8 +3,10 @@ package monarch.bench;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import monarch.cli.ArgReader;
 import monarch.mesh.HostMesh;
 import monarch.mesh.ProcMesh;
 
@@ -19,9 +21,14 @@ import monarch.mesh.ProcMesh;
  * Prints one line per run: {@code ready-ms MILLIS cds=true|false}.
  */
 public final class TimeToReady {
+  static final String USAGE = "Usage: TimeToReady [PROCS [RUNS]]   (default 8 procs, 5 runs)\n";
+
+  private record Args(int procs, int runs) {}
+
   public static void main(String[] args) throws InterruptedException {
-    int procs = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    Args a = BenchArgs.readOrExit("TimeToReady", USAGE, args, TimeToReady::parse);
+    int procs = a.procs();
+    int runs = a.runs();
     PrintStream report = System.out;
     System.setOut(new PrintStream(OutputStream.nullOutputStream()));
     try (HostMesh host = HostMesh.local()) {
@@ -39,6 +46,16 @@ public final class TimeToReady {
     }
     report.flush();
     System.exit(0);
+  }
+
+  /** PROCS and RUNS, or null for help. */
+  private static Args parse(ArgReader in) {
+    List<String> operands = BenchArgs.operands(in, 0, 2);
+    if (operands == null) {
+      return null;
+    }
+    return new Args(operands.size() > 0 ? BenchArgs.intOperand("PROCS", operands.get(0), 1) : 8,
+        operands.size() > 1 ? BenchArgs.intOperand("RUNS", operands.get(1), 1) : 5);
   }
 
   /** Waits while a child JVM is training the procs' AppCDS archive, so samples all get it. */

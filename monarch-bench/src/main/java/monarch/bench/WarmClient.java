@@ -4,6 +4,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import monarch.cli.ArgReader;
 import monarch.logging.LoggingOptions;
 import monarch.mesh.HostMesh;
 import monarch.mesh.ProcCommand;
@@ -20,17 +21,18 @@ import monarch.mesh.ProcMesh;
  * <pre>java -cp ... monarch.bench.WarmClient RANKS LINES ROUNDS PRODUCER</pre>
  */
 public final class WarmClient {
+  static final String USAGE = "Usage: WarmClient RANKS LINES ROUNDS PRODUCER\n";
+
   private WarmClient() {}
 
+  /** LINES goes to the producer as it was given. */
+  private record Args(int ranks, String lines, int rounds, String producer) {}
+
   public static void main(String[] args) throws Exception {
-    if (args.length != 4) {
-      System.err.println("usage: WarmClient RANKS LINES ROUNDS PRODUCER");
-      System.exit(2);
-    }
-    int ranks = Integer.parseInt(args[0]);
-    String lines = args[1];
-    int rounds = Integer.parseInt(args[2]);
-    ProcCommand producer = ProcCommand.executable(List.of(args[3], lines));
+    Args a = BenchArgs.readOrExit("WarmClient", USAGE, args, WarmClient::parse);
+    int ranks = a.ranks();
+    int rounds = a.rounds();
+    ProcCommand producer = ProcCommand.executable(List.of(a.producer(), a.lines()));
     PrintStream out = System.out;
     PrintStream err = System.err;
     PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
@@ -60,5 +62,16 @@ public final class WarmClient {
     out.flush();
     err.println("round-ns " + lastNanos);
     System.exit(status);
+  }
+
+  /** The operands, or null for help. */
+  private static Args parse(ArgReader in) {
+    List<String> operands = BenchArgs.operands(in, 4, 4);
+    if (operands == null) {
+      return null;
+    }
+    ArgReader.number("LINES", operands.get(1), 0, Long.MAX_VALUE);
+    return new Args(BenchArgs.intOperand("RANKS", operands.get(0), 1), operands.get(1),
+        BenchArgs.intOperand("ROUNDS", operands.get(2), 1), operands.get(3));
   }
 }

@@ -2,23 +2,19 @@ package monarch.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import monarch.bench.EndToEndBenchmark.Arm;
-import monarch.bench.EndToEndBenchmark.ArmResult;
-import monarch.bench.EndToEndBenchmark.Options;
-import monarch.bench.EndToEndBenchmark.Report;
 import org.junit.jupiter.api.Test;
 
 /**
  * The harness's smoke mode, end to end: every arm runs on a tiny workload and its count check
- * must pass exactly. Needs mpirun, GNU time and cc: installed by the harness when we are root,
- * otherwise this fails saying what to install (it never skips).
+ * must pass exactly. Needs mpirun, GNU time and cc (bash .ci/run installs them): when one is
+ * missing this fails naming it and its Debian package. It never skips, and installs nothing.
  */
 class EndToEndBenchmarkTest {
   @Test
   void smokeRunsEveryArmAndEveryCountMatchesExactly() throws Exception {
     // `monarch run` from this class path: the monarch-cli the reactor just built
-    Options o = Options.smoke(EndToEndBenchmark.findRoot()).withCliFromClasspath();
-    Report r = EndToEndBenchmark.run(o);
+    E2eOptions o = E2eOptions.smoke(E2eOptions.findRoot()).withCliFromClasspath();
+    E2eReport r = EndToEndBenchmark.run(o);
     System.out.println(r.markdown());
 
     assertThat(r.arms()).extracting(ArmResult::arm).containsExactly(Arm.values());

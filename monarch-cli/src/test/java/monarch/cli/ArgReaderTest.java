@@ -48,4 +48,16 @@ class ArgReaderTest {
     assertThatThrownBy(() -> flag.flag("--no-prefix"))
         .hasMessage("option '--no-prefix' takes no value, got 'yes'");
   }
+
+  @Test
+  void numbersFitTheirType() {
+    ArgReader in = new ArgReader(new String[] {"--lines", "5000000000", "--runs", "5000000000"}, 0);
+    in.nextOption();
+    assertThat(in.longValue("--lines", 1)).isEqualTo(5_000_000_000L);
+    in.nextOption();
+    assertThatThrownBy(() -> in.intValue("--runs", 1))
+        .hasMessage("option '--runs' takes a whole number of at least 1, got '5000000000'");
+    assertThatThrownBy(() -> ArgReader.number("SAMPLES", "x", 1, 10))
+        .hasMessage("SAMPLES takes a whole number of at least 1, got 'x'");
+  }
 }
