@@ -145,7 +145,7 @@ public final class HostMesh implements AutoCloseable {
     long id = requests.open(collector);
     for (int h = 0; h < agents.size(); h++) {
       agents.get(h).tell(new AgentProtocol.SpawnProcs(id, meshId, perHostCount, h * perHostCount,
-          worldSize, client, logClient, logging.streamToClient(), logging.level(), command.kind().name(), command.argv()));
+          worldSize, client, logClient, logging.streamToClient(), logging.level(), command.spec()));
     }
     List<ProcInfo> procs;
     try {

@@ -117,7 +117,7 @@ public final class LoggingMeshClient {
       log.warn("log level {} not confirmed within {} ms by ranks {} (busy or hung); each applies it "
           + "when it next reads its channel", level, MODE_TIMEOUT.toMillis(), silent);
     }
-    if (mesh.command().runsToCompletion()) {
+    if (mesh.command().spec().runsToCompletion()) {
       // a proc that already finished has no level left to set; that is not an error
       outcomes = Arrays.stream(outcomes).filter(o -> o != null && o.lost() == null).toArray(RankOutcome[]::new);
     }

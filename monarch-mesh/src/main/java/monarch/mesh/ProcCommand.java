@@ -1,6 +1,7 @@
 package monarch.mesh;
 
 import java.util.List;
+import monarch.internal.protocol.ProcSpec;
 
 /**
  * What each proc of a mesh runs: the actor host (a light JVM that serves actors: the default),
@@ -31,9 +32,13 @@ public record ProcCommand(Kind kind, List<String> argv) {
     return new ProcCommand(Kind.EXECUTABLE, argv);
   }
 
-  /** A proc that ends by itself: its exit status 0 is success, not a failure. */
-  boolean runsToCompletion() {
-    return kind != Kind.ACTOR_HOST;
+  /** What the agents launch: the one place a kind's consequences are decided. */
+  ProcSpec spec() {
+    return switch (kind) {
+      case ACTOR_HOST -> new ProcSpec.ActorHost();
+      case JAVA_MAIN -> new ProcSpec.JavaMain(argv.get(0), argv.subList(1, argv.size()));
+      case EXECUTABLE -> new ProcSpec.Executable(argv);
+    };
   }
 
   private static List<String> concat(String first, List<String> rest) {

@@ -4,6 +4,7 @@ import monarch.internal.capture.FileAppender;
 import monarch.internal.launch.CdsArchive;
 
 import monarch.internal.protocol.AgentProtocol;
+import monarch.internal.protocol.ProcSpec;
 import monarch.internal.capture.LocalLogSender;
 import monarch.internal.launch.Executables;
 import monarch.internal.launch.ProcReaper;
@@ -102,7 +103,7 @@ public final class BootstrapProcManager implements AutoCloseable {
    * fails to start, the others are stopped and the future fails with what went wrong.
    */
   public CompletableFuture<List<ProcInfo>> spawn(String meshId, int count, int rankOffset,
-      int worldSize, int level, String kind, List<String> argv, Consumer<Event> events,
+      int worldSize, int level, ProcSpec spec, Consumer<Event> events,
       ForwarderFactory forwarders) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the host agent is stopped"));
@@ -110,17 +111,16 @@ public final class BootstrapProcManager implements AutoCloseable {
     List<ProcHandle> procs = new ArrayList<>(count);
     try {
       Path dir = socketDir();
-      List<String> command = launcher.command(kind, argv);
-      boolean executable = kind.equals("EXECUTABLE");
-      Executables.Problem problem = executable
-          ? Executables.check(argv.get(0), System.getenv().getOrDefault("PATH", "")) : null;
+      List<String> command = launcher.command(spec);
+      Executables.Problem problem = spec instanceof ProcSpec.Executable e
+          ? Executables.check(e.argv().get(0), System.getenv().getOrDefault("PATH", "")) : null;
       if (problem != null) {
         throw new Executables.CannotRun(problem);
       }
       for (int i = 0; i < count; i++) {
         int rank = rankOffset + i;
         // An executable never dials: it gets no channel, only its pipes and environment.
-        Path sock = executable ? null : dir.resolve(meshId + "-r" + rank + ".sock");
+        Path sock = spec.hasChannel() ? dir.resolve(meshId + "-r" + rank + ".sock") : null;
         ServerSocketChannel server = null;
         if (sock != null) {
           server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -134,7 +134,7 @@ public final class BootstrapProcManager implements AutoCloseable {
         new ProcEnv(rank, i, worldSize, count, sock == null ? null : sock.toString(),
             meshId + "/" + rank, hostname).exportTo(pb.environment());
         pb.environment().remove(ProcEnv.LOG_LEVEL); // never the agent's own, if it has one
-        if (!executable && level != LogLevel.INFO.value()) {
+        if (spec.hasChannel() && level != LogLevel.INFO.value()) {
           // in force before a main class runs; INFO, the default, is left to the proc's own config
           pb.environment().put(ProcEnv.LOG_LEVEL, Integer.toString(level));
         }
@@ -149,7 +149,7 @@ public final class BootstrapProcManager implements AutoCloseable {
         }
         reaper.watch(process.pid()); // the group's id: the proc leads it (ProcLauncher.SETSID)
         ProcHandle proc = new ProcHandle(rank, hostname, meshId, process, server, sock, events,
-            !kind.equals("ACTOR_HOST"));
+            spec);
         procs.add(proc);
         startTees(proc, rank, process.pid(), forwarders);
       }

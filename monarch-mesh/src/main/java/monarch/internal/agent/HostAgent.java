@@ -85,7 +85,7 @@ public final class HostAgent extends AbstractBehavior<Command> {
           return getContext().spawn(LogForwardActor.create(origin, m.logClient(), sender, proc),
               "fwd-" + m.meshId() + "-r" + origin.rank(), LogForwardActor.DISPATCHER);
         };
-    manager.spawn(m.meshId(), m.count(), m.rankOffset(), m.worldSize(), m.level(), m.kind(), m.argv(),
+    manager.spawn(m.meshId(), m.count(), m.rankOffset(), m.worldSize(), m.level(), m.spec(),
             m.client()::tell, forwarders)
         .whenComplete((procs, err) -> m.client().tell(err == null
             ? new ProcsReady(m.requestId(), procs)

@@ -1,6 +1,7 @@
 package monarch.internal.agent;
 
 import monarch.internal.protocol.AgentProtocol;
+import monarch.internal.protocol.ProcSpec;
 import monarch.internal.capture.FileAppender;
 import monarch.internal.capture.LocalLogSender;
 import monarch.internal.capture.StreamForwarder;
@@ -68,12 +69,12 @@ final class ProcHandle implements LogForwardActor.ProcControl {
   private volatile boolean stopping;
 
   /** Whether exit status 0 is this proc's success (a main class, an executable). */
-  private final boolean runsToCompletion;
+  private final ProcSpec spec;
 
   /** {@code server} is null for an executable: it never dials, and is ready once started. */
   ProcHandle(int rank, String hostname, String meshId, Process process, ServerSocketChannel server,
-      Path socketPath, Consumer<Event> events, boolean runsToCompletion) {
-    this.runsToCompletion = runsToCompletion;
+      Path socketPath, Consumer<Event> events, ProcSpec spec) {
+    this.spec = spec;
     this.rank = rank;
     this.hostname = hostname;
     this.meshId = meshId;
@@ -156,7 +157,7 @@ final class ProcHandle implements LogForwardActor.ProcControl {
 
   @Override
   public boolean failed() {
-    return !process.isAlive() && !stopping && (!runsToCompletion || process.exitValue() != 0);
+    return !process.isAlive() && !stopping && (!spec.runsToCompletion() || process.exitValue() != 0);
   }
 
   /** Completes when both tees have reached the end of their streams. */
@@ -197,7 +198,7 @@ final class ProcHandle implements LogForwardActor.ProcControl {
 
   /** Sends a request; if the proc is gone, answers it at once with RankLost. */
   void request(long requestId, ProcFrame frame, boolean tracked) {
-    if (server == null && socketPath == null) {
+    if (!spec.hasChannel()) {
       answerForExecutable(requestId, frame);
       return;
     }
@@ -341,7 +342,7 @@ final class ProcHandle implements LogForwardActor.ProcControl {
       }
     }
     if (!stopping && ready.isDone() && !ready.isCompletedExceptionally()) {
-      boolean failure = !runsToCompletion || status != 0;
+      boolean failure = !spec.runsToCompletion() || status != 0;
       if (failure) {
         // the client reports it to the user; this is the agent's own record
         log.info("proc rank {} (pid {}) on {} exited unexpectedly with {}", rank, process.pid(),

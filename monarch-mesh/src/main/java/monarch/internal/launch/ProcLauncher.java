@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import monarch.config.MonarchConfig;
 import monarch.internal.proc.ProcMain;
+import monarch.internal.protocol.ProcSpec;
 
 /**
  * Builds the command line of a JVM proc. The flags are the cheap start-up wins for a child JVM
@@ -58,20 +59,18 @@ public final class ProcLauncher {
     this.cds = cds;
   }
 
-  /** The command of a proc: {@code kind} is ACTOR_HOST, JAVA_MAIN (argv = class, args) or EXECUTABLE. */
-  public List<String> command(String kind, List<String> argv) {
+  /** The command line of a proc that runs {@code spec}. */
+  public List<String> command(ProcSpec spec) {
     List<String> cmd = new ArrayList<>(SETSID);
-    switch (kind) {
-      case "EXECUTABLE":
-        cmd.addAll(argv);
-        break;
-      case "JAVA_MAIN":
-        cmd.addAll(jvmCommand());
+    if (spec instanceof ProcSpec.Executable e) {
+      cmd.addAll(e.argv());
+    } else {
+      cmd.addAll(jvmCommand());
+      if (spec instanceof ProcSpec.JavaMain m) {
         cmd.add("--main");
-        cmd.addAll(argv);
-        break;
-      default:
-        cmd.addAll(jvmCommand());
+        cmd.add(m.mainClass());
+        cmd.addAll(m.args());
+      }
     }
     return cmd;
   }

@@ -30,7 +30,7 @@ public final class AgentProtocol {
   public record SpawnProcs(
       long requestId, String meshId, int count, int rankOffset, int worldSize,
       ActorRef<Event> client, ActorRef<LogClientMessage> logClient, boolean streamToClient,
-      int level, String kind, List<String> argv) implements Command {}
+      int level, ProcSpec spec) implements Command {}
 
   /** set_mode's level on this host's procs; one RankReply per rank once the proc has applied it. */
   public record SetLevel(long requestId, String meshId, int level) implements Command {}

@@ -62,11 +62,11 @@ class ProcLauncherTest {
     ProcLauncher launcher = new ProcLauncher(config, flags, CdsArchive.forClasspath(classpath, flags));
     List<String> expected = new java.util.ArrayList<>(ProcLauncher.SETSID);
     expected.add("true");
-    assertThat(launcher.command("EXECUTABLE", List.of("true"))).isEqualTo(expected);
+    assertThat(launcher.command(new monarch.internal.protocol.ProcSpec.Executable(List.of("true")))).isEqualTo(expected);
     assertThat(launcher.cds.trainingStarted())
         .as("an agent that only runs executables costs no training JVM").isFalse();
 
-    launcher.command("ACTOR_HOST", List.of());
+    launcher.command(new monarch.internal.protocol.ProcSpec.ActorHost());
     assertThat(launcher.cds.trainingStarted()).isTrue();
   }
 }

@@ -43,7 +43,9 @@ class WireProtocolTest {
         system.systemActorOf(Behaviors.<LogClientMessage.Drained>ignore(), "wire-test-drained", Props.empty());
     AgentProtocol.ProcExit exit = new AgentProtocol.ProcExit(1, 2, "h", 137, List.of("a", "b"));
     List<Object> messages = List.of(
-        new AgentProtocol.SpawnProcs(1, "m1", 4, 0, 4, ref, logClient, true, 20, "EXECUTABLE", List.of("sh", "-c", "true")),
+        new AgentProtocol.SpawnProcs(1, "m1", 4, 0, 4, ref, logClient, true, 20, new ProcSpec.Executable(List.of("sh", "-c", "true"))),
+        new AgentProtocol.SpawnProcs(1, "m1", 4, 0, 4, ref, null, false, 20, new ProcSpec.JavaMain("a.B", List.of("x"))),
+        new AgentProtocol.SpawnProcs(1, "m1", 4, 0, 4, ref, logClient, true, 20, new ProcSpec.ActorHost()),
         new AgentProtocol.SetLevel(11, "m1", 40),
         new AgentProtocol.SpawnActor(2, "m1", "w", "x.Y", new byte[] {1, 2}),
         new AgentProtocol.CallActor(3, "m1", "w", "rank", new byte[] {3}, true),
