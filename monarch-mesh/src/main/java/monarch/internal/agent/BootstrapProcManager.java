@@ -8,10 +8,12 @@ import monarch.internal.protocol.ProcSpec;
 import monarch.internal.capture.LocalLogSender;
 import monarch.internal.launch.Executables;
 import monarch.internal.launch.ProcReaper;
+import monarch.internal.launch.StdioFifos;
 import monarch.internal.launch.ProcLauncher;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
@@ -26,6 +28,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import monarch.config.MonarchConfig;
@@ -73,6 +79,12 @@ public final class BootstrapProcManager implements AutoCloseable {
   private volatile Path socketDir;
   /** Started with the first proc; signals procs' groups, and stops them if this JVM dies first. */
   private ProcReaper reaper;
+  /** The threads every proc of this host shares: its channels, its ends, its tees' retries. */
+  private final ChannelHub hub;
+  private final ExecutorService finisher = Executors.newCachedThreadPool(daemons("monarch-proc-end"));
+  private final ScheduledExecutorService teeRetries =
+      Executors.newSingleThreadScheduledExecutor(daemons("monarch-tee-retry"));
+  private final ProcHandle.Plumbing plumbing;
   private volatile boolean closed;
 
   /**
@@ -92,6 +104,20 @@ public final class BootstrapProcManager implements AutoCloseable {
     // a directory chosen by name is the user's to vouch for.
     this.logDirShared = config.logDir().equals(MonarchConfig.defaults().logDir())
         ? Paths.get(System.getProperty("java.io.tmpdir")) : null;
+    try {
+      this.hub = new ChannelHub();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot serve proc channels: " + e.getMessage(), e);
+    }
+    this.plumbing = new ProcHandle.Plumbing(hub, finisher, teeRetries);
+  }
+
+  private static ThreadFactory daemons(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   public String hostname() {
@@ -109,8 +135,14 @@ public final class BootstrapProcManager implements AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalStateException("the host agent is stopped"));
     }
     List<ProcHandle> procs = new ArrayList<>(count);
+    StdioFifos fifos = null;
     try {
       Path dir = socketDir();
+      try {
+        fifos = StdioFifos.create(dir, meshId + "-" + rankOffset, count);
+      } catch (IOException e) {
+        log.debug("no FIFOs ({}): the procs' output comes through the JDK's pipes, polled", e.toString());
+      }
       List<String> command = launcher.command(spec);
       Executables.Problem problem = spec instanceof ProcSpec.Executable e
           ? Executables.check(e.argv().get(0), System.getenv().getOrDefault("PATH", "")) : null;
@@ -138,22 +170,36 @@ public final class BootstrapProcManager implements AutoCloseable {
           // in force before a main class runs; INFO, the default, is left to the proc's own config
           pb.environment().put(ProcEnv.LOG_LEVEL, Integer.toString(level));
         }
+        StdioFifos.Pair io = fifos == null ? null : fifos.open(i);
+        if (io != null) {
+          pb.redirectOutput(io.stdoutFile()).redirectError(io.stderrFile());
+        }
         Process process;
         try {
           process = pb.start();
+          if (io != null) {
+            io.started();
+          }
         } catch (IOException e) {
           if (server != null) {
             server.close();
+          }
+          if (io != null) {
+            io.close();
           }
           throw new IOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
         reaper.watch(process.pid()); // the group's id: the proc leads it (ProcLauncher.SETSID)
         ProcHandle proc = new ProcHandle(rank, hostname, meshId, process, server, sock, events,
-            spec);
+            spec, plumbing);
         procs.add(proc);
-        startTees(proc, rank, process.pid(), forwarders);
+        startTees(proc, rank, process.pid(), forwarders, io == null ? process.getInputStream() : io.stdout(),
+            io == null ? process.getErrorStream() : io.stderr(), io != null);
       }
     } catch (IOException | RuntimeException e) {
+      if (fifos != null) {
+        fifos.discard();
+      }
       stopAll(procs);
       return CompletableFuture.failedFuture(
           new IOException("cannot launch procs on " + hostname + ": " + e.getMessage(), e));
@@ -176,7 +222,8 @@ public final class BootstrapProcManager implements AutoCloseable {
         });
   }
 
-  private void startTees(ProcHandle proc, int rank, long pid, ForwarderFactory forwarders) {
+  private void startTees(ProcHandle proc, int rank, long pid, ForwarderFactory forwarders,
+      InputStream stdout, InputStream stderr, boolean blockingReads) {
     byte[] prefix = config.prefixWithRank()
         ? ("[" + rank + "] ").getBytes(StandardCharsets.UTF_8) : null;
     LocalLogSender sender = null;
@@ -187,7 +234,8 @@ public final class BootstrapProcManager implements AutoCloseable {
       sender.attach(forwarder::tell);
     }
     // A local agent's console is the client's terminal: quiet while the client prints the lines.
-    proc.start(prefix, config.readLogBuffer(), sender, files(rank), forwarder, local);
+    proc.start(stdout, stderr, blockingReads, prefix, config.readLogBuffer(), sender, files(rank),
+        forwarder, local);
   }
 
   private FileAppender files(int rank) {
@@ -334,6 +382,9 @@ public final class BootstrapProcManager implements AutoCloseable {
         reaper.close();
       }
     }
+    hub.close();
+    teeRetries.shutdownNow();
+    finisher.shutdown();
     Path dir = socketDir;
     if (dir != null) {
       try (var files = Files.list(dir)) {

@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.io.PrintStream;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import monarch.internal.channel.FrameChannel;
@@ -40,10 +42,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running proc as its host agent sees it: the process, its channel, its two tees, and the
- * requests it has not answered yet. Its channel thread accepts the proc's dial, reads its frames
- * and, when the channel ends, waits for the exit status and the tees' last lines and answers
- * every open request with RankLost, so no caller waits on a dead proc. It is also the forwarder's
- * {@link LogForwardActor.ProcControl}: flush the proc's buffers, drain both tees.
+ * requests it has not answered yet. The agent's {@link ChannelHub} serves its channel (the
+ * proc's dial, its frames); when the channel ends, or an executable exits, it learns the exit
+ * status and the tees' last lines (off the hub's thread) and answers every open request with
+ * RankLost, so no caller waits on a dead proc. It is also the forwarder's
+ * {@link LogForwardActor.ProcControl}: flush the proc's buffers, drain both tees. Its only
+ * threads of its own are the two tees.
  */
 final class ProcHandle implements LogForwardActor.ProcControl {
   private static final Logger log = LoggerFactory.getLogger(ProcHandle.class);
@@ -71,9 +75,15 @@ final class ProcHandle implements LogForwardActor.ProcControl {
   /** Whether exit status 0 is this proc's success (a main class, an executable). */
   private final ProcSpec spec;
 
+  /** What a proc's handle shares with the others of its host: the threads that serve them all. */
+  record Plumbing(ChannelHub hub, Executor finisher, ScheduledExecutorService teeRetries) {}
+
+  private final Plumbing plumbing;
+
   /** {@code server} is null for an executable: it never dials, and is ready once started. */
   ProcHandle(int rank, String hostname, String meshId, Process process, ServerSocketChannel server,
-      Path socketPath, Consumer<Event> events, ProcSpec spec) {
+      Path socketPath, Consumer<Event> events, ProcSpec spec, Plumbing plumbing) {
+    this.plumbing = plumbing;
     this.spec = spec;
     this.rank = rank;
     this.hostname = hostname;
@@ -85,49 +95,35 @@ final class ProcHandle implements LogForwardActor.ProcControl {
   }
 
   /**
-   * Starts the tees and the channel thread. The tees write to the files and the sender (either
-   * may be null) and to the host console, except what they stream when {@code quietWhileStreaming}.
+   * Starts the tees on the proc's {@code stdout} and {@code stderr} and serves its channel. The
+   * tees write to the files and the sender (either may be null) and to the host console, except
+   * what they stream when {@code quietWhileStreaming}. {@code blockingReads}: the streams are the
+   * agent's own FIFOs, whose tees may block in a read (StreamForwarder); not the JDK's pipes.
    */
-  void start(byte[] prefix, int batchLines, LocalLogSender sender, FileAppender files,
-      ActorRef<LogForwardMessage> forwarder, boolean quietWhileStreaming) {
+  void start(InputStream stdout, InputStream stderr, boolean blockingReads, byte[] prefix,
+      int batchLines, LocalLogSender sender, FileAppender files, ActorRef<LogForwardMessage> forwarder,
+      boolean quietWhileStreaming) {
     this.forwarder = forwarder;
     String name = meshId + "-r" + rank;
-    tees.add(tee("monarch-stdout-" + name, OutputTarget.STDOUT, process.getInputStream(), System.out,
-        prefix, batchLines, sender, files, quietWhileStreaming));
-    tees.add(tee("monarch-stderr-" + name, OutputTarget.STDERR, process.getErrorStream(), System.err,
-        prefix, batchLines, sender, files, quietWhileStreaming));
+    ScheduledExecutorService retries = blockingReads ? plumbing.teeRetries() : null;
+    tees.add(new StreamForwarder("monarch-stdout-" + name, stdout, OutputTarget.STDOUT, prefix,
+        batchLines, process::isAlive, new StreamForwarder.Sinks(sender, files, System.out, quietWhileStreaming),
+        retries).start());
+    tees.add(new StreamForwarder("monarch-stderr-" + name, stderr, OutputTarget.STDERR, prefix,
+        batchLines, process::isAlive, new StreamForwarder.Sinks(sender, files, System.err, quietWhileStreaming),
+        retries).start());
     if (server == null) {
       ready.complete(new ProcInfo(rank, process.pid(), hostname, forwarder));
-      Thread t = new Thread(this::awaitExecutable, "monarch-proc-" + name);
-      t.setDaemon(true);
-      t.start();
+      process.onExit().thenRunAsync(this::finish, plumbing.finisher());
       return;
     }
-    Thread t = new Thread(this::serveChannel, "monarch-proc-" + name);
-    t.setDaemon(true);
-    t.start();
-    // A proc that dies before it dials must not leave accept() waiting forever.
+    plumbing.hub().serve(server, new Channel());
+    // A proc that dies before it dials must not leave its socket waiting forever.
     process.onExit().thenRun(() -> {
       if (!ready.isDone()) {
-        closeQuietly(server);
+        plumbing.hub().abandon(server);
       }
     });
-  }
-
-  private void awaitExecutable() {
-    try {
-      process.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    finish();
-  }
-
-  private StreamForwarder tee(String name, OutputTarget target, java.io.InputStream pipe,
-      PrintStream console, byte[] prefix, int batchLines, LocalLogSender sender, FileAppender files,
-      boolean quietWhileStreaming) {
-    return new StreamForwarder(name, pipe, target, prefix, batchLines, process::isAlive,
-        new StreamForwarder.Sinks(sender, files, console, quietWhileStreaming)).start();
   }
 
   @Override
@@ -270,45 +266,56 @@ final class ProcHandle implements LogForwardActor.ProcControl {
     return stopping;
   }
 
-  private void serveChannel() {
-    try {
-      FrameChannel ch = new FrameChannel(server.accept());
-      closeQuietly(server);
-      Files.deleteIfExists(socketPath);
-      ProcFrame first = ch.read();
-      if (!(first instanceof ProcFrame.Hello hello) || hello.protocolVersion() != FrameCodec.VERSION) {
-        throw new IOException("rank " + rank + " did not announce itself correctly: " + first);
+  /** The proc's side of its channel, as the hub serves it: a Hello first, then replies. */
+  private final class Channel implements ChannelHub.Handler {
+    private FrameChannel connected;
+
+    @Override
+    public void connected(FrameChannel ch) {
+      connected = ch;
+      try {
+        Files.deleteIfExists(socketPath);
+      } catch (IOException e) {
+        log.debug("cannot remove {}: {}", socketPath, e.toString());
       }
-      channel = ch;
-      ready.complete(new ProcInfo(rank, process.pid(), hostname, forwarder));
-      ProcFrame frame;
-      while ((frame = ch.read()) != null) {
-        if (frame instanceof ProcFrame.Reply r) {
-          CompletableFuture<ProcFrame.Reply> mine = r.requestId() < 0 ? local.remove(r.requestId()) : null;
-          if (mine != null) {
-            mine.complete(r);
-          } else if (open.remove(r.requestId()) || r.failure() != null) {
-            events.accept(new RankReply(r.requestId(), rank, r.value(), r.failure()));
-          }
-        } else {
-          log.warn("rank {} sent an unexpected {} frame; ignored", rank, frame.getClass().getSimpleName());
+    }
+
+    @Override
+    public void frame(ProcFrame frame) throws IOException {
+      if (channel == null) {
+        if (!(frame instanceof ProcFrame.Hello hello) || hello.protocolVersion() != FrameCodec.VERSION) {
+          throw new IOException("rank " + rank + " did not announce itself correctly: " + frame);
+        }
+        channel = connected;
+        ready.complete(new ProcInfo(rank, process.pid(), hostname, forwarder));
+      } else if (frame instanceof ProcFrame.Reply r) {
+        CompletableFuture<ProcFrame.Reply> mine = r.requestId() < 0 ? local.remove(r.requestId()) : null;
+        if (mine != null) {
+          mine.complete(r);
+        } else if (open.remove(r.requestId()) || r.failure() != null) {
+          events.accept(new RankReply(r.requestId(), rank, r.value(), r.failure()));
+        }
+      } else {
+        log.warn("rank {} sent an unexpected {} frame; ignored", rank, frame.getClass().getSimpleName());
+      }
+    }
+
+    @Override
+    public void ended(IOException cause) {
+      if (cause != null) {
+        if (!ready.isDone() && !process.isAlive()) {
+          // it died before dialing: finish() says how it exited
+        } else if (!ready.isDone()) {
+          ready.completeExceptionally(cause);
+        } else if (!stopping) {
+          log.warn("channel of rank {} failed: {}", rank, cause.getMessage());
         }
       }
-    } catch (IOException e) {
-      if (!ready.isDone() && !process.isAlive()) {
-        // it died before dialing (accept() was closed under us): finish() says how it exited
-      } else if (!ready.isDone()) {
-        ready.completeExceptionally(e);
-      } else if (!stopping) {
-        log.warn("channel of rank {} failed: {}", rank, e.getMessage());
-      }
-    } finally {
       closeQuietly(server);
-      FrameChannel ch = channel;
-      if (ch != null) {
-        closeQuietly(ch);
+      if (connected != null) {
+        closeQuietly(connected);
       }
-      finish();
+      plumbing.finisher().execute(ProcHandle.this::finish);
     }
   }
 

@@ -10,7 +10,9 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import monarch.internal.protocol.LogMessage;
 import monarch.logging.OutputTarget;
@@ -23,25 +25,36 @@ import org.slf4j.LoggerFactory;
  * to the proc's file, to the {@link LocalLogSender} while it streams, and to the host console
  * (on a host agent inside the client, only what it does not stream).
  *
- * <p>Exact drain. The task only ever reads what {@code available()} (FIONREAD) reports, so every
- * byte taken out of the pipe is framed and handed off before the task looks at the pipe again,
- * and a byte still in the pipe is counted by {@code available()}. A drain request is therefore
- * answered exactly: its marker goes into the hand-off after {@code consumed + available()} bytes
- * at the moment the task takes the request, i.e. after every byte written before it. A marker that
- * falls inside a line waits for that line's end, so a barrier never splits a line that is being
- * written; only a writer that has paused mid-line (the pipe stays empty {@link #PAUSE_NANOS}),
- * or whose line has not ended {@link #MAX_EOL_WAIT_NANOS} after the marker came due (a progress
- * bar writing a dot at a time), gets its partial line sent as a line before the marker. Requests are
- * only queued by the caller (it never blocks, even under back-pressure); the task takes them.
- * When the pipe is empty the task parks with a short backoff ({@link #MAX_IDLE_NANOS}), which is
- * also the longest a line waits after a quiet spell; a request unparks it at once.
+ * <p>Waking. While data comes, the task reads what {@code available()} (FIONREAD) reports, under
+ * its lock. Once the pipe has been empty for {@link #BLOCK_AFTER_NANOS} with nothing pending
+ * (no marker owed, no unfinished line), it blocks in a plain read of the pipe, outside its lock,
+ * and costs nothing until the proc writes again; until then, and whenever something is pending,
+ * it parks briefly and is unparked by a drain request. Where the kernel cannot tell whether a
+ * thread sleeps in a pipe read ({@link ReadWatch}), or without a retry scheduler, it never blocks
+ * and parks with a backoff of at most {@link #MAX_IDLE_NANOS}.
+ *
+ * <p>Exact drain. A drain request's marker goes into the hand-off after every byte written to the
+ * pipe before the request. Under the lock, bytes leave the pipe only as much as
+ * {@code available()} says and are framed and handed off before the lock is released, so the
+ * task turns a request into a marker due after {@code consumed + available()} bytes and places it
+ * at exactly that offset. When the task is blocked in its read, the requester does the task's
+ * part: holding the lock, if the pipe is empty and the task is asleep in the read (so the read
+ * has taken nothing yet), every byte written so far has been framed and handed off, since the
+ * task blocks only with nothing pending; the marker goes at once. If the task is on its way into
+ * or out of that read, the requester tries again a moment later (the only waiting a request may
+ * cause); if the pipe holds data, the task is waking up to it and takes the request itself. A
+ * marker that falls inside a line waits for that line's end, so a barrier never splits a line
+ * that is being written; only a writer that has paused mid-line (the pipe stays empty
+ * {@link #PAUSE_NANOS}), or whose line has not ended {@link #MAX_EOL_WAIT_NANOS} after the marker
+ * came due (a progress bar writing a dot at a time), gets its partial line sent as a line before
+ * the marker. A request never blocks its caller, even under back-pressure.
  *
  * <p>Batches: up to {@code maxBatchLines} lines or {@link #BATCH_BYTES} bytes, and whatever is
  * framed when the pipe runs empty goes at once. Memory per tee: one read buffer
  * ({@link #READ_BUFFER}), one batch buffer (BATCH_BYTES + one line), the framer's line buffer and
  * the {@link #RECENT_LINES} recent lines, copied once per batch (its last lines), not per line.
  *
- * <p>At EOF it forwards the final partial line, then posts one {@code Flush(empty)}.
+ * <p>At EOF it forwards the final partial line, then its stream's end.
  */
 public final class StreamForwarder {
   private static final Logger log = LoggerFactory.getLogger(StreamForwarder.class);
@@ -49,6 +62,16 @@ public final class StreamForwarder {
   static final int BATCH_BYTES = 64 * 1024;
   static final long MIN_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
   static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  /**
+   * How long the pipe stays empty, with nothing pending, before the task blocks in a read: a
+   * writer that is just descheduled for a moment (a loaded machine) finds the task still polling,
+   * so a stream of lines costs one read per burst, not one wake-up per line.
+   */
+  static final long BLOCK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  /** The longest park while only an unfinished line is pending (a prompt); a request unparks it. */
+  static final long MAX_PARTIAL_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  /** When a request came while the task was on its way into or out of a read. */
+  static final long RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
   static final int RECENT_LINES = 20;
 
   /**
@@ -96,13 +119,32 @@ public final class StreamForwarder {
   private boolean yielded;
   private final Object endLock = new Object();
   private boolean ended;
+  /** Guards the task's state below, the framer, the batch and the markers. */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private enum State { RUNNING, PARKED, READING }
+
+  /** What the task does when it does not hold the lock; guarded by lock. */
+  private State state = State.RUNNING;
+  /** The task's own watch (set as it starts); null: it never blocks in a read. */
+  private volatile ReadWatch watch;
+  /** Where a request that came at the wrong moment is tried again; null: the task never blocks. */
+  private final ScheduledExecutorService retries;
   private volatile boolean stopped;
   private volatile Throwable failure;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final Thread task;
 
+  /** A tee that never blocks in a read (it polls, with a backoff). */
   public StreamForwarder(String name, InputStream pipe, OutputTarget target, byte[] prefix,
       int maxBatchLines, BooleanSupplier writerAlive, Sinks sinks) {
+    this(name, pipe, target, prefix, maxBatchLines, writerAlive, sinks, null);
+  }
+
+  /** {@code retries}: a scheduler shared by the host's tees, so that an idle tee can block. */
+  public StreamForwarder(String name, InputStream pipe, OutputTarget target, byte[] prefix,
+      int maxBatchLines, BooleanSupplier writerAlive, Sinks sinks, ScheduledExecutorService retries) {
+    this.retries = retries;
     this.pipe = pipe;
     this.target = target;
     this.writerAlive = writerAlive;
@@ -145,7 +187,56 @@ public final class StreamForwarder {
       }
       requested.add(version);
     }
-    LockSupport.unpark(task);
+    serveIfIdle();
+  }
+
+  /**
+   * Sees that the requests get served: a parked task is unparked; for a task asleep in its read
+   * of an empty pipe the markers go now; a task on its way into or out of a read is asked again
+   * a moment later. Never blocks (the lock is only tried).
+   */
+  private void serveIfIdle() {
+    if (requested.isEmpty()) {
+      return;
+    }
+    if (!lock.tryLock()) {
+      retryLater(); // the task holds it: busy, or about to wait without having seen the request
+      return;
+    }
+    try {
+      switch (state) {
+        case PARKED -> LockSupport.unpark(task);
+        case READING -> {
+          if (pipe.available() > 0) {
+            return; // it is waking up to data, and takes the requests then
+          }
+          if (watch == null || framer.hasPartialLine()) {
+            return; // (the read of a proc that is gone, its last line unfinished) taken after it
+          }
+          if (!watch.asleepInRead()) {
+            retryLater(); // on its way into or out of the read: not yet known what it took
+            return;
+          }
+          Long v;
+          while ((v = requested.poll()) != null) {
+            marker(v); // nothing pending, nothing taken: every byte so far is handed off
+          }
+        }
+        case RUNNING -> { } // it takes them before it waits again
+      }
+    } catch (IOException e) {
+      // the pipe is closing: the stream's end posts what is still requested
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void retryLater() {
+    if (retries != null && watch != null) {
+      retries.schedule(this::serveIfIdle, RETRY_NANOS, TimeUnit.NANOSECONDS);
+    } else {
+      LockSupport.unpark(task); // a task that never blocks in a read takes them at once
+    }
   }
 
   /** What {@link #abort()} returns: the recent lines, and how the task ended (null: cleanly). */
@@ -173,52 +264,56 @@ public final class StreamForwarder {
   }
 
   private void run() {
+    watch = retries == null ? null : ReadWatch.forCurrentThread();
     long idle = MIN_IDLE_NANOS;
     try {
       while (!stopped) {
-        int avail = pipe.available();
-        if (avail > 0) {
-          int n = pipe.read(readBuf, 0, Math.min(avail, readBuf.length));
-          if (n < 0) {
-            break;
-          }
-          process(n);
-          idle = MIN_IDLE_NANOS;
-          yielded = false;
-          emptySince = 0;
-        } else if (!writerAlive.getAsBoolean()) {
-          // The proc is gone; a blocking read now returns -1 at EOF (or the rest of what a child
-          // of the proc that kept the pipe open still writes).
-          int n = pipe.read(readBuf, 0, readBuf.length);
-          if (n < 0) {
-            break;
-          }
-          process(n);
-        } else {
-          flushBatch();
-          takeRequests();
-          long now = System.nanoTime();
-          if (emptySince == 0) {
-            emptySince = now;
-          }
-          if (!awaitingEol.isEmpty()
-              && (now - emptySince >= PAUSE_NANOS || now - awaitingSince >= MAX_EOL_WAIT_NANOS)) {
-            // the writer stopped mid-line, or never ends it: the barrier covers the partial line
-            // as a line
-            framer.finish();
-            releaseAwaiting();
-          }
-          if (due.isEmpty()) {
-            if (idle == MIN_IDLE_NANOS && !yielded) {
-              // Just drained: the writer is likely runnable but waiting for this core (more
-              // tees and procs than cores). Let it write before paying for a park.
-              yielded = true;
-              Thread.yield();
-              continue;
+        State next;
+        lock.lock();
+        try {
+          state = State.RUNNING;
+          int avail = pipe.available();
+          if (avail > 0) {
+            int n = pipe.read(readBuf, 0, Math.min(avail, readBuf.length));
+            if (n < 0) {
+              break;
             }
-            LockSupport.parkNanos(idle);
-            idle = Math.min(idle * 2, MAX_IDLE_NANOS);
+            process(n);
+            idle = MIN_IDLE_NANOS;
+            yielded = false;
+            emptySince = 0;
+            continue;
           }
+          next = whenEmpty();
+          state = next;
+        } finally {
+          lock.unlock();
+        }
+        if (next == State.READING) {
+          // Blocks until the proc writes, or its pipe ends (also the rest of what a child of a
+          // proc that is gone still writes); a request meanwhile is served by its requester.
+          int n = pipe.read(readBuf, 0, readBuf.length);
+          lock.lock();
+          try {
+            state = State.RUNNING;
+            if (n < 0) {
+              break;
+            }
+            process(n);
+            idle = MIN_IDLE_NANOS;
+            yielded = false;
+            emptySince = 0;
+          } finally {
+            lock.unlock();
+          }
+        } else if (idle == MIN_IDLE_NANOS && !yielded) {
+          // Just drained: the writer is likely runnable but waiting for this core (more tees
+          // and procs than cores). Let it write before paying for a park.
+          yielded = true;
+          Thread.yield();
+        } else {
+          LockSupport.parkNanos(idle);
+          idle = Math.min(idle * 2, onlyPartialLinePending() ? MAX_PARTIAL_IDLE_NANOS : MAX_IDLE_NANOS);
         }
       }
     } catch (IOException e) {
@@ -233,6 +328,43 @@ public final class StreamForwarder {
       log.warn("tee {} failed", task.getName(), e);
     } finally {
       end();
+    }
+  }
+
+  /**
+   * The pipe is empty (under the lock): hands off what is framed, takes requests, sends a
+   * partial line a marker has waited for long enough, and says how to wait: in a blocking read
+   * once nothing is pending and the pipe has stayed empty a while (or the proc is gone, when the
+   * read returns the end of the stream), otherwise parked.
+   */
+  private State whenEmpty() throws IOException, InterruptedException {
+    flushBatch();
+    takeRequests();
+    long now = System.nanoTime();
+    if (emptySince == 0) {
+      emptySince = now;
+    }
+    if (!awaitingEol.isEmpty()
+        && (now - emptySince >= PAUSE_NANOS || now - awaitingSince >= MAX_EOL_WAIT_NANOS)) {
+      // the writer stopped mid-line, or never ends it: the barrier covers the partial line as a line
+      framer.finish();
+      releaseAwaiting();
+    }
+    boolean pending = !due.isEmpty() || !awaitingEol.isEmpty() || !requested.isEmpty()
+        || framer.hasPartialLine();
+    if (!writerAlive.getAsBoolean() && due.isEmpty() && awaitingEol.isEmpty()) {
+      return State.READING;
+    }
+    return watch != null && !pending && now - emptySince >= BLOCK_AFTER_NANOS ? State.READING : State.PARKED;
+  }
+
+  /** Whether all the task waits for is the end of a line nobody asked a marker for (a prompt). */
+  private boolean onlyPartialLinePending() {
+    lock.lock();
+    try {
+      return due.isEmpty() && awaitingEol.isEmpty() && requested.isEmpty() && framer.hasPartialLine();
+    } finally {
+      lock.unlock();
     }
   }
 

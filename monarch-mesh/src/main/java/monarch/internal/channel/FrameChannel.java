@@ -4,13 +4,21 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.function.Consumer;
 
 /**
  * One end of a proc channel: a connected Unix socket that reads and writes whole frames. One
- * thread reads; any thread may write (writes are serialized, so frames never interleave). It
- * uses the SocketChannel directly: JDK 17's Channels.newInputStream/newOutputStream hold one lock
- * across a blocking read, which would stall every writer.
+ * thread reads: blocking ({@link #read()}, a proc's own end) or, on a socket in non-blocking mode
+ * that a selector serves (an agent's end), whatever has arrived ({@link #readAvailable}). Any
+ * thread may write; writes are serialized, so frames never interleave, and on a non-blocking
+ * socket a full buffer makes the writer wait for room, never the reader. It uses the
+ * SocketChannel directly: JDK 17's Channels.newInputStream/newOutputStream hold one lock across a
+ * blocking read, which would stall every writer.
  */
 public final class FrameChannel implements Closeable {
   /** Reused read buffer; a frame larger than this gets a one-off buffer of exactly its size. */
@@ -20,9 +28,49 @@ public final class FrameChannel implements Closeable {
   private final ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER);
   private final byte[] body = new byte[READ_BUFFER];
   private final Object writeLock = new Object();
+  /** A frame being read by readAvailable: its length once the header is in, else -1. */
+  private int pendingLength = -1;
+  private ByteBuffer pendingBody;
+  /** Where a writer waits for room on a non-blocking socket; opened the first time it must. */
+  private volatile Selector writable;
 
   public FrameChannel(SocketChannel socket) {
     this.socket = socket;
+  }
+
+  /**
+   * Reads, from a non-blocking socket, whatever has arrived, handing each complete frame to
+   * {@code frames}; a frame cut short waits for the rest. False at a clean end of stream (the
+   * peer closed between frames).
+   */
+  public boolean readAvailable(Consumer<ProcFrame> frames) throws IOException {
+    while (true) {
+      if (pendingLength < 0) {
+        if (socket.read(header) < 0) {
+          if (header.position() == 0) {
+            return false;
+          }
+          throw new EOFException("proc channel closed in the middle of a frame");
+        }
+        if (header.hasRemaining()) {
+          return true;
+        }
+        pendingLength = FrameCodec.checkLength(header.flip().getInt());
+        header.clear();
+        pendingBody = pendingLength <= body.length ? ByteBuffer.wrap(body, 0, pendingLength)
+            : ByteBuffer.allocate(pendingLength);
+      }
+      if (socket.read(pendingBody) < 0) {
+        throw new EOFException("proc channel closed in the middle of a frame");
+      }
+      if (pendingBody.hasRemaining()) {
+        return true;
+      }
+      ProcFrame frame = FrameCodec.decode(pendingBody.array(), 0, pendingLength);
+      pendingLength = -1;
+      pendingBody = null;
+      frames.accept(frame);
+    }
   }
 
   /** The next frame, or null at a clean end of stream (the peer closed between frames). */
@@ -41,7 +89,9 @@ public final class FrameChannel implements Closeable {
     ByteBuffer buf = FrameCodec.encode(frame);
     synchronized (writeLock) {
       while (buf.hasRemaining()) {
-        socket.write(buf);
+        if (socket.write(buf) == 0) {
+          awaitRoom();
+        }
       }
     }
   }
@@ -61,6 +111,23 @@ public final class FrameChannel implements Closeable {
     return true;
   }
 
+  /** On a non-blocking socket whose buffer is full: waits until it takes bytes again. */
+  private void awaitRoom() throws IOException {
+    if (writable == null) {
+      writable = Selector.open();
+      socket.register(writable, SelectionKey.OP_WRITE);
+    }
+    try {
+      writable.select();
+      writable.selectedKeys().clear();
+    } catch (ClosedSelectorException e) {
+      throw new ClosedChannelException(); // close() meanwhile
+    }
+    if (!socket.isOpen()) {
+      throw new ClosedChannelException();
+    }
+  }
+
   public boolean isOpen() {
     return socket.isOpen();
   }
@@ -68,5 +135,9 @@ public final class FrameChannel implements Closeable {
   @Override
   public void close() throws IOException {
     socket.close();
+    Selector w = writable;
+    if (w != null) {
+      w.close(); // (wakes a writer waiting for room)
+    }
   }
 }

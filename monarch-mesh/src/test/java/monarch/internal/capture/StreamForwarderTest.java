@@ -243,4 +243,75 @@ class StreamForwarderTest {
     assertThat(fwd.lines(OutputTarget.STDOUT)).hasSize(500);
     assertThat(errFile.toString(StandardCharsets.UTF_8).split("\n")).hasSize(500);
   }
+
+  /** Where the tees of the blocking-read tests try a request again (as the agent's own does). */
+  static final java.util.concurrent.ScheduledExecutorService RETRIES =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "test-tee-retry");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /**
+   * A tee that blocks in its read when idle, on a FIFO this test writes itself, so it knows
+   * exactly which bytes are in the pipe when it requests a drain. Rounds alternate between a
+   * request right after the write (the tee is waking up to it, or about to) and one after a
+   * pause (the tee is asleep in its read, and the requester serves it): either way the marker
+   * follows every byte written before the request, and never waits for more.
+   */
+  @Test
+  void onABlockingTeeEveryMarkerFollowsTheBytesWrittenBeforeItsRequest(@TempDir Path dir) throws Exception {
+    monarch.internal.launch.StdioFifos fifos = monarch.internal.launch.StdioFifos.create(dir, "t", 1);
+    monarch.internal.launch.StdioFifos.Pair io = fifos.open(0);
+    OutputStream writer = new java.io.FileOutputStream(io.stdoutFile());
+    io.started();
+    TestForwarder fwd = new TestForwarder();
+    LocalLogSender sender = sender(fwd, 8, LogPolicy.BACKPRESSURE);
+    fwd.sender = sender;
+    StreamForwarder out = new StreamForwarder("tee-blocking", io.stdout(), OutputTarget.STDOUT, PREFIX,
+        100, () -> true, new StreamForwarder.Sinks(sender, null, null, false), RETRIES).start();
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+    for (int v = 1; v <= 1500; v++) {
+      String token = (v % 7 == 0 ? "p" : "l") + v; // every 7th round is a partial line
+      writer.write((v % 7 == 0 ? token : token + "\n").getBytes(StandardCharsets.UTF_8));
+      writer.flush();
+      if (v % 10 == 0) { // long enough for the tee to go to sleep in its read
+        java.util.concurrent.locks.LockSupport.parkNanos(StreamForwarder.BLOCK_AFTER_NANOS * 3);
+      } else if (rnd.nextBoolean()) {
+        java.util.concurrent.locks.LockSupport.parkNanos(rnd.nextInt(200_000));
+      }
+      out.requestDrain(v);
+      long version = v;
+      await().pollDelay(ofMillis(0)).pollInterval(ofMillis(1)).atMost(ofSeconds(5)).until(() -> fwd.received.contains(
+          new LogMessage.Marker(OutputTarget.STDOUT, version)));
+      assertThat(linesBeforeMarker(fwd, v)).as("round %d", v).endsWith("[3] " + token);
+    }
+    writer.close();
+    out.done().get();
+  }
+
+  /** An idle tee costs nothing: it sleeps in a read of its pipe, not in a polling loop. */
+  @Test
+  void anIdleTeeWaitsInARead(@TempDir Path dir) throws Exception {
+    monarch.internal.launch.StdioFifos.Pair io = monarch.internal.launch.StdioFifos.create(dir, "i", 1).open(0);
+    OutputStream writer = new java.io.FileOutputStream(io.stdoutFile());
+    io.started();
+    TestForwarder fwd = new TestForwarder();
+    LocalLogSender sender = sender(fwd, 8, LogPolicy.BACKPRESSURE);
+    fwd.sender = sender;
+    StreamForwarder out = new StreamForwarder("tee-idle", io.stdout(), OutputTarget.STDOUT, PREFIX,
+        100, () -> true, new StreamForwarder.Sinks(sender, null, null, false), RETRIES).start();
+    writer.write("one\n".getBytes(StandardCharsets.UTF_8));
+    writer.flush();
+    await().atMost(ofSeconds(5)).until(() -> fwd.lines(OutputTarget.STDOUT).size() == 1);
+    await().atMost(ofSeconds(5)).until(() -> Thread.getAllStackTraces().entrySet().stream()
+        .anyMatch(e -> e.getKey().getName().equals("tee-idle") && e.getValue().length > 0
+            && e.getValue()[0].getMethodName().equals("readBytes")));
+    writer.write("two\n".getBytes(StandardCharsets.UTF_8)); // and data wakes it
+    writer.flush();
+    await().atMost(ofSeconds(5)).until(() -> fwd.lines(OutputTarget.STDOUT).size() == 2);
+    writer.close();
+    out.done().get();
+    assertThat(fwd.lines(OutputTarget.STDOUT)).containsExactly("[3] one", "[3] two");
+  }
 }
