@@ -236,10 +236,12 @@ class LogClientActorTimersTest {
   void aNewerBarrierThatCompletesReleasesAnOlderOneBeforeItsTimeout() {
     spawn(null);
     long v1 = flush(List.of(0, 1), 5_000);
-    client.tell(new LogClientMessage.FlushAck(v1, 0, false)); // rank 1 never acks v1
-    long v2 = flush(List.of(0), 5_000);
+    client.tell(new LogClientMessage.FlushAck(v1, 0, false)); // rank 1's ack of v1 never comes
+    long v2 = flush(List.of(0, 1), 5_000);
     client.tell(new LogClientMessage.FlushAck(v2, 0, false));
-    // v1's markers came before v2's, so v2 done means v1 is done: complete, oldest first
+    drainBarrier(); // v2 still waits for rank 1, and so does v1
+    client.tell(new LogClientMessage.FlushAck(v2, 1, false));
+    // each rank's v1 marker came before its v2 marker, so v2 done means v1 is: oldest first
     replies.expectMessage(new FlushDone(v1, List.of(), List.of()));
     replies.expectMessage(new FlushDone(v2, List.of(), List.of()));
 
