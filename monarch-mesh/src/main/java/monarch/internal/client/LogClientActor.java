@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import monarch.internal.capture.LineFramer;
 import monarch.internal.protocol.LogClientMessage;
 import monarch.internal.protocol.LogClientMessage.Attach;
@@ -78,6 +79,8 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   private final TimerScheduler<LogClientMessage> timers;
   private final ClientOutput out;
   private final OutputLedger ledger;
+  /** Monotonic nanoseconds: where the window's deadline arithmetic reads "now". */
+  private final LongSupplier nanoClock;
   /** An OutputDue is in the mailbox: the buffered output is written when it comes up. */
   private boolean outputDue;
   /** Index = rank; empty until the mesh's procs are ready. */
@@ -117,10 +120,11 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   }
 
   private LogClientActor(ActorContext<LogClientMessage> ctx, TimerScheduler<LogClientMessage> timers,
-      PrintStream out, PrintStream err, Integer windowSec, OutputLedger ledger) {
+      PrintStream out, PrintStream err, Integer windowSec, OutputLedger ledger, LongSupplier nanoClock) {
     super(ctx);
     this.timers = timers;
     this.ledger = ledger;
+    this.nanoClock = nanoClock;
     this.out = new ClientOutput(out, err, ledger);
     for (OutputTarget t : OutputTarget.values()) {
       aggregators.put(t, new Aggregator(MAX_GROUPS_PER_WINDOW));
@@ -142,8 +146,18 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   /** {@code ledger}: where it counts the lines it takes in and writes, and says if output fails. */
   public static Behavior<LogClientMessage> create(PrintStream out, PrintStream err, Integer windowSec,
       OutputLedger ledger) {
+    return create(out, err, windowSec, ledger, System::nanoTime);
+  }
+
+  /**
+   * As above, with {@code nanoClock} as "now" ({@code System::nanoTime} there). Pekko's Scheduler
+   * tells no time, so a test on a manual scheduler passes that scheduler's clock; with the wall
+   * clock, a window that SetMode shortens would end by real time, not by the test's.
+   */
+  static Behavior<LogClientMessage> create(PrintStream out, PrintStream err, Integer windowSec,
+      OutputLedger ledger, LongSupplier nanoClock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new LogClientActor(ctx, timers, out, err, windowSec, ledger)));
+        timers -> new LogClientActor(ctx, timers, out, err, windowSec, ledger, nanoClock)));
   }
 
   @Override
@@ -166,7 +180,7 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   }
 
   private Behavior<LogClientMessage> heard(int rank) {
-    lastHeard.put(rank, System.nanoTime());
+    lastHeard.put(rank, nanoClock.getAsLong());
     return this;
   }
 
@@ -209,7 +223,7 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   private void aggregate(Log m) {
     if (!windowOpen) {
       windowOpen = true;
-      windowStartNanos = System.nanoTime();
+      windowStartNanos = nanoClock.getAsLong();
       windowStart = LocalDateTime.now();
       timers.startSingleTimer(WINDOW_TIMER, new WindowEnded(++windowId), Duration.ofSeconds(windowSec));
     }
@@ -238,7 +252,7 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     if (w == null) {
       printAggregates();
     } else if (windowOpen) {
-      long remaining = windowStartNanos + Duration.ofSeconds(w).toNanos() - System.nanoTime();
+      long remaining = windowStartNanos + Duration.ofSeconds(w).toNanos() - nanoClock.getAsLong();
       timers.startSingleTimer(WINDOW_TIMER, new WindowEnded(++windowId),
           Duration.ofNanos(Math.max(0, remaining)));
     }
@@ -353,7 +367,7 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   private Behavior<LogClientMessage> onFlushTimedOut(FlushTimedOut t) {
     Barrier b = barriers.remove(t.version());
     if (b != null) {
-      long now = System.nanoTime();
+      long now = nanoClock.getAsLong();
       // the caller learns which ranks; the times are for whoever reads the debug log
       log.debug("barrier {} timed out; no ack from ranks {} (last heard from them {})", t.version(),
           b.missing, b.missing.stream().map(r -> lastHeard.containsKey(r)
