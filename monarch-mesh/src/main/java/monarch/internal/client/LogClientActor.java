@@ -107,12 +107,14 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
 
   /** An open barrier: who has not acked, who acked as dead, and what to do when it ends. */
   private static final class Barrier {
+    final List<Integer> expected;
     final Set<Integer> missing;
     final Set<Integer> dead = new TreeSet<>();
     final boolean print;
     final Consumer<FlushDone> onDone;
 
     Barrier(List<Integer> expected, boolean print, Consumer<FlushDone> onDone) {
+      this.expected = List.copyOf(expected);
       this.missing = new LinkedHashSet<>(expected);
       this.print = print;
       this.onDone = onDone;
@@ -349,9 +351,26 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     return this;
   }
 
-  /** Barrier v is complete: print (if any of them asks), then release it and every older one. */
+  /**
+   * Barrier v is complete. Its ranks' markers for every older barrier came before theirs for v,
+   * so those ranks are done with the older ones too: an older barrier that waited for nothing
+   * else is complete as well. Prints (if any of the released asks), then answers them, oldest
+   * first.
+   */
   private void complete(long v) {
-    List<Map.Entry<Long, Barrier>> released = new ArrayList<>(barriers.headMap(v, true).entrySet());
+    Barrier done = barriers.get(v);
+    List<Map.Entry<Long, Barrier>> released = new ArrayList<>();
+    for (Map.Entry<Long, Barrier> e : barriers.headMap(v, true).entrySet()) {
+      Barrier older = e.getValue();
+      for (int rank : done.expected) {
+        if (older.missing.remove(rank) && done.dead.contains(rank)) {
+          older.dead.add(rank);
+        }
+      }
+      if (older.missing.isEmpty()) {
+        released.add(e);
+      }
+    }
     if (released.stream().anyMatch(e -> e.getValue().print)) {
       printAggregates();
     } else {

@@ -249,6 +249,23 @@ class LogClientActorTimersTest {
     drainBarrier();
   }
 
+  /**
+   * A newer barrier over fewer ranks (one died meanwhile) speaks for its own ranks only: the
+   * older one still waits for the rank the newer did not cover, and times out naming it.
+   */
+  @Test
+  void aNewerBarrierOverFewerRanksReleasesAnOlderOneOnlyForItsOwnRanks() {
+    spawn(null);
+    long v1 = flush(List.of(0, 1), 5_000);
+    long v2 = flush(List.of(0), 5_000);
+    client.tell(new LogClientMessage.FlushAck(v2, 0, false));
+    replies.expectMessage(new FlushDone(v2, List.of(), List.of()));
+    drainBarrier(); // v1 still waits for rank 1
+
+    pass(Duration.ofSeconds(5));
+    replies.expectMessage(new FlushDone(v1, List.of(1), List.of()));
+  }
+
   // --- the teardown drain
 
   @Test
