@@ -13,8 +13,13 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>Lines end at {@code '\n'}, which is not part of the line. A {@code '\r'} immediately before
- *       the {@code '\n'} is dropped too, also when the two arrive in different chunks; a {@code
- *       '\r'} anywhere else is content. Empty lines are emitted (as the prefix alone).
+ *       the {@code '\n'} is dropped too, also when the two arrive in different chunks. Empty lines
+ *       are emitted (as the prefix alone).
+ *   <li>A {@code '\r'} anywhere else (a progress bar redrawing itself) ends one state of the line:
+ *       what came since the line began or since the last {@code '\r'} goes to {@link
+ *       LineSink#state} unless empty, and the next state starts afresh, so states are never
+ *       concatenated. The line's last state is what ends at {@code '\n'} (a line as usual), or
+ *       at the end of the stream (a trailing {@code '\r'} then ends it too).
  *   <li>The content is made valid UTF-8: each maximal invalid subpart (a bad lead byte, a lead byte
  *       whose continuation is wrong or cut short by {@code '\n'} or EOF, overlongs, surrogates,
  *       code points above U+10FFFF) becomes one U+FFFD, as in the WHATWG/Unicode "maximal subpart"
@@ -59,6 +64,7 @@ public final class LineFramer {
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
   private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+  private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
 
   private final LineSink sink;
 
@@ -76,8 +82,11 @@ public final class LineFramer {
   /** The current line was truncated (and emitted); dropping input up to the next '\n'. */
   private boolean discarding;
 
-  /** A '\r' was the last byte seen; whether it is content depends on the next byte. */
+  /** A '\r' was the last byte seen; whether it ends the line or a state depends on the next byte. */
   private boolean pendingCr;
+
+  /** A '\r' ended a dropped rest at a chunk's end: a '\n' right after it belongs to it. */
+  private boolean discardedCr;
 
   // UTF-8 decoder (WHATWG): length of the sequence being read (0: none), bytes of it seen so
   // far, those bytes packed little-endian, and the allowed range of the next byte.
@@ -88,6 +97,7 @@ public final class LineFramer {
   private int upper = 0xBF;
 
   private long linesEmitted;
+  private long statesEmitted;
   private long linesTruncated;
   private long bytesReplaced;
   private long bytesDiscarded;
@@ -123,6 +133,13 @@ public final class LineFramer {
     final int end = off + len;
     int i = off;
     while (i < end) {
+      if (discardedCr) {
+        discardedCr = false;
+        if (chunk[i] == '\n') {
+          i++; // the "\r\n" that ended a truncated line
+          continue;
+        }
+      }
       if (discarding) {
         i = skipDiscarded(chunk, i, end);
       } else if (need == 0 && !pendingCr && chunk[i] >= 0) {
@@ -132,7 +149,7 @@ public final class LineFramer {
         // decoder is idle and the next byte is ASCII again.
         do {
           step(chunk[i++] & 0xFF);
-        } while (i < end && !discarding && (need != 0 || pendingCr || chunk[i] < 0));
+        } while (i < end && !discarding && !discardedCr && (need != 0 || pendingCr || chunk[i] < 0));
       }
     }
   }
@@ -143,16 +160,14 @@ public final class LineFramer {
    * ended with {@code '\n'}. The framer is then ready for a new stream.
    */
   public void finish() {
+    discardedCr = false;
     if (!discarding) {
       if (need != 0) {
         int k = seen;
         resetDecoder();
         replace(k);
       }
-      if (pendingCr) {
-        pendingCr = false;
-        put1('\r');
-      }
+      pendingCr = false; // a trailing '\r' ends the last state, which ends the stream
       if (!discarding && pos > prefixLen) {
         emitLine();
       }
@@ -168,6 +183,11 @@ public final class LineFramer {
   /** Lines given to the sink, truncated ones included. */
   public long linesEmitted() {
     return linesEmitted;
+  }
+
+  /** States of lines ended by a lone {@code '\r'}, given to {@link LineSink#state}. */
+  public long statesEmitted() {
+    return statesEmitted;
   }
 
   /** Lines cut at {@code maxLineSize}. */
@@ -194,26 +214,13 @@ public final class LineFramer {
 
   /** Handles the ASCII run starting at i (chunk[i] is ASCII); returns where to go on. */
   private int asciiRun(byte[] chunk, int i, int end) {
-    final int stop = indexOfLfOrNonAscii(chunk, i, end);
+    final int stop = indexOfLfCrOrNonAscii(chunk, i, end);
     int n = stop - i;
     if (stop == end) {
-      // A trailing '\r' may be half of a "\r\n": hold it back.
-      if (chunk[end - 1] == '\r') {
-        if (append(chunk, i, n - 1)) {
-          pendingCr = true;
-        } else {
-          bytesDiscarded++;
-        }
-      } else {
-        append(chunk, i, n);
-      }
+      append(chunk, i, n);
       return end;
     }
     if (chunk[stop] == '\n') {
-      boolean crlf = n > 0 && chunk[stop - 1] == '\r';
-      if (crlf) {
-        n--;
-      }
       if (pos == prefixLen && n <= limit - prefixLen) {
         // Nothing carried over and no truncation: the line goes out from the chunk as it is.
         linesEmitted++;
@@ -225,15 +232,26 @@ public final class LineFramer {
       } else if (append(chunk, i, n)) {
         emitLine();
       } else {
-        // Truncated and emitted by append; this '\n' ends the dropped rest.
-        discarding = false;
-        if (crlf) {
-          bytesDiscarded++;
-        }
+        discarding = false; // truncated and emitted by append; this '\n' ends the dropped rest
       }
       return stop + 1;
     }
-    // A non-ASCII byte at stop: everything before it is content (a '\r' there is lone).
+    if (chunk[stop] == '\r') {
+      if (!append(chunk, i, n)) {
+        return stop; // truncated: skipDiscarded takes it from the '\r'
+      }
+      if (stop + 1 == end) {
+        pendingCr = true; // half of a "\r\n", or a lone '\r': the next byte says
+        return end;
+      }
+      if (chunk[stop + 1] == '\n') {
+        emitLine();
+        return stop + 2;
+      }
+      endState();
+      return stop + 1;
+    }
+    // A non-ASCII byte at stop: everything before it is content.
     append(chunk, i, n);
     return stop;
   }
@@ -253,15 +271,26 @@ public final class LineFramer {
     return false;
   }
 
+  /** Drops a truncated line's rest up to its '\n' (consumed) or a '\r' that ends its state (left). */
   private int skipDiscarded(byte[] chunk, int i, int end) {
-    int lf = indexOfLf(chunk, i, end);
-    if (lf < 0) {
-      bytesDiscarded += end - i;
+    int stop = indexOfLfCrOrNonAscii(chunk, i, end);
+    while (stop < end && chunk[stop] < 0) {
+      stop = indexOfLfCrOrNonAscii(chunk, stop + 1, end); // UTF-8 of the dropped rest
+    }
+    bytesDiscarded += stop - i;
+    if (stop == end) {
       return end;
     }
-    bytesDiscarded += lf - i;
     discarding = false;
-    return lf + 1;
+    if (chunk[stop] == '\n') {
+      return stop + 1;
+    }
+    // a '\r': with a '\n' it ends the truncated line; alone, it ends its state
+    if (stop + 1 == end) {
+      discardedCr = true;
+      return end;
+    }
+    return chunk[stop + 1] == '\n' ? stop + 2 : stop + 1;
   }
 
   /** First index in [i, end) holding '\n' or a byte >= 0x80, else end. */
@@ -278,6 +307,27 @@ public final class LineFramer {
     for (; i < end; i++) {
       byte b = a[i];
       if (b < 0 || b == '\n') {
+        return i;
+      }
+    }
+    return end;
+  }
+
+  /** First index in [i, end) holding '\n', '\r' or a byte >= 0x80, else end. */
+  static int indexOfLfCrOrNonAscii(byte[] a, int i, int end) {
+    for (int last = end - 8; i <= last; i += 8) {
+      long w = (long) LONGS.get(a, i);
+      long x = w ^ LFS;
+      long y = w ^ CRS;
+      // High bit of each byte that is '\n' or '\r' (exact for the lowest one) or non-ASCII.
+      long m = (((x - ONES) & ~x) | ((y - ONES) & ~y) | w) & HIGHS;
+      if (m != 0) {
+        return i + (Long.numberOfTrailingZeros(m) >>> 3);
+      }
+    }
+    for (; i < end; i++) {
+      byte b = a[i];
+      if (b < 0 || b == '\n' || b == '\r') {
         return i;
       }
     }
@@ -331,10 +381,7 @@ public final class LineFramer {
         emitLine();
         return;
       }
-      if (!put1('\r')) {
-        dropAfterTruncation(b);
-        return;
-      }
+      endState(); // a lone '\r'; b begins the next state
     }
     if (b < 0x80) {
       if (b == '\n') {
@@ -380,6 +427,9 @@ public final class LineFramer {
   private void dropAfterTruncation(int b) {
     if (b == '\n') {
       discarding = false;
+    } else if (b == '\r') {
+      discarding = false; // the next state starts afresh, unless a '\n' follows
+      discardedCr = true;
     } else {
       bytesDiscarded++;
     }
@@ -421,6 +471,16 @@ public final class LineFramer {
   }
 
   // ---- emitting ----------------------------------------------------------------------------
+
+  /** A lone '\r' ended the current state of the line: it goes to the sink unless empty. */
+  private void endState() {
+    if (pos > prefixLen) {
+      int n = pos;
+      pos = prefixLen;
+      statesEmitted++;
+      sink.state(buf, 0, n);
+    }
+  }
 
   private void emitLine() {
     int n = pos;

@@ -29,4 +29,14 @@ public interface LineSink {
     System.arraycopy(text, off, joined, prefixLen, len);
     line(joined, 0, joined.length);
   }
+
+  /**
+   * Receives one state of a line that a lone {@code '\r'} ended (a progress bar redrawing
+   * itself): the line's content since it began or since its last state, prefix included, valid
+   * only during this call. A later state or the line's end supersedes it. By default a state is
+   * a line of its own.
+   */
+  default void state(byte[] buf, int off, int len) {
+    line(buf, off, len);
+  }
 }

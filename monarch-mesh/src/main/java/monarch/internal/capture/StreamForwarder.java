@@ -70,6 +70,11 @@ public final class StreamForwarder {
   static final long BLOCK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   /** The longest park while only an unfinished line is pending (a prompt); a request unparks it. */
   static final long MAX_PARTIAL_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  /**
+   * A progress bar's states ({@code '\r'}) go out at most this often; the latest one waits, and
+   * goes when the interval has passed with the pipe empty, at a barrier, or at the stream's end.
+   */
+  static final long STATE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
   /** When a request came while the task was on its way into or out of a read. */
   static final long RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
   static final int RECENT_LINES = 20;
@@ -119,6 +124,14 @@ public final class StreamForwarder {
   private boolean yielded;
   private final Object endLock = new Object();
   private boolean ended;
+  private final BatchSink batchSink = new BatchSink();
+  /**
+   * The latest state of a progress bar's line not sent yet (see STATE_INTERVAL_NANOS): at most
+   * one line, replaced by every newer state, dropped by the line's end.
+   */
+  private final byte[] held;
+  private int heldLen;
+  private long lastStateNanos = System.nanoTime() - STATE_INTERVAL_NANOS;
   /** Guards the task's state below, the framer, the batch and the markers. */
   private final ReentrantLock lock = new ReentrantLock();
 
@@ -150,8 +163,9 @@ public final class StreamForwarder {
     this.writerAlive = writerAlive;
     this.sinks = sinks;
     this.maxBatchLines = maxBatchLines;
-    this.framer = new LineFramer(LineFramer.MAX_LINE_SIZE, prefix, new BatchSink());
+    this.framer = new LineFramer(LineFramer.MAX_LINE_SIZE, prefix, batchSink);
     this.batch = new byte[BATCH_BYTES + framer.bufferCapacity() + 1];
+    this.held = new byte[framer.bufferCapacity()];
     this.task = new Thread(this::run, name);
     task.setDaemon(true);
   }
@@ -350,8 +364,12 @@ public final class StreamForwarder {
       framer.finish();
       releaseAwaiting();
     }
+    if (heldLen > 0 && now - lastStateNanos >= STATE_INTERVAL_NANOS) {
+      sendHeldState();
+      flushBatch();
+    }
     boolean pending = !due.isEmpty() || !awaitingEol.isEmpty() || !requested.isEmpty()
-        || framer.hasPartialLine();
+        || framer.hasPartialLine() || heldLen > 0;
     if (!writerAlive.getAsBoolean() && due.isEmpty() && awaitingEol.isEmpty()) {
       return State.READING;
     }
@@ -407,7 +425,7 @@ public final class StreamForwarder {
     }
     awaitingEol.addLast(version);
     if (!framer.hasPartialLine()) {
-      releaseAwaiting();
+      releaseAwaiting(); // (with the latest state of a progress bar, if one is held)
     }
   }
 
@@ -416,6 +434,7 @@ public final class StreamForwarder {
     if (awaitingEol.isEmpty()) {
       return;
     }
+    sendHeldState();
     flushBatch();
     Long v;
     while ((v = awaitingEol.pollFirst()) != null) {
@@ -433,16 +452,39 @@ public final class StreamForwarder {
   private final class BatchSink implements LineSink {
     @Override
     public void line(byte[] buf, int off, int len) {
+      heldLen = 0; // a line supersedes any state of it still held
       System.arraycopy(buf, off, batch, reserve(len), len);
       added(len);
     }
 
     @Override
     public void line(byte[] prefix, int prefixLen, byte[] text, int off, int len) {
+      heldLen = 0;
       int at = reserve(prefixLen + len);
       System.arraycopy(prefix, 0, batch, at, prefixLen);
       System.arraycopy(text, off, batch, at + prefixLen, len);
       added(prefixLen + len);
+    }
+
+    /** A progress bar's state: sent if the last one went long enough ago, else held in place of the last. */
+    @Override
+    public void state(byte[] buf, int off, int len) {
+      long now = System.nanoTime();
+      if (now - lastStateNanos >= STATE_INTERVAL_NANOS) {
+        lastStateNanos = now;
+        line(buf, off, len);
+      } else {
+        System.arraycopy(buf, off, held, 0, len);
+        heldLen = len;
+      }
+    }
+  }
+
+  /** Sends the state held back, if any: the latest, when a barrier or the stream's end needs it. */
+  private void sendHeldState() {
+    if (heldLen > 0) {
+      lastStateNanos = System.nanoTime();
+      batchSink.line(held, 0, heldLen);
     }
   }
 
@@ -530,6 +572,7 @@ public final class StreamForwarder {
   private void end() {
     try {
       framer.finish();
+      sendHeldState(); // the final state of a progress bar that never ended its line
       flushBatch();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -26,12 +26,20 @@ class LineFramerTest {
   private static final String FFFD = "\uFFFD";
 
   /** Collects lines as Latin-1 strings, i.e. one char per byte, so comparisons are byte-exact. */
+  /** Collects lines, and states among them in order (also apart, in {@code states}). */
   static final class Collector implements LineSink {
     final List<String> lines = new ArrayList<>();
+    final List<String> states = new ArrayList<>();
 
     @Override
     public void line(byte[] buf, int off, int len) {
       lines.add(new String(buf, off, len, ISO_8859_1));
+    }
+
+    @Override
+    public void state(byte[] buf, int off, int len) {
+      states.add(new String(buf, off, len, ISO_8859_1));
+      line(buf, off, len);
     }
 
     List<String> utf8() {
@@ -122,21 +130,32 @@ class LineFramerTest {
     assertThat(frame(utf8("é\r\n"))).containsExactly("é");
   }
 
+  /** A lone '\r' ends a state of the line (a progress bar's redraw): states, never concatenated. */
   @Test
-  void loneCrIsKept() {
-    assertThat(frame(utf8("a\rb\n"))).containsExactly("a\rb");
-    assertThat(frame(utf8("\r\r\n"))).containsExactly("\r");
-    assertThat(frame(utf8("a\r"), utf8("b\n"))).containsExactly("a\rb");
-    assertThat(frame(utf8("a\r"), utf8("\r"), utf8("\n"))).containsExactly("a\r");
-    assertThat(frame(utf8("a\r"), utf8("é\n"))).containsExactly("a\ré");
+  void aLoneCrEndsAStateOfTheLine() {
+    assertThat(frame(utf8("a\rb\n"))).containsExactly("a", "b");
+    assertThat(frame(utf8("\r\r\n"))).containsExactly("");
+    assertThat(frame(utf8("a\r"), utf8("b\n"))).containsExactly("a", "b");
+    assertThat(frame(utf8("a\r"), utf8("\r"), utf8("\n"))).containsExactly("a", "");
+    assertThat(frame(utf8("a\r"), utf8("é\n"))).containsExactly("a", "é");
     assertThat(frame(utf8("progress 1\rprogress 2\rdone\n")))
-        .containsExactly("progress 1\rprogress 2\rdone");
+        .containsExactly("progress 1", "progress 2", "done");
+    // tqdm's way: each redraw starts with '\r'; empty states are nothing
+    assertThat(frame(utf8("\r 10%|#"), utf8("\r 50%|#####\r100%|##########\n")))
+        .containsExactly(" 10%|#", " 50%|#####", "100%|##########");
+    // states reach the sink as states, lines as lines
+    Collector c = new Collector();
+    LineFramer f = new LineFramer(100, null, c);
+    f.feed(utf8("1/3\r2/3\r3/3\n"), 0, 12);
+    assertThat(c.states).containsExactly("1/3", "2/3");
+    assertThat(f.statesEmitted()).isEqualTo(2);
+    assertThat(f.linesEmitted()).isEqualTo(1);
   }
 
   @Test
-  void crAtEndOfStreamIsContent() {
-    assertThat(frame(utf8("a\r"))).containsExactly("a\r");
-    assertThat(frame(utf8("\r"))).containsExactly("\r");
+  void aTrailingCrEndsTheLastStateAtTheEndOfTheStream() {
+    assertThat(frame(utf8("a\r"))).containsExactly("a");
+    assertThat(frame(utf8("\r"))).isEmpty();
   }
 
   @Test
@@ -327,14 +346,16 @@ class LineFramerTest {
     f.feed(utf8("\nnext"), 0, 5);
     f.finish();
     assertThat(c.lines).containsExactly("abcd" + SUFFIX, "next");
-    assertThat(f.bytesDiscarded()).isEqualTo(5); // e f g h \r
+    assertThat(f.bytesDiscarded()).isEqualTo(4); // e f g h (the "\r\n" ends the line)
   }
 
+  /** A state is cut at the limit as a line is, and the next state starts afresh. */
   @Test
-  void loneCrCountsTowardTheLimit() {
-    assertThat(frame(3, null, utf8("abc\rx\n"))).containsExactly("abc" + SUFFIX);
-    assertThat(frame(3, null, utf8("abc\r"))).containsExactly("abc" + SUFFIX);
-    assertThat(frame(3, null, utf8("ab\r"))).containsExactly("ab\r");
+  void aStateOverTheLimitIsTruncatedAndTheNextStartsAfresh() {
+    assertThat(frame(3, null, utf8("abcd\rx\n"))).containsExactly("abc" + SUFFIX, "x");
+    assertThat(frame(3, null, utf8("abc\rx\n"))).containsExactly("abc", "x");
+    assertThat(frame(3, null, utf8("abcdef\r"), utf8("\n"), utf8("y\n"))).containsExactly("abc" + SUFFIX, "y");
+    assertThat(frame(3, null, utf8("ab\r"))).containsExactly("ab");
   }
 
   @Test
@@ -395,9 +416,7 @@ class LineFramerTest {
     LineFramer f = new LineFramer(LineFramer.MAX_LINE_SIZE, prefix, c);
     byte[] chunk = new byte[64 * 1024];
     Arrays.fill(chunk, (byte) 'x');
-    for (int i = 0; i < chunk.length; i += 97) {
-      chunk[i] = '\r'; // lone CRs (a progress bar) are content, not line ends
-    }
+    chunk[0] = '\t'; // (no '\r': that would end a state and start the line afresh)
     long total = 1L << 30;
     int chunks = (int) (total / chunk.length);
 
@@ -414,7 +433,7 @@ class LineFramerTest {
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
     assertThat(c.lines).hasSize(1);
-    assertThat(c.lines.get(0)).startsWith("[3] \rxxx").endsWith("x" + SUFFIX);
+    assertThat(c.lines.get(0)).startsWith("[3] \txxx").endsWith("x" + SUFFIX);
     assertThat(c.lines.get(0).length())
         .isEqualTo(prefix.length + LineFramer.MAX_LINE_SIZE + SUFFIX.length());
     assertThat(f.linesTruncated()).isEqualTo(1);
@@ -595,46 +614,52 @@ class LineFramerTest {
   }
 
   /**
-   * The obvious, non-streaming implementation of the rules: split the whole input on '\n', drop one
-   * '\r' before each '\n', sanitize each line with a decoder written from the WHATWG "UTF-8 decode"
-   * algorithm, cut at a character boundary, add prefix and suffix.
+   * The obvious, non-streaming implementation of the rules: split the whole input into lines at
+   * '\n' (a '\r' right before it dropped) and into states at any other '\r' (empty states and a
+   * last empty piece dropped), sanitize each piece with a decoder written from the WHATWG "UTF-8
+   * decode" algorithm, cut at a character boundary, add prefix and suffix.
    */
   static final class Reference {
 
     static List<String> frame(byte[] in, int max, byte[] prefix) {
       List<String> out = new ArrayList<>();
       int start = 0;
-      for (int i = 0; i <= in.length; i++) {
-        boolean eof = i == in.length;
-        if (!eof && in[i] != '\n') {
-          continue;
-        }
-        if (eof && i == start) {
-          break;
-        }
-        int end = i;
-        if (!eof && end > start && in[end - 1] == '\r') {
-          end--;
-        }
-        byte[] content = sanitize(Arrays.copyOfRange(in, start, end));
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        if (prefix != null) {
-          line.writeBytes(prefix);
-        }
-        if (content.length <= max) {
-          line.writeBytes(content);
-        } else {
-          int cut = max;
-          while ((content[cut] & 0xC0) == 0x80) {
-            cut--;
+      for (int i = 0; i < in.length; i++) {
+        if (in[i] == '\n') {
+          out.add(piece(in, start, i, max, prefix)); // a line, even an empty one
+          start = i + 1;
+        } else if (in[i] == '\r') {
+          boolean crlf = i + 1 < in.length && in[i + 1] == '\n';
+          if (crlf || i > start) {
+            out.add(piece(in, start, i, max, prefix)); // a line, or a state that is not empty
           }
-          line.write(content, 0, cut);
-          line.writeBytes(SUFFIX.getBytes(UTF_8));
+          start = crlf ? i + 2 : i + 1;
+          i = start - 1;
         }
-        out.add(line.toString(ISO_8859_1));
-        start = i + 1;
+      }
+      if (start < in.length) {
+        out.add(piece(in, start, in.length, max, prefix)); // the last line, cut short by EOF
       }
       return out;
+    }
+
+    static String piece(byte[] in, int start, int end, int max, byte[] prefix) {
+      byte[] content = sanitize(Arrays.copyOfRange(in, start, end));
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      if (prefix != null) {
+        line.writeBytes(prefix);
+      }
+      if (content.length <= max) {
+        line.writeBytes(content);
+      } else {
+        int cut = max;
+        while ((content[cut] & 0xC0) == 0x80) {
+          cut--;
+        }
+        line.write(content, 0, cut);
+        line.writeBytes(SUFFIX.getBytes(UTF_8));
+      }
+      return line.toString(ISO_8859_1);
     }
 
     /** WHATWG Encoding Standard, "UTF-8 decoder", with replacement; re-encoded. */
@@ -713,7 +738,7 @@ class LineFramerTest {
   @Timeout(10)
   void referenceSelfCheck() {
     assertThat(Reference.frame(utf8("a\r\nb\rc\n\nd"), 100, null))
-        .containsExactly("a", "b\rc", "", "d");
+        .containsExactly("a", "b", "c", "", "d");
     assertThat(Reference.sanitize(bytes(0xED, 0xA0, 0x80))).isEqualTo(utf8(FFFD.repeat(3)));
   }
 }

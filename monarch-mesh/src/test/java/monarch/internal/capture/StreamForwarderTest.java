@@ -314,4 +314,49 @@ class StreamForwarderTest {
     out.done().get();
     assertThat(fwd.lines(OutputTarget.STDOUT)).containsExactly("[3] one", "[3] two");
   }
+
+  /**
+   * A progress bar redrawn with '\r' 200 times over about a second: a few of its states go out
+   * (at most one per STATE_INTERVAL_NANOS, each whole, never two run together), and always its
+   * last one, whether a '\n' ends the line or the stream just ends.
+   */
+  @Test
+  void aProgressBarSendsAFewStatesASecondAndAlwaysItsLast() throws Exception {
+    for (String end : List.of("\\n", "")) {
+      Process p = sh("i=0; while [ $i -le 200 ]; do printf '\\r%d/200' $i; i=$((i+1)); sleep 0.005; done; printf '" + end + "'");
+      TestForwarder fwd = new TestForwarder();
+      StreamForwarder out = tee(p, OutputTarget.STDOUT, fwd, sender(fwd, 8, LogPolicy.BACKPRESSURE), null);
+      out.done().get();
+      List<String> lines = fwd.lines(OutputTarget.STDOUT);
+      assertThat(lines).as(end).allMatch(l -> l.matches("\\[3\\] \\d+/200"))
+          .hasSizeBetween(2, 12).last().isEqualTo("[3] 200/200");
+      List<Integer> steps = lines.stream().map(l -> Integer.parseInt(l.substring(4, l.indexOf('/')))).toList();
+      assertThat(steps).isSorted().doesNotHaveDuplicates();
+    }
+  }
+
+  /** A barrier covers a progress bar's latest state: what was drawn last before it, not an older one. */
+  @Test
+  void aBarrierSendsTheLatestStateOfAProgressBar(@TempDir Path dir) throws Exception {
+    monarch.internal.launch.StdioFifos.Pair io = monarch.internal.launch.StdioFifos.create(dir, "b", 1).open(0);
+    OutputStream writer = new java.io.FileOutputStream(io.stdoutFile());
+    io.started();
+    TestForwarder fwd = new TestForwarder();
+    LocalLogSender sender = sender(fwd, 8, LogPolicy.BACKPRESSURE);
+    fwd.sender = sender;
+    StreamForwarder out = new StreamForwarder("tee-bar", io.stdout(), OutputTarget.STDOUT, PREFIX,
+        100, () -> true, new StreamForwarder.Sinks(sender, null, null, false), RETRIES).start();
+    writer.write("\ra\rb\rc\r".getBytes(StandardCharsets.UTF_8)); // "a" goes at once, "c" replaces "b"
+    writer.flush();
+    out.requestDrain(1);
+    await().atMost(ofSeconds(5)).until(() -> fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, 1)));
+    assertThat(linesBeforeMarker(fwd, 1)).containsExactly("[3] a", "[3] c");
+    writer.write("\rd\re".getBytes(StandardCharsets.UTF_8)); // "d" held, "e" still being drawn
+    writer.flush();
+    out.requestDrain(2);
+    await().atMost(ofSeconds(5)).until(() -> fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, 2)));
+    assertThat(linesBeforeMarker(fwd, 2)).endsWith("[3] e").doesNotContain("[3] ce", "[3] de");
+    writer.close();
+    out.done().get();
+  }
 }
