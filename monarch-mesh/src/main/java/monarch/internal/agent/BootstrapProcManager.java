@@ -31,7 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import monarch.config.MonarchConfig;
@@ -81,7 +83,9 @@ public final class BootstrapProcManager implements AutoCloseable {
   private ProcReaper reaper;
   /** The threads every proc of this host shares: its channels, its ends, its tees' retries. */
   private final ChannelHub hub;
-  private final ExecutorService finisher = Executors.newCachedThreadPool(daemons("monarch-proc-end"));
+  /** Threads only while procs end (each end waits up to 2 s for an exit status and last lines). */
+  private final ExecutorService finisher = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS,
+      new SynchronousQueue<>(), daemons("monarch-proc-end"));
   private final ScheduledExecutorService teeRetries =
       Executors.newSingleThreadScheduledExecutor(daemons("monarch-tee-retry"));
   private final ProcHandle.Plumbing plumbing;
