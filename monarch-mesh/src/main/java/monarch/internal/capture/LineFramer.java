@@ -293,26 +293,6 @@ public final class LineFramer {
     return chunk[stop + 1] == '\n' ? stop + 2 : stop + 1;
   }
 
-  /** First index in [i, end) holding '\n' or a byte >= 0x80, else end. */
-  static int indexOfLfOrNonAscii(byte[] a, int i, int end) {
-    for (int last = end - 8; i <= last; i += 8) {
-      long w = (long) LONGS.get(a, i);
-      long x = w ^ LFS;
-      // High bit of each byte that is '\n' (exact for the lowest one) or non-ASCII.
-      long m = (((x - ONES) & ~x) | w) & HIGHS;
-      if (m != 0) {
-        return i + (Long.numberOfTrailingZeros(m) >>> 3);
-      }
-    }
-    for (; i < end; i++) {
-      byte b = a[i];
-      if (b < 0 || b == '\n') {
-        return i;
-      }
-    }
-    return end;
-  }
-
   /** First index in [i, end) holding '\n', '\r' or a byte >= 0x80, else end. */
   static int indexOfLfCrOrNonAscii(byte[] a, int i, int end) {
     for (int last = end - 8; i <= last; i += 8) {

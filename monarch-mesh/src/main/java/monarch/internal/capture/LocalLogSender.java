@@ -149,8 +149,4 @@ public final class LocalLogSender {
     permits.release(maxInFlight);
   }
 
-  /** Lines dropped and not yet reported, per target (DROP policy only). */
-  public long pendingDrops(OutputTarget target) {
-    return dropped.get(target.ordinal());
-  }
 }

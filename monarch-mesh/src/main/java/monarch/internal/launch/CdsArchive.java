@@ -104,17 +104,6 @@ public final class CdsArchive {
     return training.get();
   }
 
-  /** Builds the archive now and waits for it (benchmarks use this to measure with it). */
-  boolean ensureBuilt() {
-    if (archive == null || !directoryPrivate()) {
-      return false;
-    }
-    if (!PrivateDirectory.isPrivateFile(archive)) {
-      train();
-    }
-    return PrivateDirectory.isPrivateFile(archive);
-  }
-
   /** Creates or checks the archive's directory, the first time; a refused one is one warning. */
   private boolean directoryPrivate() {
     synchronized (directoryLock) {
