@@ -67,28 +67,29 @@ final class Run {
       } finally {
         signalled.spawnEnded();
       }
-      signalled.mesh = pm;
+      signalled.running(pm);
       CompletableFuture.anyOf(pm.outcome(), signals.received(), outputFailed).handle((x, e) -> null).join();
       if (signals.received().isDone()) {
         // Stopped from outside (Ctrl-C, timeout, a scheduler): the ranks stop with the run, which
         // is not their failure; ranks that had failed before it are still reported.
-        stop(pm);
+        stop(pm, SIGNAL_OUTPUT_WAIT);
         report(pm.failures().subList(0, signalled.failuresBefore(pm)), null);
         return signals.exitStatus();
       }
       if (outputFailed.isDone()) {
         announceOutputFailure();
         System.err.println("monarch run: stopping the ranks");
-        stop(pm);
-        return OUTPUT_FAILED;
+        stop(pm, null);
+        return signals.received().isDone() ? signals.exitStatus() : OUTPUT_FAILED;
       }
       MeshOutcome outcome = pm.outcome().join();
       if (!outcome.failed()) {
-        return stop(pm) ? 0 : outputFailed.isDone() ? OUTPUT_FAILED : 1;
+        boolean whole = stop(pm, null);
+        return signals.received().isDone() ? signals.exitStatus() : whole ? 0 : outputFailed.isDone() ? OUTPUT_FAILED : 1;
       }
       ProcFailure first = outcome.firstFailure();
       System.err.println("monarch run: " + first.describe() + (procs > 1 ? "; stopping the other ranks" : ""));
-      stop(pm);
+      stop(pm, null);
       report(pm.failures(), first);
       return outcome.exitStatus();
     }
@@ -98,8 +99,12 @@ final class Run {
    * Stops the mesh, waiting as long as this process's output takes the ranks' last lines (a
    * signal bounds the wait); false, after saying so, if some could not be written.
    */
-  private boolean stop(ProcMesh pm) {
-    pm.stop();
+  private boolean stop(ProcMesh pm, Duration outputWait) {
+    if (outputWait == null) {
+      pm.stop();
+    } else {
+      pm.stop(outputWait);
+    }
     long lost = pm.undeliveredLines();
     if (outputFailed.isDone()) {
       announceOutputFailure();
@@ -132,9 +137,9 @@ final class Run {
   private static final class Signalled {
     private final Thread runner;
     private boolean spawning = true;
-    volatile ProcMesh mesh;
+    private ProcMesh mesh;
     /** How many failures the client knew of when the first signal came; -1 before one came. */
-    private volatile int failures = -1;
+    private int failures = -1;
 
     Signalled(Thread runner) {
       this.runner = runner;
@@ -160,16 +165,24 @@ final class Run {
           return;
         }
       }
-      // on this handler's own thread, outside the lock; the run's thread waits for this stop
-      m.stop(first ? SIGNAL_OUTPUT_WAIT : Duration.ZERO);
+      if (m != null) {
+        // on this handler's own thread, outside the lock; the run's thread waits for this stop
+        m.stop(first ? SIGNAL_OUTPUT_WAIT : Duration.ZERO);
+      }
     }
 
+    /** The spawn has returned (or failed): a signal from now on no longer interrupts it. */
     synchronized void spawnEnded() {
       spawning = false;
       Thread.interrupted(); // a signal that came as the spawn returned is read from the future
     }
 
-    int failuresBefore(ProcMesh m) {
+    /** The run's mesh, for a signal to stop; failures before a signal that came meanwhile count. */
+    synchronized void running(ProcMesh m) {
+      mesh = m;
+    }
+
+    synchronized int failuresBefore(ProcMesh m) {
       return failures < 0 ? m.failures().size() : failures;
     }
   }

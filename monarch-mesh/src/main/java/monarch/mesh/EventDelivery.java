@@ -19,6 +19,8 @@ final class EventDelivery {
   private final Executor executor;
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
   private boolean running;
+  /** The thread telling the listener right now, or null. */
+  private volatile Thread delivering;
 
   EventDelivery(MeshListener listener, Executor executor) {
     this.listener = listener;
@@ -53,17 +55,24 @@ final class EventDelivery {
     executor.execute(this::drain);
   }
 
+  /** Whether the caller is the listener, hearing an event now. */
+  boolean onDeliveryThread() {
+    return delivering == Thread.currentThread();
+  }
+
   private void drain() {
+    delivering = Thread.currentThread();
     while (true) {
       Runnable next;
       synchronized (queue) {
         next = queue.poll();
         if (next == null) {
+          delivering = null; // (before another drain may start)
           running = false;
           return;
         }
       }
-      next.run();
+      next.run(); // (a listener's exception is caught inside)
     }
   }
 }

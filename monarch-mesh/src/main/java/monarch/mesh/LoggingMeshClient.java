@@ -56,6 +56,9 @@ public final class LoggingMeshClient {
   private final OutputLedger ledger;
   /** Completes when teardown should stop waiting for this client's own output. */
   private final CompletableFuture<Void> giveUpOutput = new CompletableFuture<>();
+  /** How long the drain may wait for the output once it begins (null: as long as it takes). */
+  private Duration outputWait;
+  private boolean draining;
   private final AtomicBoolean warnedNoForwarding = new AtomicBoolean();
 
   LoggingMeshClient(ProcMesh mesh, ActorRef<LogClientMessage> clientActor, OutputLedger ledger) {
@@ -219,8 +222,19 @@ public final class LoggingMeshClient {
     return live;
   }
 
-  /** Stops waiting for this client's output after {@code wait} (at once for zero); the sooner wins. */
-  void giveUpOutputAfter(Duration wait) {
+  /**
+   * Stops waiting for this client's output {@code wait} after the teardown's drain begins (or
+   * from now, if it has); the soonest of several wins.
+   */
+  synchronized void giveUpOutputAfter(Duration wait) {
+    if (draining) {
+      giveUpIn(wait);
+    } else if (outputWait == null || wait.compareTo(outputWait) < 0) {
+      outputWait = wait;
+    }
+  }
+
+  private void giveUpIn(Duration wait) {
     if (wait.isZero() || wait.isNegative()) {
       giveUpOutput.complete(null);
     } else {
@@ -238,6 +252,12 @@ public final class LoggingMeshClient {
   void drainAndStop() {
     if (!forwarding()) {
       return;
+    }
+    synchronized (this) {
+      draining = true;
+      if (outputWait != null) {
+        giveUpIn(outputWait);
+      }
     }
     List<Integer> ranks = new ArrayList<>();
     for (int r = 0; r < mesh.size(); r++) {

@@ -50,6 +50,7 @@ public final class ProcMesh implements AutoCloseable {
   private int running;
   private final List<ProcFailure> failures = new CopyOnWriteArrayList<>();
   private final CompletableFuture<MeshOutcome> outcome = new CompletableFuture<>();
+  private boolean outcomeDecided;
   private final CompletableFuture<List<Integer>> allExited = new CompletableFuture<>();
 
   /** Set once by the first stop(); the others wait for it. */
@@ -224,8 +225,10 @@ public final class ProcMesh implements AutoCloseable {
   }
 
   /**
-   * A proc ended without being asked to. Called in the order the client learns of it, one rank
-   * once; decides the outcome from what is known now and tells the listener.
+   * A proc ended without being asked to. Called in the order the client learns of it (on the
+   * client's receiver, under its lock), one rank once: tells the listener, and decides the
+   * outcome from what is known now. The futures complete on another thread, so that what a
+   * caller chains on them (a stop) never runs on the receiver, which that stop needs.
    */
   synchronized void procEnded(ProcExit exit, boolean failure) {
     int rank = exit.rank();
@@ -237,14 +240,26 @@ public final class ProcMesh implements AutoCloseable {
     if (failure) {
       ProcFailure f = toFailure(exit);
       failures.add(f);
-      outcome.complete(new MeshOutcome(Arrays.asList(exitStatuses), failures.get(0))); // fail fast
       events.deliver(new ProcFailed(f));
     } else {
       events.deliver(new ProcExited(rank, exit.pid(), exit.hostname(), exit.exitStatus()));
     }
-    if (running == 0) {
-      allExited.complete(List.of(exitStatuses));
-      outcome.complete(new MeshOutcome(Arrays.asList(exitStatuses), failures.isEmpty() ? null : failures.get(0)));
+    MeshOutcome decided = null;
+    if (!outcomeDecided && (failure || running == 0)) { // fail fast, or all have ended
+      outcomeDecided = true;
+      decided = new MeshOutcome(Arrays.asList(exitStatuses), failures.isEmpty() ? null : failures.get(0));
+    }
+    List<Integer> all = running == 0 ? List.of(exitStatuses) : null;
+    if (decided != null || all != null) {
+      MeshOutcome o = decided;
+      CompletableFuture.runAsync(() -> {
+        if (o != null) {
+          outcome.complete(o);
+        }
+        if (all != null) {
+          allExited.complete(all);
+        }
+      });
     }
   }
 
@@ -332,7 +347,9 @@ public final class ProcMesh implements AutoCloseable {
       logging.drainAndStop();
       allExited.completeExceptionally(new IllegalStateException("proc mesh " + meshId + " was stopped"));
       outcome.completeExceptionally(new IllegalStateException("proc mesh " + meshId + " was stopped"));
-      events.drained().join();
+      if (!events.onDeliveryThread()) { // (a listener that stops its mesh cannot wait for itself)
+        events.drained().join();
+      }
     } finally {
       mine.complete(null);
     }

@@ -6,6 +6,7 @@ import monarch.internal.launch.CdsArchive;
 import monarch.internal.protocol.AgentProtocol;
 import monarch.internal.protocol.ProcSpec;
 import monarch.internal.capture.LocalLogSender;
+import monarch.internal.capture.ReadWatch;
 import monarch.internal.launch.Executables;
 import monarch.internal.launch.ProcReaper;
 import monarch.internal.launch.StdioFifos;
@@ -140,12 +141,15 @@ public final class BootstrapProcManager implements AutoCloseable {
     }
     List<ProcHandle> procs = new ArrayList<>(count);
     StdioFifos fifos = null;
+    StdioFifos.Pair io = null; // a proc's FIFOs until its tees have them
     try {
       Path dir = socketDir();
-      try {
-        fifos = StdioFifos.create(dir, meshId + "-" + rankOffset, count);
-      } catch (IOException e) {
-        log.debug("no FIFOs ({}): the procs' output comes through the JDK's pipes, polled", e.toString());
+      if (ReadWatch.works()) { // (else a tee could not tell when it may serve a request itself)
+        try {
+          fifos = StdioFifos.create(dir, meshId + "-" + rankOffset, count);
+        } catch (IOException e) {
+          log.debug("no FIFOs ({}): the procs' output comes through the JDK's pipes, polled", e.toString());
+        }
       }
       List<String> command = launcher.command(spec);
       Executables.Problem problem = spec instanceof ProcSpec.Executable e
@@ -174,33 +178,34 @@ public final class BootstrapProcManager implements AutoCloseable {
           // in force before a main class runs; INFO, the default, is left to the proc's own config
           pb.environment().put(ProcEnv.LOG_LEVEL, Integer.toString(level));
         }
-        StdioFifos.Pair io = fifos == null ? null : fifos.open(i);
+        io = fifos == null ? null : fifos.open(i);
         if (io != null) {
           pb.redirectOutput(io.stdoutFile()).redirectError(io.stderrFile());
         }
         Process process;
         try {
           process = pb.start();
-          if (io != null) {
-            io.started();
-          }
         } catch (IOException e) {
           if (server != null) {
             server.close();
           }
-          if (io != null) {
-            io.close();
-          }
           throw new IOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
+        // in procs at once: whatever fails from here on, stopAll stops it
         reaper.watch(process.pid()); // the group's id: the proc leads it (ProcLauncher.SETSID)
         ProcHandle proc = new ProcHandle(rank, hostname, meshId, process, server, sock, events,
             spec, plumbing);
         procs.add(proc);
-        startTees(proc, rank, process.pid(), forwarders, io == null ? process.getInputStream() : io.stdout(),
-            io == null ? process.getErrorStream() : io.stderr(), io != null);
+        if (io != null) {
+          io.started();
+        }
+        startTees(proc, rank, process.pid(), forwarders, io);
+        io = null; // the tees have it
       }
     } catch (IOException | RuntimeException e) {
+      if (io != null) {
+        io.close();
+      }
       if (fifos != null) {
         fifos.discard();
       }
@@ -227,7 +232,7 @@ public final class BootstrapProcManager implements AutoCloseable {
   }
 
   private void startTees(ProcHandle proc, int rank, long pid, ForwarderFactory forwarders,
-      InputStream stdout, InputStream stderr, boolean blockingReads) {
+      StdioFifos.Pair io) {
     byte[] prefix = config.prefixWithRank()
         ? ("[" + rank + "] ").getBytes(StandardCharsets.UTF_8) : null;
     LocalLogSender sender = null;
@@ -238,8 +243,7 @@ public final class BootstrapProcManager implements AutoCloseable {
       sender.attach(forwarder::tell);
     }
     // A local agent's console is the client's terminal: quiet while the client prints the lines.
-    proc.start(stdout, stderr, blockingReads, prefix, config.readLogBuffer(), sender, files(rank),
-        forwarder, local);
+    proc.start(io, prefix, config.readLogBuffer(), sender, files(rank), forwarder, local);
   }
 
   private FileAppender files(int rank) {
@@ -294,6 +298,20 @@ public final class BootstrapProcManager implements AutoCloseable {
 
   private void stopAll(List<ProcHandle> procs) {
     stopProcesses(procs);
+    // Every process of every proc's group has been killed; the tees read what they wrote to its
+    // end. A pipe still open a moment later is held by a process that left the group (a
+    // daemon), and is not the proc's: its tee ends at its first empty pipe (a tee still behind
+    // a slow client reads everything first).
+    try {
+      CompletableFuture.allOf(procs.stream().map(ProcHandle::teesDone).toArray(CompletableFuture[]::new))
+          .get(TERM_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      procs.forEach(ProcHandle::endStreamsWhenEmpty);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      log.debug("a tee failed: {}", e.toString());
+    }
     // The tees go on reading what the procs wrote last, for as long as the client takes it;
     // each closes its own file at its stream's end.
   }

@@ -94,16 +94,16 @@ final class ChannelHub implements AutoCloseable {
       while (!closed) {
         selector.select();
         for (Runnable t; (t = tasks.poll()) != null; ) {
-          t.run();
+          runSafely(t);
         }
         for (SelectionKey key : selector.selectedKeys()) {
           if (!key.isValid()) {
             continue;
           }
           if (key.attachment() instanceof Waiting w) {
-            accept(key, w);
+            runSafely(() -> accept(key, w));
           } else if (key.attachment() instanceof Serving s) {
-            read(key, s);
+            runSafely(() -> read(key, s));
           }
         }
         selector.selectedKeys().clear();
@@ -115,8 +115,17 @@ final class ChannelHub implements AutoCloseable {
     }
   }
 
+  /** One proc's bug (a handler that throws) must not end the serving of every other proc. */
+  private static void runSafely(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.error("a proc channel's handler failed; that proc's channel is now in an unknown state", e);
+    }
+  }
+
   private void accept(SelectionKey key, Waiting w) {
-    SocketChannel socket;
+    SocketChannel socket = null;
     try {
       socket = w.server.accept();
       if (socket == null) {
@@ -126,6 +135,9 @@ final class ChannelHub implements AutoCloseable {
       close(w.server); // one proc, one dial
       socket.configureBlocking(false);
     } catch (IOException e) {
+      if (socket != null) {
+        close(socket);
+      }
       end(key, w.handler, e);
       close(w.server);
       return;

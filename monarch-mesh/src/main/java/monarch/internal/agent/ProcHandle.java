@@ -5,6 +5,7 @@ import monarch.internal.protocol.ProcSpec;
 import monarch.internal.capture.FileAppender;
 import monarch.internal.capture.LocalLogSender;
 import monarch.internal.capture.StreamForwarder;
+import monarch.internal.launch.StdioFifos;
 
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
@@ -95,23 +96,26 @@ final class ProcHandle implements LogForwardActor.ProcControl {
   }
 
   /**
-   * Starts the tees on the proc's {@code stdout} and {@code stderr} and serves its channel. The
-   * tees write to the files and the sender (either may be null) and to the host console, except
-   * what they stream when {@code quietWhileStreaming}. {@code blockingReads}: the streams are the
-   * agent's own FIFOs, whose tees may block in a read (StreamForwarder); not the JDK's pipes.
+   * Starts the tees on the proc's stdout and stderr and serves its channel. The tees write to the
+   * files and the sender (either may be null) and to the host console, except what they stream
+   * when {@code quietWhileStreaming}. {@code io}: the agent's own FIFOs the proc writes, whose
+   * tees may block in a read (StreamForwarder); null for the JDK's pipes.
    */
-  void start(InputStream stdout, InputStream stderr, boolean blockingReads, byte[] prefix,
-      int batchLines, LocalLogSender sender, FileAppender files, ActorRef<LogForwardMessage> forwarder,
-      boolean quietWhileStreaming) {
+  void start(StdioFifos.Pair io, byte[] prefix, int batchLines, LocalLogSender sender,
+      FileAppender files, ActorRef<LogForwardMessage> forwarder, boolean quietWhileStreaming) {
     this.forwarder = forwarder;
     String name = meshId + "-r" + rank;
-    ScheduledExecutorService retries = blockingReads ? plumbing.teeRetries() : null;
-    tees.add(new StreamForwarder("monarch-stdout-" + name, stdout, OutputTarget.STDOUT, prefix,
-        batchLines, process::isAlive, new StreamForwarder.Sinks(sender, files, System.out, quietWhileStreaming),
-        retries).start());
-    tees.add(new StreamForwarder("monarch-stderr-" + name, stderr, OutputTarget.STDERR, prefix,
-        batchLines, process::isAlive, new StreamForwarder.Sinks(sender, files, System.err, quietWhileStreaming),
-        retries).start());
+    tees.add(new StreamForwarder("monarch-stdout-" + name,
+        io == null ? process.getInputStream() : io.stdout(), OutputTarget.STDOUT, prefix, batchLines,
+        process::isAlive, new StreamForwarder.Sinks(sender, files, System.out, quietWhileStreaming),
+        io == null ? null : new StreamForwarder.Blocking(plumbing.teeRetries(), () -> io.wake(true))).start());
+    tees.add(new StreamForwarder("monarch-stderr-" + name,
+        io == null ? process.getErrorStream() : io.stderr(), OutputTarget.STDERR, prefix, batchLines,
+        process::isAlive, new StreamForwarder.Sinks(sender, files, System.err, quietWhileStreaming),
+        io == null ? null : new StreamForwarder.Blocking(plumbing.teeRetries(), () -> io.wake(false))).start());
+    if (io != null) {
+      teesDone().whenComplete((ok, err) -> io.unlink());
+    }
     if (server == null) {
       ready.complete(new ProcInfo(rank, process.pid(), hostname, forwarder));
       process.onExit().thenRunAsync(this::finish, plumbing.finisher());
@@ -154,6 +158,14 @@ final class ProcHandle implements LogForwardActor.ProcControl {
   @Override
   public boolean failed() {
     return !process.isAlive() && !stopping && (!spec.runsToCompletion() || process.exitValue() != 0);
+  }
+
+  /**
+   * The proc and its process group are gone (its mesh stopped): its tees end at their first empty
+   * pipe, even where a daemon that left the group still holds it open.
+   */
+  void endStreamsWhenEmpty() {
+    tees.forEach(StreamForwarder::endWhenEmpty);
   }
 
   /** Completes when both tees have reached the end of their streams. */

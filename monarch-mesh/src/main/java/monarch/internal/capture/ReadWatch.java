@@ -16,11 +16,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * barrier's marker exactly (StreamForwarder). Where the kernel does not say (no /proc, no
  * symbol names), {@link #forCurrentThread()} returns null and tees poll instead.
  */
-final class ReadWatch {
+public final class ReadWatch {
   private final Path wchan;
 
   private ReadWatch(Path wchan) {
     this.wchan = wchan;
+  }
+
+  /** Whether this kernel tells (probed once per JVM): tees may then block in their reads. */
+  public static boolean works() {
+    return Probe.WORKS;
   }
 
   /** A watch on the calling thread, or null where this kernel cannot tell. */

@@ -143,6 +143,22 @@ public final class StreamForwarder {
   private volatile ReadWatch watch;
   /** Where a request that came at the wrong moment is tried again; null: the task never blocks. */
   private final ScheduledExecutorService retries;
+  /** Makes a blocked read return (a byte into the pipe, which the task then drops); or null. */
+  private final Runnable wakeReader;
+  /**
+   * The proc is gone and so is every process of its group (its mesh stopped): whatever still
+   * holds the pipe open (a daemon that left the group) is not the proc's, and the stream ends at
+   * the first empty pipe instead of waiting for it.
+   */
+  private volatile boolean endWhenEmpty;
+
+  /**
+   * What lets a tee block in a read of its pipe: the pipe must be one whose {@code available()}
+   * does not wait for that read (a FIFO read through a FileInputStream, not the JDK's process
+   * streams); {@code retries} is a scheduler shared by the host's tees; {@code wakeReader} writes
+   * a byte into the pipe, to make a blocked read return.
+   */
+  public record Blocking(ScheduledExecutorService retries, Runnable wakeReader) {}
   private volatile boolean stopped;
   private volatile Throwable failure;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -151,13 +167,14 @@ public final class StreamForwarder {
   /** A tee that never blocks in a read (it polls, with a backoff). */
   public StreamForwarder(String name, InputStream pipe, OutputTarget target, byte[] prefix,
       int maxBatchLines, BooleanSupplier writerAlive, Sinks sinks) {
-    this(name, pipe, target, prefix, maxBatchLines, writerAlive, sinks, null);
+    this(name, pipe, target, prefix, maxBatchLines, writerAlive, sinks, (Blocking) null);
   }
 
-  /** {@code retries}: a scheduler shared by the host's tees, so that an idle tee can block. */
+  /** {@code blocking}: how it may block in a read when idle (null: it never does). */
   public StreamForwarder(String name, InputStream pipe, OutputTarget target, byte[] prefix,
-      int maxBatchLines, BooleanSupplier writerAlive, Sinks sinks, ScheduledExecutorService retries) {
-    this.retries = retries;
+      int maxBatchLines, BooleanSupplier writerAlive, Sinks sinks, Blocking blocking) {
+    this.retries = blocking == null ? null : blocking.retries();
+    this.wakeReader = blocking == null ? null : blocking.wakeReader();
     this.pipe = pipe;
     this.target = target;
     this.writerAlive = writerAlive;
@@ -207,59 +224,88 @@ public final class StreamForwarder {
   /**
    * Sees that the requests get served: a parked task is unparked; for a task asleep in its read
    * of an empty pipe the markers go now; a task on its way into or out of a read is asked again
-   * a moment later. Never blocks (the lock is only tried).
+   * a moment later. A task that holds its lock (busy, or under back-pressure) looks at the
+   * requests again itself before it waits. Never blocks (the lock is only tried).
    */
   private void serveIfIdle() {
-    if (requested.isEmpty()) {
-      return;
-    }
-    if (!lock.tryLock()) {
-      retryLater(); // the task holds it: busy, or about to wait without having seen the request
-      return;
-    }
-    try {
-      switch (state) {
-        case PARKED -> LockSupport.unpark(task);
-        case READING -> {
-          if (pipe.available() > 0) {
-            return; // it is waking up to data, and takes the requests then
-          }
-          if (watch == null || framer.hasPartialLine()) {
-            return; // (the read of a proc that is gone, its last line unfinished) taken after it
-          }
-          if (!watch.asleepInRead()) {
-            retryLater(); // on its way into or out of the read: not yet known what it took
+    while (!requested.isEmpty()) {
+      if (!lock.tryLock()) {
+        return; // the task holds it, and looks again once it lets go (run)
+      }
+      try {
+        switch (state) {
+          case PARKED -> {
+            LockSupport.unpark(task);
             return;
           }
-          Long v;
-          while ((v = requested.poll()) != null) {
-            marker(v); // nothing pending, nothing taken: every byte so far is handed off
+          case RUNNING -> {
+            return; // between two turns: it takes them before it waits again
+          }
+          case READING -> {
+            if (watch == null) {
+              return; // the blocking read of a proc that is gone, on the JDK's pipe: taken after it
+            }
+            if (pipe.available() > 0) {
+              return; // it is waking up to data, and takes the requests then
+            }
+            if (!watch.asleepInRead()) {
+              retryLater(); // on its way into or out of the read: not yet known what it took
+              return;
+            }
+            Long v;
+            while ((v = requested.poll()) != null) {
+              marker(v); // nothing pending, nothing taken: every byte so far is handed off
+            }
           }
         }
-        case RUNNING -> { } // it takes them before it waits again
+      } catch (IOException e) {
+        return; // the pipe is closing: the stream's end posts what is still requested
+      } finally {
+        lock.unlock();
       }
-    } catch (IOException e) {
-      // the pipe is closing: the stream's end posts what is still requested
-    } finally {
-      lock.unlock();
+      // and again, for requests that came while this held the lock
     }
   }
 
   private void retryLater() {
-    if (retries != null && watch != null) {
+    try {
       retries.schedule(this::serveIfIdle, RETRY_NANOS, TimeUnit.NANOSECONDS);
-    } else {
-      LockSupport.unpark(task); // a task that never blocks in a read takes them at once
+    } catch (java.util.concurrent.RejectedExecutionException agentClosing) {
+      // the host agent is stopping: the stream's end posts what is still requested
+    }
+  }
+
+  /**
+   * The proc and its whole process group are gone (its mesh stopped): the stream ends at the
+   * first empty pipe, even if a process that left the group still holds it open; a tee asleep in
+   * its read now is woken for it.
+   */
+  public void endWhenEmpty() {
+    endWhenEmpty = true;
+    wake();
+  }
+
+  private void wake() {
+    LockSupport.unpark(task);
+    if (wakeReader == null || !lock.tryLock()) {
+      return;
+    }
+    try {
+      if (state == State.READING && watch != null && watch.asleepInRead()) {
+        wakeReader.run();
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
   /** What {@link #abort()} returns: the recent lines, and how the task ended (null: cleanly). */
   public record AbortResult(List<String> recentLines, Throwable failure) {}
 
-  /** Stops the task (closing the pipe if it is stuck); its recent lines and its outcome. */
+  /** Stops the task (waking or closing a read that is stuck); its recent lines and its outcome. */
   public AbortResult abort() {
     stopped = true;
-    LockSupport.unpark(task);
+    wake();
     try {
       done.get(500, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
@@ -298,10 +344,16 @@ public final class StreamForwarder {
             emptySince = 0;
             continue;
           }
-          next = whenEmpty();
+            next = whenEmpty();
           state = next;
         } finally {
           lock.unlock();
+        }
+        if (next == null) {
+          break; // (endWhenEmpty)
+        }
+        if (!requested.isEmpty()) {
+          continue; // came while the lock was held: take them before waiting
         }
         if (next == State.READING) {
           // Blocks until the proc writes, or its pipe ends (also the rest of what a child of a
@@ -310,8 +362,8 @@ public final class StreamForwarder {
           lock.lock();
           try {
             state = State.RUNNING;
-            if (n < 0) {
-              break;
+            if (n < 0 || stopped || endWhenEmpty) {
+              break; // (woken to stop: what came meanwhile is not the proc's, or not wanted)
             }
             process(n);
             idle = MIN_IDLE_NANOS;
@@ -349,7 +401,8 @@ public final class StreamForwarder {
    * The pipe is empty (under the lock): hands off what is framed, takes requests, sends a
    * partial line a marker has waited for long enough, and says how to wait: in a blocking read
    * once nothing is pending and the pipe has stayed empty a while (or the proc is gone, when the
-   * read returns the end of the stream), otherwise parked.
+   * read returns the end of the stream), otherwise parked; null once the stream is to end here
+   * (endWhenEmpty).
    */
   private State whenEmpty() throws IOException, InterruptedException {
     flushBatch();
@@ -368,11 +421,22 @@ public final class StreamForwarder {
       sendHeldState();
       flushBatch();
     }
-    boolean pending = !due.isEmpty() || !awaitingEol.isEmpty() || !requested.isEmpty()
-        || framer.hasPartialLine() || heldLen > 0;
-    if (!writerAlive.getAsBoolean() && due.isEmpty() && awaitingEol.isEmpty()) {
+    boolean writerGone = !writerAlive.getAsBoolean();
+    if (writerGone && endWhenEmpty && due.isEmpty()) {
+      return null; // everything the proc wrote is in; what still holds the pipe is not ours
+    }
+    if (writerGone && due.isEmpty() && awaitingEol.isEmpty()) {
+      if (watch != null) {
+        // The proc is gone: its unfinished line is as finished as it gets, so that the read
+        // below (whose end a child may hold up) leaves nothing a requester must wait for.
+        framer.finish();
+        sendHeldState();
+        flushBatch();
+      }
       return State.READING;
     }
+    boolean pending = !due.isEmpty() || !awaitingEol.isEmpty() || !requested.isEmpty()
+        || framer.hasPartialLine() || heldLen > 0;
     return watch != null && !pending && now - emptySince >= BLOCK_AFTER_NANOS ? State.READING : State.PARKED;
   }
 

@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  * blocking read, which would stall every writer.
  */
 public final class FrameChannel implements Closeable {
+  /** The longest a writer waits for a proc to take bytes off a full channel. */
+  static final long WRITE_TIMEOUT_MILLIS = 5_000;
   /** Reused read buffer; a frame larger than this gets a one-off buffer of exactly its size. */
   private static final int READ_BUFFER = 64 * 1024;
 
@@ -111,20 +113,29 @@ public final class FrameChannel implements Closeable {
     return true;
   }
 
-  /** On a non-blocking socket whose buffer is full: waits until it takes bytes again. */
+  /**
+   * On a non-blocking socket whose buffer is full: waits until it takes bytes again, for at most
+   * {@link #WRITE_TIMEOUT_MILLIS}: a proc that stopped reading its channel (frozen, stopped with
+   * SIGSTOP) fails the write instead of holding the writer (a stop, an actor) forever.
+   */
   private void awaitRoom() throws IOException {
     if (writable == null) {
       writable = Selector.open();
       socket.register(writable, SelectionKey.OP_WRITE);
     }
+    int ready;
     try {
-      writable.select();
+      ready = writable.select(WRITE_TIMEOUT_MILLIS);
       writable.selectedKeys().clear();
     } catch (ClosedSelectorException e) {
       throw new ClosedChannelException(); // close() meanwhile
     }
     if (!socket.isOpen()) {
       throw new ClosedChannelException();
+    }
+    if (ready == 0) {
+      close(); // half a frame is out: the channel can carry nothing more
+      throw new IOException("the proc has not read its channel for " + WRITE_TIMEOUT_MILLIS + " ms");
     }
   }
 

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import monarch.internal.capture.LineFramer;
 import monarch.logging.OutputTarget;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -37,9 +38,18 @@ final class ClientOutput {
   private final boolean[] failed = new boolean[OutputTarget.values().length];
   private final Map<ActorRef<LogForwardMessage>, Integer> owed = new LinkedHashMap<>();
   private final OutputLedger ledger;
+  private final LongSupplier nanoClock;
+  /** When the last write returned (it may have waited long for a reader that paused). */
+  private long lastWriteNanos;
 
   ClientOutput(PrintStream out, PrintStream err, OutputLedger ledger) {
+    this(out, err, ledger, System::nanoTime);
+  }
+
+  ClientOutput(PrintStream out, PrintStream err, OutputLedger ledger, LongSupplier nanoClock) {
     this.ledger = ledger;
+    this.nanoClock = nanoClock;
+    this.lastWriteNanos = nanoClock.getAsLong();
     streams.put(OutputTarget.STDOUT, out);
     streams.put(OutputTarget.STDERR, err);
     for (OutputTarget t : OutputTarget.values()) {
@@ -142,5 +152,11 @@ final class ClientOutput {
       ledger.written(pendingLines[t]);
     }
     pendingLines[t] = 0;
+    lastWriteNanos = nanoClock.getAsLong();
+  }
+
+  /** When the last write to either stream returned, on the clock it was given. */
+  long lastWriteNanos() {
+    return lastWriteNanos;
   }
 }

@@ -127,7 +127,7 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     this.timers = timers;
     this.ledger = ledger;
     this.nanoClock = nanoClock;
-    this.out = new ClientOutput(out, err, ledger);
+    this.out = new ClientOutput(out, err, ledger, nanoClock);
     for (OutputTarget t : OutputTarget.values()) {
       aggregators.put(t, new Aggregator(MAX_GROUPS_PER_WINDOW));
     }
@@ -443,11 +443,25 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     timers.startSingleTimer("drain-" + id, new DrainIdle(id), Duration.ofMillis(drains.get(id).idleMillis()));
   }
 
+  /**
+   * No batch came for the drain's idle time, unless this actor spent it blocked in a write (a
+   * reader that paused): the procs' next batches wait for the acks that write released, so the
+   * idle time counts again from when the write returned.
+   */
   private Behavior<LogClientMessage> onDrainIdle(DrainIdle t) {
-    Drain d = drains.remove(t.drainId());
-    if (d != null) {
-      finishDrain(d);
+    Drain d = drains.get(t.drainId());
+    if (d == null) {
+      return this;
     }
+    long sinceWrite = nanoClock.getAsLong() - out.lastWriteNanos();
+    long idle = Duration.ofMillis(d.idleMillis()).toNanos();
+    if (sinceWrite < idle) {
+      timers.startSingleTimer("drain-" + t.drainId(), new DrainIdle(t.drainId()),
+          Duration.ofNanos(idle - sinceWrite));
+      return this;
+    }
+    drains.remove(t.drainId());
+    finishDrain(d);
     return this;
   }
 

@@ -25,11 +25,13 @@ public final class ProcReaper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProcReaper.class);
 
   // "+G" watches group G, "-G" forgets it, "T G" / "K G" sends it SIGTERM / SIGKILL now, "."
-  // exits quietly; end of input stops what is still watched. A group that is not one (setsid
-  // missing) falls back to its leader alone.
+  // exits quietly; end of input stops what is still watched. Without setsid a proc leads no
+  // group, and its leader alone is signalled ($MONARCH_REAPER_PIDS); never a pid for a group that
+  // is gone, which could be a process that reused the number.
   private static final String SCRIPT = String.join("\n",
       "trap '' INT HUP QUIT TERM",
-      "sig() { kill -$1 -$2 2>/dev/null || kill -$1 $2 2>/dev/null; }",
+      "if [ -n \"$MONARCH_REAPER_PIDS\" ]; then sig() { kill -$1 $2 2>/dev/null; }",
+      "else sig() { kill -$1 -$2 2>/dev/null; }; fi",
       "groups=' '",
       "while IFS= read -r l; do",
       "  case $l in",
@@ -61,6 +63,9 @@ public final class ProcReaper implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("MONARCH_REAPER", SCRIPT);
+    if (ProcLauncher.SETSID.isEmpty()) {
+      pb.environment().put("MONARCH_REAPER_PIDS", "1");
+    }
     return new ProcReaper(pb.start());
   }
 

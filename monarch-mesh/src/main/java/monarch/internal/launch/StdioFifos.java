@@ -21,10 +21,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Made with mkfifo (one process for all of a spawn's FIFOs) in the agent's private socket
  * directory; each is opened for reading before the proc starts (a read-write holder keeps either
- * open from blocking), handed to the proc as its stdout or stderr, then unlinked, so nothing is
- * left on disk and the proc's ends are the only writers: the tee sees the end of the stream when
- * the proc and its children have closed them. Where mkfifo cannot run, {@link #create} fails and
- * the caller uses the JDK's pipes.
+ * open from blocking) and handed to the proc as its stdout or stderr, after which the proc's ends
+ * are the only writers: the tee sees the end of the stream when the proc and its children have
+ * closed them. The names stay until the tees are done ({@link Pair#unlink}), so that the agent
+ * can wake a tee blocked in its read ({@link Pair#wake}). Where mkfifo cannot run,
+ * {@link #create} fails (and removes what it made) and the caller uses the JDK's pipes.
  */
 public final class StdioFifos {
   private final List<Path> paths;
@@ -44,17 +45,20 @@ public final class StdioFifos {
         cmd.add(p.toString());
       }
     }
+    StdioFifos fifos = new StdioFifos(paths);
     Process mkfifo = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try {
       if (!mkfifo.waitFor(10, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
         mkfifo.destroyForcibly();
+        fifos.discard(); // some may have been made
         throw new IOException("mkfifo failed: " + new String(mkfifo.getInputStream().readAllBytes()).strip());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      fifos.discard();
       throw new IOException("interrupted while making FIFOs", e);
     }
-    return new StdioFifos(paths);
+    return fifos;
   }
 
   /** Proc {@code i}'s two FIFOs, open for reading. */
@@ -62,7 +66,7 @@ public final class StdioFifos {
     return new Pair(paths.get(2 * i), paths.get(2 * i + 1));
   }
 
-  /** Removes the FIFOs no proc took (a failed spawn); those taken are already unlinked. */
+  /** Removes every FIFO of the spawn (it failed); a proc that holds one keeps it open. */
   public void discard() {
     for (Path p : paths) {
       try {
@@ -113,8 +117,28 @@ public final class StdioFifos {
     public void started() throws IOException {
       outHolder.close();
       errHolder.close();
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
+    }
+
+    /**
+     * Makes a read blocked on {@code stdout} (or stderr) return, with one byte the reader drops:
+     * opening the FIFO's name for writing does not block while the reader has it open.
+     */
+    public void wake(boolean stdout) {
+      try (java.io.FileOutputStream w = new java.io.FileOutputStream(stdout ? out.toFile() : err.toFile())) {
+        w.write(0);
+      } catch (IOException e) {
+        // gone already: so is the read
+      }
+    }
+
+    /** The tees are done: the names go (the proc's ends, if it still has them, stay open). */
+    public void unlink() {
+      try {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+      } catch (IOException ignored) {
+        // the directory is private and removed with its agent
+      }
     }
 
     /** The proc did not start: everything goes. */

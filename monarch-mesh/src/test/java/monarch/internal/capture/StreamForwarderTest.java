@@ -244,6 +244,11 @@ class StreamForwarderTest {
     assertThat(errFile.toString(StandardCharsets.UTF_8).split("\n")).hasSize(500);
   }
 
+  /** How a test's tee on {@code io}'s stdout may block, as the agent's do. */
+  static StreamForwarder.Blocking blocking(monarch.internal.launch.StdioFifos.Pair io) {
+    return new StreamForwarder.Blocking(RETRIES, () -> io.wake(true));
+  }
+
   /** Where the tees of the blocking-read tests try a request again (as the agent's own does). */
   static final java.util.concurrent.ScheduledExecutorService RETRIES =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -269,7 +274,7 @@ class StreamForwarderTest {
     LocalLogSender sender = sender(fwd, 8, LogPolicy.BACKPRESSURE);
     fwd.sender = sender;
     StreamForwarder out = new StreamForwarder("tee-blocking", io.stdout(), OutputTarget.STDOUT, PREFIX,
-        100, () -> true, new StreamForwarder.Sinks(sender, null, null, false), RETRIES).start();
+        100, () -> true, new StreamForwarder.Sinks(sender, null, null, false), blocking(io)).start();
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
     for (int v = 1; v <= 1500; v++) {
       String token = (v % 7 == 0 ? "p" : "l") + v; // every 7th round is a partial line
@@ -300,7 +305,7 @@ class StreamForwarderTest {
     LocalLogSender sender = sender(fwd, 8, LogPolicy.BACKPRESSURE);
     fwd.sender = sender;
     StreamForwarder out = new StreamForwarder("tee-idle", io.stdout(), OutputTarget.STDOUT, PREFIX,
-        100, () -> true, new StreamForwarder.Sinks(sender, null, null, false), RETRIES).start();
+        100, () -> true, new StreamForwarder.Sinks(sender, null, null, false), blocking(io)).start();
     writer.write("one\n".getBytes(StandardCharsets.UTF_8));
     writer.flush();
     await().atMost(ofSeconds(5)).until(() -> fwd.lines(OutputTarget.STDOUT).size() == 1);
@@ -345,7 +350,7 @@ class StreamForwarderTest {
     LocalLogSender sender = sender(fwd, 8, LogPolicy.BACKPRESSURE);
     fwd.sender = sender;
     StreamForwarder out = new StreamForwarder("tee-bar", io.stdout(), OutputTarget.STDOUT, PREFIX,
-        100, () -> true, new StreamForwarder.Sinks(sender, null, null, false), RETRIES).start();
+        100, () -> true, new StreamForwarder.Sinks(sender, null, null, false), blocking(io)).start();
     writer.write("\ra\rb\rc\r".getBytes(StandardCharsets.UTF_8)); // "a" goes at once, "c" replaces "b"
     writer.flush();
     out.requestDrain(1);
@@ -358,5 +363,72 @@ class StreamForwarderTest {
     assertThat(linesBeforeMarker(fwd, 2)).endsWith("[3] e").doesNotContain("[3] ce", "[3] de");
     writer.close();
     out.done().get();
+  }
+
+  static boolean asleepInRead(String thread) {
+    return Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey().getName().equals(thread)
+        && e.getValue().length > 0 && e.getValue()[0].getMethodName().equals("readBytes"));
+  }
+
+  /**
+   * The proc wrote an unfinished line and exited; a child of it holds the pipe open and is quiet.
+   * A barrier then is served at once: the tee finished the line when the proc went, so nothing
+   * waits for the child.
+   */
+  @Test
+  void aBarrierAfterTheProcExitedIsServedThoughAChildHoldsThePipe(@TempDir Path dir) throws Exception {
+    monarch.internal.launch.StdioFifos.Pair io = monarch.internal.launch.StdioFifos.create(dir, "x", 1).open(0);
+    OutputStream child = new java.io.FileOutputStream(io.stdoutFile());
+    io.started();
+    java.util.concurrent.atomic.AtomicBoolean alive = new java.util.concurrent.atomic.AtomicBoolean(true);
+    TestForwarder fwd = new TestForwarder();
+    LocalLogSender sender = sender(fwd, 8, LogPolicy.BACKPRESSURE);
+    fwd.sender = sender;
+    StreamForwarder out = new StreamForwarder("tee-exited", io.stdout(), OutputTarget.STDOUT, PREFIX, 100,
+        alive::get, new StreamForwarder.Sinks(sender, null, null, false), blocking(io)).start();
+    child.write("progress 50%".getBytes(StandardCharsets.UTF_8));
+    child.flush();
+    alive.set(false); // the proc is gone; the child (this test) holds the pipe
+    await().atMost(ofSeconds(5)).until(() -> asleepInRead("tee-exited"));
+    out.requestDrain(1);
+    await().atMost(ofSeconds(2)).until(() -> fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, 1)));
+    assertThat(linesBeforeMarker(fwd, 1)).containsExactly("[3] progress 50%");
+    child.close();
+    out.done().get(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** A request that comes while the tee waits for permits costs no retries: the tee takes it after. */
+  @Test
+  void aRequestUnderBackPressureDoesNotSpin(@TempDir Path dir) throws Exception {
+    monarch.internal.launch.StdioFifos.Pair io = monarch.internal.launch.StdioFifos.create(dir, "p", 1).open(0);
+    OutputStream w = new java.io.FileOutputStream(io.stdoutFile());
+    io.started();
+    java.util.concurrent.atomic.AtomicLong scheduled = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.ScheduledThreadPoolExecutor counting = new java.util.concurrent.ScheduledThreadPoolExecutor(1) {
+      @Override
+      public java.util.concurrent.ScheduledFuture<?> schedule(Runnable r, long d, java.util.concurrent.TimeUnit u) {
+        scheduled.incrementAndGet();
+        return super.schedule(r, d, u);
+      }
+    };
+    TestForwarder fwd = new TestForwarder();
+    fwd.stall();
+    LocalLogSender sender = sender(fwd, 1, LogPolicy.BACKPRESSURE);
+    fwd.sender = sender;
+    StreamForwarder out = new StreamForwarder("tee-pressed", io.stdout(), OutputTarget.STDOUT, PREFIX, 1,
+        () -> true, new StreamForwarder.Sinks(sender, null, null, false),
+        new StreamForwarder.Blocking(counting, () -> io.wake(true))).start();
+    w.write("one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8)); // one batch each: blocks on "two"
+    w.flush();
+    await().atMost(ofSeconds(5)).until(() -> fwd.batches() == 1);
+    out.requestDrain(1);
+    await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> fwd.batches() == 1);
+    assertThat(scheduled.get()).as("retries while the tee waited for permits").isLessThan(5);
+    fwd.resume();
+    await().atMost(ofSeconds(5)).until(() -> fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, 1)));
+    assertThat(linesBeforeMarker(fwd, 1)).containsExactly("[3] one", "[3] two", "[3] three");
+    w.close();
+    out.done().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    counting.shutdownNow();
   }
 }

@@ -103,6 +103,62 @@ class LogClientActorTest {
     assertThat(errBytes.toString(StandardCharsets.UTF_8)).isEqualTo("[h 7] [0] oops\n");
   }
 
+  /**
+   * A reader that pauses longer than the drain's idle time while the last batches wait behind
+   * that write: the drain waits for them (the procs' batches come only after the acks that write
+   * releases), and every line is printed. The pause is the scenario: a pager held a moment.
+   */
+  @Test
+  void aDrainWaitsForAReaderThatPausesLongerThanItsIdleTime() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.io.OutputStream pager = new java.io.OutputStream() {
+      @Override
+      public synchronized void write(byte[] b, int off, int len) {
+        if (paused.getAndSet(false)) {
+          try {
+            Thread.sleep(1_500);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        bytes.write(b, off, len);
+      }
+
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+    };
+    PrintStream out = new PrintStream(pager, true, StandardCharsets.UTF_8);
+    ActorRef<LogClientMessage> client = system.systemActorOf(LogClientActor.create(out, out, null),
+        "log-client-paused-reader", Props.empty());
+    int total = 5;
+    AtomicInteger sent = new AtomicInteger(1);
+    java.util.concurrent.atomic.AtomicReference<ActorRef<LogForwardMessage>> self = new java.util.concurrent.atomic.AtomicReference<>();
+    ActorRef<LogForwardMessage> fwd = system.systemActorOf(Behaviors.receiveMessage(m -> {
+      if (m instanceof LogForwardMessage.Ack) { // one permit: the next batch only once acked
+        int n = sent.incrementAndGet();
+        client.tell(n <= total ? line(n, self.get()) : new LogClientMessage.StreamsEnded(0));
+      }
+      return Behaviors.same();
+    }), "fwd-paused-reader", Props.empty());
+    self.set(fwd);
+    CompletableFuture<LogClientMessage.Drained> drained = AskPattern.<LogClientMessage, LogClientMessage.Drained>ask(
+        client, r -> new LogClientMessage.Drain(List.of(0), 1_000, r), java.time.Duration.ofSeconds(30),
+        system.scheduler()).toCompletableFuture();
+    client.tell(line(1, fwd));
+    assertThat(drained.get(30, TimeUnit.SECONDS).unended()).isEmpty();
+    synchronized (pager) {
+      assertThat(bytes.toString(StandardCharsets.UTF_8).lines()).hasSize(total);
+    }
+  }
+
+  static LogClientMessage.Log line(int n, ActorRef<LogForwardMessage> fwd) {
+    return new LogClientMessage.Log("h", 7, 0, OutputTarget.STDOUT,
+        ("[0] line " + n + "\n").getBytes(StandardCharsets.UTF_8), 1, fwd);
+  }
+
   /** A stand-in forwarder that adds up the batches the client acks. */
   private static ActorRef<LogForwardMessage> ackCounter(String name, AtomicInteger acked) {
     return system.systemActorOf(Behaviors.receiveMessage(m -> {
