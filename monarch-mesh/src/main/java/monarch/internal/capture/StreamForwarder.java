@@ -77,6 +77,9 @@ public final class StreamForwarder {
   static final long STATE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
   /** When a request came while the task was on its way into or out of a read. */
   static final long RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+  /** How soon a stop or end that could not reach the task is tried again. */
+  private static final long WAKE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
   static final int RECENT_LINES = 20;
 
   /**
@@ -224,37 +227,34 @@ public final class StreamForwarder {
   /**
    * Sees that the requests get served: a parked task is unparked; for a task asleep in its read
    * of an empty pipe the markers go now; a task on its way into or out of a read is asked again
-   * a moment later. A task that holds its lock (busy, or under back-pressure) looks at the
-   * requests again itself before it waits. Never blocks (the lock is only tried).
+   * a moment later. Never blocks (the lock is only tried). Whoever holds the lock instead sees to
+   * the requests already queued: the task looks at them before it waits again (run), and every
+   * other holder (a requester, a retry, {@link #wake}) either serves them, leaves them to the
+   * task, or retries after letting go of the lock, so that its retry never finds it still held.
    */
   private void serveIfIdle() {
     while (!requested.isEmpty()) {
       if (!lock.tryLock()) {
-        return; // the task holds it, and looks again once it lets go (run)
+        return;
       }
+      boolean retry = false;
+      boolean served = false;
       try {
         switch (state) {
-          case PARKED -> {
-            LockSupport.unpark(task);
-            return;
-          }
-          case RUNNING -> {
-            return; // between two turns: it takes them before it waits again
-          }
+          case PARKED -> LockSupport.unpark(task);
+          case RUNNING -> { } // between two turns: it takes them before it waits again
           case READING -> {
-            if (watch == null) {
-              return; // the blocking read of a proc that is gone, on the JDK's pipe: taken after it
-            }
-            if (pipe.available() > 0) {
-              return; // it is waking up to data, and takes the requests then
-            }
-            if (!watch.asleepInRead()) {
-              retryLater(); // on its way into or out of the read: not yet known what it took
-              return;
-            }
-            Long v;
-            while ((v = requested.poll()) != null) {
-              marker(v); // nothing pending, nothing taken: every byte so far is handed off
+            if (watch == null || pipe.available() > 0) {
+              // a blocking read on the JDK's pipe (a proc that is gone), or a task waking up to
+              // data: either way the task takes the requests after its read
+            } else if (!watch.asleepInRead()) {
+              retry = true; // on its way into or out of the read: not yet known what it took
+            } else {
+              Long v;
+              while ((v = requested.poll()) != null) {
+                marker(v); // nothing pending, nothing taken: every byte so far is handed off
+              }
+              served = true;
             }
           }
         }
@@ -263,13 +263,19 @@ public final class StreamForwarder {
       } finally {
         lock.unlock();
       }
-      // and again, for requests that came while this held the lock
+      if (served) {
+        continue; // and again, for requests that came meanwhile
+      }
+      if (retry) {
+        later(this::serveIfIdle, RETRY_NANOS);
+      }
+      return;
     }
   }
 
-  private void retryLater() {
+  private void later(Runnable step, long nanos) {
     try {
-      retries.schedule(this::serveIfIdle, RETRY_NANOS, TimeUnit.NANOSECONDS);
+      retries.schedule(step, nanos, TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.RejectedExecutionException agentClosing) {
       // the host agent is stopping: the stream's end posts what is still requested
     }
@@ -285,18 +291,33 @@ public final class StreamForwarder {
     wake();
   }
 
+  /**
+   * Makes sure the task sees {@code stopped} or {@code endWhenEmpty}: unparks it, or has its
+   * blocked read return; a task on its way into or out of the read, or a lock held by someone
+   * else, means trying again a moment later (until the task is out of its read for good).
+   */
   private void wake() {
     LockSupport.unpark(task);
-    if (wakeReader == null || !lock.tryLock()) {
+    if (wakeReader == null || done.isDone()) {
       return;
     }
-    try {
-      if (state == State.READING && watch != null && watch.asleepInRead()) {
-        wakeReader.run();
+    boolean retry = true;
+    if (lock.tryLock()) {
+      try {
+        retry = state == State.READING && watch != null && !watch.asleepInRead();
+        if (state == State.READING && watch != null && !retry) {
+          wakeReader.run();
+        }
+      } finally {
+        lock.unlock();
       }
-    } finally {
-      lock.unlock();
     }
+    if (retry) {
+      // not urgent (the stream is ending), and the holder may be a tee under back-pressure for
+      // as long as its client is slow: no need to ask thousands of times a second
+      later(this::wake, WAKE_RETRY_NANOS);
+    }
+    serveIfIdle(); // requests that found this holding the lock
   }
 
   /** What {@link #abort()} returns: the recent lines, and how the task ended (null: cleanly). */

@@ -249,13 +249,36 @@ class StreamForwarderTest {
     return new StreamForwarder.Blocking(RETRIES, () -> io.wake(true));
   }
 
-  /** Where the tees of the blocking-read tests try a request again (as the agent's own does). */
-  static final java.util.concurrent.ScheduledExecutorService RETRIES =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+  /**
+   * Where the tees of the blocking-read tests try a request again. A retry scheduled by a
+   * requester runs before {@code schedule} returns to it: as if the requester were descheduled
+   * right after asking for the retry (a loaded machine), the worst moment for it to hold anything
+   * the retry needs. Retries scheduled by a retry run as the agent's do.
+   */
+  static final EagerRetries RETRIES = new EagerRetries();
+
+  static final class EagerRetries extends java.util.concurrent.ScheduledThreadPoolExecutor {
+    EagerRetries() {
+      super(1, r -> {
         Thread t = new Thread(r, "test-tee-retry");
         t.setDaemon(true);
         return t;
       });
+    }
+
+    @Override
+    public java.util.concurrent.ScheduledFuture<?> schedule(Runnable step, long delay, java.util.concurrent.TimeUnit unit) {
+      java.util.concurrent.ScheduledFuture<?> f = super.schedule(step, delay, unit);
+      if (!Thread.currentThread().getName().equals("test-tee-retry")) {
+        try {
+          f.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError("a retry did not run", e);
+        }
+      }
+      return f;
+    }
+  }
 
   /**
    * A tee that blocks in its read when idle, on a FIFO this test writes itself, so it knows
@@ -276,12 +299,14 @@ class StreamForwarderTest {
     StreamForwarder out = new StreamForwarder("tee-blocking", io.stdout(), OutputTarget.STDOUT, PREFIX,
         100, () -> true, new StreamForwarder.Sinks(sender, null, null, false), blocking(io)).start();
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
-    for (int v = 1; v <= 1500; v++) {
+    for (int v = 1; v <= 800; v++) {
       String token = (v % 7 == 0 ? "p" : "l") + v; // every 7th round is a partial line
       writer.write((v % 7 == 0 ? token : token + "\n").getBytes(StandardCharsets.UTF_8));
       writer.flush();
       if (v % 10 == 0) { // long enough for the tee to go to sleep in its read
         java.util.concurrent.locks.LockSupport.parkNanos(StreamForwarder.BLOCK_AFTER_NANOS * 3);
+      } else if (v % 3 == 0) { // about when it goes into its read: the requester may have to retry
+        java.util.concurrent.locks.LockSupport.parkNanos(StreamForwarder.BLOCK_AFTER_NANOS + rnd.nextInt(-300_000, 300_000));
       } else if (rnd.nextBoolean()) {
         java.util.concurrent.locks.LockSupport.parkNanos(rnd.nextInt(200_000));
       }
