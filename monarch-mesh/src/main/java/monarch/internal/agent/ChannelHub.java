@@ -61,13 +61,20 @@ final class ChannelHub implements AutoCloseable {
     });
   }
 
-  /** Gives up waiting for a dial (the proc died first): its handler hears that the channel ended. */
+  /**
+   * The proc has exited: a dial of its that this thread has not taken yet is taken now (it may
+   * have said Hello and ended at once, as a short main does); if it never dialed, its handler
+   * hears that the channel ended.
+   */
   void abandon(ServerSocketChannel server) {
     onThread(() -> {
       SelectionKey key = server.keyFor(selector);
       if (key != null && key.attachment() instanceof Waiting w) {
-        end(key, w.handler, new IOException("the proc did not dial its channel"));
-        close(server);
+        accept(key, w);
+        if (key.isValid()) { // nothing to take: it never dialed
+          end(key, w.handler, new IOException("the proc did not dial its channel"));
+          close(server);
+        }
       }
     });
   }
