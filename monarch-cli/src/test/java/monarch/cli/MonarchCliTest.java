@@ -17,7 +17,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** The `monarch` command as a user runs it: its own JVM, real procs, real stdout and stderr. */
+/**
+ * The `monarch` command as a user runs it: its own JVM, real procs, real stdout and stderr. Each
+ * test drives its own CLI JVM (with its own tokens for the processes it looks for), so they run
+ * side by side.
+ */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class MonarchCliTest {
 
   record Result(int exit, String out, String err) {

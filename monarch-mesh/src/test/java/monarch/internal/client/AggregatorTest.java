@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import monarch.internal.client.Aggregator.Group;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class AggregatorTest {
   private static final String BASE64 =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
