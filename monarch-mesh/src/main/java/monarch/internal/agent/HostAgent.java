@@ -36,12 +36,14 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class HostAgent extends AbstractBehavior<Command> {
   private final BootstrapProcManager manager;
+
   /** The client of each mesh on this host, by mesh id (read from the manager's threads too). */
   private final Map<String, ActorRef<Event>> owners = new ConcurrentHashMap<>();
 
   /** A mesh's procs have stopped: its forwarders go next, after their tees' last batches. */
-  private record MeshStopped(long requestId, ActorRef<Event> owner,
-      List<ActorRef<LogForwardMessage>> forwarders) implements AgentProtocol.SelfMessage {}
+  private record MeshStopped(
+      long requestId, ActorRef<Event> owner, List<ActorRef<LogForwardMessage>> forwarders)
+      implements AgentProtocol.SelfMessage {}
 
   private HostAgent(ActorContext<Command> ctx, BootstrapProcManager manager) {
     super(ctx);
@@ -56,21 +58,38 @@ public final class HostAgent extends AbstractBehavior<Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(SpawnProcs.class, this::onSpawnProcs)
-        .onMessage(SetLevel.class, m -> forOwner(m.meshId(), owner ->
-            manager.setLevel(m.meshId(), m.requestId(), m.level(), owner::tell)))
-        .onMessage(SpawnActor.class, m -> forOwner(m.meshId(), owner -> manager.broadcast(m.meshId(),
-            m.requestId(), new ProcFrame.SpawnActor(m.requestId(), m.name(), m.className(), m.args()),
-            true, owner::tell)))
-        .onMessage(CallActor.class, m -> forOwner(m.meshId(), owner -> manager.broadcast(m.meshId(),
-            m.requestId(), new ProcFrame.Call(m.requestId(), m.actor(), m.endpoint(), m.args(), m.wantsReply()),
-            m.wantsReply(), owner::tell)))
+        .onMessage(
+            SetLevel.class,
+            m ->
+                forOwner(
+                    m.meshId(),
+                    owner -> manager.setLevel(m.meshId(), m.requestId(), m.level(), owner::tell)))
+        .onMessage(
+            SpawnActor.class,
+            m ->
+                broadcast(
+                    m.meshId(),
+                    m.requestId(),
+                    new ProcFrame.SpawnActor(m.requestId(), m.name(), m.className(), m.args()),
+                    true))
+        .onMessage(
+            CallActor.class,
+            m ->
+                broadcast(
+                    m.meshId(),
+                    m.requestId(),
+                    new ProcFrame.Call(
+                        m.requestId(), m.actor(), m.endpoint(), m.args(), m.wantsReply()),
+                    m.wantsReply()))
         .onMessage(StopProcs.class, this::onStopProcs)
         .onMessage(MeshStopped.class, this::onMeshStopped)
         .onMessage(Shutdown.class, this::onShutdown)
-        .onSignal(PostStop.class, s -> {
-          manager.close();
-          return this;
-        })
+        .onSignal(
+            PostStop.class,
+            s -> {
+              manager.close();
+              return this;
+            })
         .build();
   }
 
@@ -78,22 +97,41 @@ public final class HostAgent extends AbstractBehavior<Command> {
     owners.put(m.meshId(), m.client());
     // Forwarders are this actor's children, one per proc; each stops once its mesh has stopped
     // and its proc's streams have ended and everything in them was relayed.
-    BootstrapProcManager.ForwarderFactory forwarders = m.logClient() == null ? null
-        : (origin, sender, proc) -> {
-          // before the tees start: a local console must be quiet from the first byte
-          sender.setStreaming(m.streamToClient());
-          return getContext().spawn(LogForwardActor.create(origin, m.logClient(), sender, proc),
-              "fwd-" + m.meshId() + "-r" + origin.rank(), LogForwardActor.DISPATCHER);
-        };
-    manager.spawn(m.meshId(), m.count(), m.rankOffset(), m.worldSize(), m.level(), m.spec(),
-            m.client()::tell, forwarders)
-        .whenComplete((procs, err) -> m.client().tell(err == null
-            ? new ProcsReady(m.requestId(), procs)
-            : new ProcsFailed(m.requestId(), message(err), Executables.shellStatus(err))));
+    BootstrapProcManager.ForwarderFactory forwarders =
+        m.logClient() == null
+            ? null
+            : (origin, sender, proc) -> {
+              // before the tees start: a local console must be quiet from the first byte
+              sender.setStreaming(m.streamToClient());
+              return getContext()
+                  .spawn(
+                      LogForwardActor.create(origin, m.logClient(), sender, proc),
+                      "fwd-" + m.meshId() + "-r" + origin.rank(),
+                      LogForwardActor.DISPATCHER);
+            };
+    manager
+        .spawn(
+            m.meshId(),
+            m.count(),
+            m.rankOffset(),
+            m.worldSize(),
+            m.level(),
+            m.spec(),
+            m.client()::tell,
+            forwarders)
+        .whenComplete(
+            (procs, err) ->
+                m.client()
+                    .tell(
+                        err == null
+                            ? new ProcsReady(m.requestId(), procs)
+                            : new ProcsFailed(
+                                m.requestId(), message(err), Executables.shellStatus(err))));
     return this;
   }
 
-  private Behavior<Command> forOwner(String meshId, java.util.function.Consumer<ActorRef<Event>> action) {
+  private Behavior<Command> forOwner(
+      String meshId, java.util.function.Consumer<ActorRef<Event>> action) {
     ActorRef<Event> owner = owners.get(meshId);
     if (owner != null) {
       action.accept(owner);
@@ -101,16 +139,30 @@ public final class HostAgent extends AbstractBehavior<Command> {
     return this;
   }
 
+  /** Sends one frame to every proc of the mesh; {@code tracked}: each proc's reply is awaited. */
+  private Behavior<Command> broadcast(
+      String meshId, long requestId, ProcFrame frame, boolean tracked) {
+    return forOwner(
+        meshId, owner -> manager.broadcast(meshId, requestId, frame, tracked, owner::tell));
+  }
+
   private Behavior<Command> onStopProcs(StopProcs m) {
     ActorRef<Event> owner = owners.remove(m.meshId());
     ActorRef<Command> self = getContext().getSelf();
-    manager.stop(m.meshId()).whenComplete((forwarders, err) ->
-        self.tell(new MeshStopped(m.requestId(), owner, forwarders == null ? List.of() : forwarders)));
+    manager
+        .stop(m.meshId())
+        .whenComplete(
+            (forwarders, err) ->
+                self.tell(
+                    new MeshStopped(
+                        m.requestId(), owner, forwarders == null ? List.of() : forwarders)));
     return this;
   }
 
   private Behavior<Command> onMeshStopped(MeshStopped m) {
-    m.forwarders().forEach(f -> f.tell(new LogForwardMessage.Stop())); // in-band: after the tees' last batches
+    m.forwarders()
+        .forEach(
+            f -> f.tell(new LogForwardMessage.Stop())); // in-band: after the tees' last batches
     if (m.owner() != null) {
       m.owner().tell(new ProcsStopped(m.requestId()));
     }
@@ -125,7 +177,8 @@ public final class HostAgent extends AbstractBehavior<Command> {
   }
 
   private static String message(Throwable err) {
-    Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    Throwable t =
+        err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 }
