@@ -13,8 +13,11 @@ import org.junit.jupiter.api.Test;
  * {@code monarch run}'s exit status when every rank ends at once, the case that used to exit 0:
  * decided from one outcome that carries every status and the first failure, whatever was noticed
  * first. In this JVM (the command returns its status), many rounds each, since the order in which
- * ranks end varies.
+ * ranks end varies. Beside the other CLI tests, which run theirs in JVMs of their own; its own
+ * tests one at a time, since each swaps System.err.
  */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
+@org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
 class RunExitStatusTest {
   static final int ROUNDS = 30;
 
@@ -43,8 +46,10 @@ class RunExitStatusTest {
 
   @Test
   void severalRanksThatFailAtOnceExitWithTheFirstOnesStatusAndEachIsReportedOnce() {
-    Pattern first = Pattern.compile("monarch run: rank (\\d) \\(pid \\d+ on \\S+\\) exited with status (\\d+); "
-        + "stopping the other ranks");
+    Pattern first =
+        Pattern.compile(
+            "monarch run: rank (\\d) \\(pid \\d+ on \\S+\\) exited with status (\\d+); "
+                + "stopping the other ranks");
     for (int i = 0; i < ROUNDS; i++) {
       Run r = run("run", "-n", "3", "--", "sh", "-c", "exit $((RANK+4))");
       Matcher m = first.matcher(r.err());
@@ -52,7 +57,9 @@ class RunExitStatusTest {
       int rank = Integer.parseInt(m.group(1));
       assertThat(r.exit()).as(r.err()).isEqualTo(rank + 4).isEqualTo(Integer.parseInt(m.group(2)));
       for (int other = 0; other < 3; other++) {
-        assertThat(r.err().split("rank " + other + " \\(pid", -1)).as(r.err()).hasSizeLessThanOrEqualTo(2);
+        assertThat(r.err().split("rank " + other + " \\(pid", -1))
+            .as(r.err())
+            .hasSizeLessThanOrEqualTo(2);
       }
     }
   }

@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The client's real stdout and stderr, read from a client run as its own JVM. */
+/**
+ * The client's real stdout and stderr, read from a client run as its own JVM: one JVM per test, so
+ * they run side by side.
+ */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
 class LoggingClientTest {
   static final String HOST_PID = "\\[\\S+ \\d+\\] ";
 
@@ -15,7 +19,8 @@ class LoggingClientTest {
   }
 
   static ClientRun scenario(Map<String, String> env, String name, int procs) throws Exception {
-    ClientRun run = ClientRun.run(env, LoggingScenarioMain.class.getName(), name, Integer.toString(procs));
+    ClientRun run =
+        ClientRun.run(env, LoggingScenarioMain.class.getName(), name, Integer.toString(procs));
     assertThat(run.exitCode()).as(run.describe()).isZero();
     return run;
   }
@@ -34,7 +39,9 @@ class LoggingClientTest {
     assertThat(out).noneMatch(l -> l.contains("error record at fatal"));
     assertThat(err).noneMatch(l -> l.contains("error record at fatal"));
     // ERROR: records stream to the client's stderr, printed lines to its stdout
-    assertThat(run.count(err, HOST_PID + "\\[[01]\\] SEVERE: error record at error")).as(run.describe()).isEqualTo(2);
+    assertThat(run.count(err, HOST_PID + "\\[[01]\\] SEVERE: error record at error"))
+        .as(run.describe())
+        .isEqualTo(2);
     assertThat(run.count(out, HOST_PID + "\\[[01]\\] error level print")).isEqualTo(2);
   }
 
@@ -66,33 +73,42 @@ class LoggingClientTest {
   @Test
   void stopPrintsPendingAggregatesExactlyOnce() throws Exception {
     ClientRun run = scenario("fast-exit", 4);
-    assertThat(run.count(run.outText(), "\\[20 similar log lines\\] \\[[0-3]\\] has print streaming"))
-        .as(run.describe()).isEqualTo(1);
+    assertThat(
+            run.count(run.outText(), "\\[20 similar log lines\\] \\[[0-3]\\] has print streaming"))
+        .as(run.describe())
+        .isEqualTo(1);
     assertThat(run.count(run.outText(), ".*has print streaming")).isEqualTo(1);
   }
 
   @Test
   void exitWithoutStopFlushesThroughTheShutdownHook() throws Exception {
     ClientRun run = scenario("fast-exit-hook", 4);
-    assertThat(run.count(run.outText(), "\\[20 similar log lines\\] \\[[0-3]\\] has print streaming"))
-        .as(run.describe()).isEqualTo(1);
+    assertThat(
+            run.count(run.outText(), "\\[20 similar log lines\\] \\[[0-3]\\] has print streaming"))
+        .as(run.describe())
+        .isEqualTo(1);
   }
 
   @Test
   void withForwardingOffFlushIsANoOpAndStreamingWarnsOnce() throws Exception {
-    ClientRun run = scenario(Map.of("HYPERACTOR_MESH_ENABLE_LOG_FORWARDING", "false"), "no-forwarding-warning", 2);
-    assertThat(run.count(run.errText(), ".*log forwarding is disabled.*no effect.*")).as(run.describe()).isEqualTo(1);
+    ClientRun run =
+        scenario(
+            Map.of("HYPERACTOR_MESH_ENABLE_LOG_FORWARDING", "false"), "no-forwarding-warning", 2);
+    assertThat(run.count(run.errText(), ".*log forwarding is disabled.*no effect.*"))
+        .as(run.describe())
+        .isEqualTo(1);
     assertThat(run.count(run.outText(), "\\[[01]\\] stays on the host console")).isEqualTo(2);
   }
 
   /**
-   * Status 130 is also what Ctrl-C gives, so its report waits a moment to see whether the client
-   * is being interrupted too; a client that exits within that moment still reports it.
+   * Status 130 is also what Ctrl-C gives, so its report waits a moment to see whether the client is
+   * being interrupted too; a client that exits within that moment still reports it.
    */
   @Test
   void aRankThatExits130IsReportedEvenWhenTheClientExitsAtOnce() throws Exception {
     ClientRun run = scenario("exit-130-then-exit", 1);
-    assertThat(run.count(run.errText(), ".*WARN.*rank 0 .*exited with status 130.*")).as(run.describe())
+    assertThat(run.count(run.errText(), ".*WARN.*rank 0 .*exited with status 130.*"))
+        .as(run.describe())
         .isEqualTo(1);
     assertThat(run.errText()).as(run.describe()).anyMatch(l -> l.contains("my last words"));
   }
