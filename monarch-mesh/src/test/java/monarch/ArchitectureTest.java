@@ -21,15 +21,18 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layout of DESIGN.md section 8, held: packages by where code runs, no cycles between them,
- * a public API that names only public types, and nothing a proc runs that needs Pekko.
+ * The layout of DESIGN.md section 8, held: packages by where code runs, no cycles between them, a
+ * public API that names only public types, and nothing a proc runs that needs Pekko.
  */
 class ArchitectureTest {
-  static final String[] PUBLIC = {"monarch.actor..", "monarch.mesh..", "monarch.logging..", "monarch.config.."};
+  static final String[] PUBLIC = {
+    "monarch.actor..", "monarch.mesh..", "monarch.logging..", "monarch.config.."
+  };
 
-  static final JavaClasses MAIN = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("monarch");
+  static final JavaClasses MAIN =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("monarch");
 
   @Test
   void noPackageCycles() {
@@ -38,23 +41,36 @@ class ArchitectureTest {
 
   @Test
   void publicSignaturesNameOnlyPublicTypes() {
-    classes().that().resideInAnyPackage(PUBLIC).and().arePublic()
-        .should(nameOnlyPublicTypes()).check(MAIN);
+    classes()
+        .that()
+        .resideInAnyPackage(PUBLIC)
+        .and()
+        .arePublic()
+        .should(nameOnlyPublicTypes())
+        .check(MAIN);
   }
 
   @Test
   void whatRunsInAProcNeverLoadsPekko() {
-    noClasses().that().resideInAnyPackage("monarch.internal.proc..", "monarch.internal.channel..",
-            "monarch.actor..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko..", "scala..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "monarch.internal.proc..", "monarch.internal.channel..", "monarch.actor..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.pekko..", "scala..")
         .check(MAIN);
   }
 
   @Test
   void internalsNeverReachBackIntoTheClientApi() {
     // the public client classes call into internals, never the other way round
-    noClasses().that().resideInAPackage("monarch.internal..")
-        .should().dependOnClassesThat().resideInAnyPackage("monarch.mesh..")
+    noClasses()
+        .that()
+        .resideInAPackage("monarch.internal..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("monarch.mesh..")
         .check(MAIN);
   }
 
@@ -94,5 +110,6 @@ class ArchitectureTest {
   }
 
   static final DescribedPredicate<JavaClass> INTERNAL =
-      DescribedPredicate.describe("internal", t -> t.getPackageName().startsWith("monarch.internal"));
+      DescribedPredicate.describe(
+          "internal", t -> t.getPackageName().startsWith("monarch.internal"));
 }

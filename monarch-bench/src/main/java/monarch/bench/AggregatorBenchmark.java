@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import monarch.internal.client.Aggregator;
-import monarch.internal.client.NaiveAggregator;
 import monarch.internal.client.LogCorpus;
+import monarch.internal.client.NaiveAggregator;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,19 +25,21 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>Input: {@link LogCorpus} with 100 templates (seed 1), cut into windows of {@code window}
  * lines; one benchmark operation adds every line of the next window, then drains it (what the
- * client does every aggregation period). The {@code lines} counter is reported per second.
- * {@code fast} is {@link Aggregator}; {@code fastBytes} the same on the same lines encoded to
- * UTF-8 up front ({@link Aggregator#add(byte[], int, int)}, no String per line); {@code naive}
- * is the rule as specified (every line against every group by full Levenshtein, as in the
- * tests' reference), on 1,000-line windows only: a 10,000-line window takes it about a minute.
- * The speedup is fast / naive at the same window. {@code worst} runs two shapes the corpus lacks
- * (see {@link WorstState}).
+ * client does every aggregation period). The {@code lines} counter is reported per second. {@code
+ * fast} is {@link Aggregator}; {@code fastBytes} the same on the same lines encoded to UTF-8 up
+ * front ({@link Aggregator#add(byte[], int, int)}, no String per line); {@code naive} is the rule
+ * as specified (every line against every group by full Levenshtein, as in the tests' reference), on
+ * 1,000-line windows only: a 10,000-line window takes it about a minute. The speedup is fast /
+ * naive at the same window. {@code worst} runs two shapes the corpus lacks (see {@link
+ * WorstState}).
  *
  * <p>Run (from the repository root; about 3 minutes):
+ *
  * <pre>
  * mvn -q -o package -pl monarch-mesh,monarch-bench -am -DskipTests
  * java -cp "monarch-bench/target/classes:monarch-bench/target/lib/*" monarch.bench.AggregatorBenchmark
  * </pre>
+ *
  * which is {@code org.openjdk.jmh.Main AggregatorBenchmark -f 1 -wi 3 -i 5 -w 3s -r 3s}; any
  * arguments are passed to {@code org.openjdk.jmh.Main} instead.
  */
@@ -166,10 +168,10 @@ public class AggregatorBenchmark {
   /**
    * Worst cases, one shape per run. {@code blocks}: 2,000-line windows of HDFS-style lines that
    * differ only in a 19-digit block id and a few numbers, so about as far from each other as the
-   * threshold and all of one key: each line is measured against every group (exact, the known
-   * slow case). {@code long}: 300-line windows of 2,000-char lines, each a copy of one text with
-   * 12 % of its chars replaced, so pairs sit past the threshold by less than any bound shows: the
-   * per-line work budget is what keeps these moving (most are then printed on their own).
+   * threshold and all of one key: each line is measured against every group (exact, the known slow
+   * case). {@code long}: 300-line windows of 2,000-char lines, each a copy of one text with 12 % of
+   * its chars replaced, so pairs sit past the threshold by less than any bound shows: the per-line
+   * work budget is what keeps these moving (most are then printed on their own).
    */
   @State(Scope.Thread)
   public static class WorstState extends Windows {
@@ -194,10 +196,18 @@ public class AggregatorBenchmark {
     }
 
     static String blockLine(SplittableRandom rnd) {
-      StringBuilder sb = new StringBuilder().append('[').append(rnd.nextInt(4))
-          .append("] 081109 2036").append(10 + rnd.nextInt(50)).append(' ').append(rnd.nextInt(1000))
-          .append(" INFO dfs.DataNode$PacketResponder: PacketResponder ").append(rnd.nextInt(3))
-          .append(" for block blk_").append(rnd.nextBoolean() ? "-" : "");
+      StringBuilder sb =
+          new StringBuilder()
+              .append('[')
+              .append(rnd.nextInt(4))
+              .append("] 081109 2036")
+              .append(10 + rnd.nextInt(50))
+              .append(' ')
+              .append(rnd.nextInt(1000))
+              .append(" INFO dfs.DataNode$PacketResponder: PacketResponder ")
+              .append(rnd.nextInt(3))
+              .append(" for block blk_")
+              .append(rnd.nextBoolean() ? "-" : "");
       for (int d = 0; d < 19; d++) {
         sb.append((char) ('0' + rnd.nextInt(10)));
       }
@@ -239,11 +249,22 @@ public class AggregatorBenchmark {
     rates.lines += lines.length;
   }
 
-
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      args = new String[] {AggregatorBenchmark.class.getSimpleName(),
-          "-f", "1", "-wi", "3", "-i", "5", "-w", "3s", "-r", "3s"};
+      args =
+          new String[] {
+            AggregatorBenchmark.class.getSimpleName(),
+            "-f",
+            "1",
+            "-wi",
+            "3",
+            "-i",
+            "5",
+            "-w",
+            "3s",
+            "-r",
+            "3s"
+          };
     }
     org.openjdk.jmh.Main.main(args);
   }

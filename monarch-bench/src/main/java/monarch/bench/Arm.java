@@ -17,15 +17,19 @@ public enum Arm {
   MONARCH_AGGREGATE("monarch run --aggregate %d", "monarch client JVM", Format.MONARCH_AGGREGATED),
   MPIRUN("mpirun --tag-output", "mpirun", Format.MPIRUN_TAGGED),
   RAW("raw pipe into cat", "cat", Format.RAW),
-  WARM("monarch, warm client JVM (last of " + Arm.WARM_ROUNDS + " runs, no aggregation)", "warm client JVM",
+  WARM(
+      "monarch, warm client JVM (last of " + Arm.WARM_ROUNDS + " runs, no aggregation)",
+      "warm client JVM",
       Format.MONARCH_LINES);
 
   /** Runs of the workload in the warm-client JVM; the last one is measured. */
   static final int WARM_ROUNDS = 10;
 
   private final String label;
+
   /** The process whose peak RSS and CPU the report gives. */
   final String client;
+
   final Format format;
 
   Arm(String label, String client, Format format) {
@@ -52,12 +56,23 @@ public enum Arm {
         if (o.cliFromClasspath()) {
           cmd.addAll(ChildProcesses.javaMain("monarch.cli.MonarchCli"));
         } else if (o.cliJar().equals(E2eOptions.defaultCliJar(o.root()))) {
-          cmd.add(o.root().resolve("bin/monarch").toString()); // as users run it (with its AppCDS archive)
+          cmd.add(
+              o.root()
+                  .resolve("bin/monarch")
+                  .toString()); // as users run it (with its AppCDS archive)
         } else {
           cmd.addAll(List.of(ChildProcesses.javaBinary(), "-jar", o.cliJar().toString()));
         }
-        cmd.addAll(List.of("run", "-n", Integer.toString(o.ranks()), "--aggregate",
-            this == MONARCH_OFF ? "off" : Integer.toString(o.aggregateSec()), "--", producer.toString(), n));
+        cmd.addAll(
+            List.of(
+                "run",
+                "-n",
+                Integer.toString(o.ranks()),
+                "--aggregate",
+                this == MONARCH_OFF ? "off" : Integer.toString(o.aggregateSec()),
+                "--",
+                producer.toString(),
+                n));
       }
       case MPIRUN -> {
         cmd.addAll(wrapClient);
@@ -68,25 +83,52 @@ public enum Arm {
         // --oversubscribe: 4 ranks on 2 cores; --bind-to none: scheduled like the other arms'
         // producers; the MCA settings keep mpirun's bootstrap on loopback (the producer never
         // calls MPI_Init, so no byte transport is used at all)
-        cmd.addAll(List.of("--oversubscribe", "--bind-to", "none", "--tag-output", "--mca", "oob_tcp_if_include", "lo",
-            "--mca", "btl", "self", "-np", Integer.toString(o.ranks()), producer.toString(), n));
+        cmd.addAll(
+            List.of(
+                "--oversubscribe",
+                "--bind-to",
+                "none",
+                "--tag-output",
+                "--mca",
+                "oob_tcp_if_include",
+                "lo",
+                "--mca",
+                "btl",
+                "self",
+                "-np",
+                Integer.toString(o.ranks()),
+                producer.toString(),
+                n));
       }
       case WARM -> {
         cmd.addAll(wrapClient);
-        cmd.addAll(ChildProcesses.javaMain(WarmClient.class.getName(), Integer.toString(o.ranks()), n,
-            Integer.toString(WARM_ROUNDS), producer.toString()));
+        cmd.addAll(
+            ChildProcesses.javaMain(
+                WarmClient.class.getName(),
+                Integer.toString(o.ranks()),
+                n,
+                Integer.toString(WARM_ROUNDS),
+                producer.toString()));
       }
       case RAW -> {
         // every producer started at once, their statuses collected; pipefail so a failed
         // producer fails the arm
         StringBuilder sh = new StringBuilder("set -o pipefail; ( pids=; ");
         for (int r = 0; r < o.ranks(); r++) {
-          sh.append("RANK=").append(r).append(' ').append(shellWord(producer.toString())).append(' ').append(n)
+          sh.append("RANK=")
+              .append(r)
+              .append(' ')
+              .append(shellWord(producer.toString()))
+              .append(' ')
+              .append(n)
               .append(" & pids=\"$pids $!\"; ");
         }
         sh.append("s=0; for p in $pids; do wait $p || s=1; done; exit $s ) | ");
-        sh.append(wrapClient.isEmpty() ? "cat"
-            : String.join(" ", wrapClient.stream().map(Arm::shellWord).toList()) + " cat > /dev/null");
+        sh.append(
+            wrapClient.isEmpty()
+                ? "cat"
+                : String.join(" ", wrapClient.stream().map(Arm::shellWord).toList())
+                    + " cat > /dev/null");
         cmd.addAll(List.of("bash", "-c", sh.toString()));
       }
     }
@@ -98,7 +140,8 @@ public enum Arm {
     List<String> cmd = new ArrayList<>(command(o, producer, o.lines(), List.of()));
     String cp = System.getProperty("java.class.path");
     String java = ChildProcesses.javaBinary();
-    cmd.replaceAll(s -> s.replace(cp, "<class path>").replace(java, "java").replace(o.root() + "/", ""));
+    cmd.replaceAll(
+        s -> s.replace(cp, "<class path>").replace(java, "java").replace(o.root() + "/", ""));
     if (this == RAW) {
       cmd.set(cmd.size() - 1, quote(cmd.get(cmd.size() - 1) + " > /dev/null"));
     }

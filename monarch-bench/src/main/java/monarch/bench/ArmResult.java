@@ -8,11 +8,17 @@ import java.util.List;
  * the run of its 0-line workload (start-up and teardown), with the medians the report gives. A
  * value; it runs nothing and formats nothing.
  */
-public record ArmResult(Arm arm, List<String> command, OutputCheck.Result check, String checkFailure,
-    List<Timing> runs, Timing empty) {
+public record ArmResult(
+    Arm arm,
+    List<String> command,
+    OutputCheck.Result check,
+    String checkFailure,
+    List<Timing> runs,
+    Timing empty) {
 
   /** The arm after its counting run, before it is timed. */
-  static ArmResult counted(Arm arm, List<String> command, OutputCheck.Result check, String checkFailure) {
+  static ArmResult counted(
+      Arm arm, List<String> command, OutputCheck.Result check, String checkFailure) {
     return new ArmResult(arm, command, check, checkFailure, List.of(), null);
   }
 
@@ -37,7 +43,11 @@ public record ArmResult(Arm arm, List<String> command, OutputCheck.Result check,
     if (check == null || !check.passed()) {
       return "count check failed: " + (check == null ? "not run" : check.detail());
     }
-    return runs.stream().map(Timing::failure).filter(f -> f != null).findFirst().orElse(runs.isEmpty() ? "no timed run" : null);
+    return runs.stream()
+        .map(Timing::failure)
+        .filter(f -> f != null)
+        .findFirst()
+        .orElse(runs.isEmpty() ? "no timed run" : null);
   }
 
   double wallSec() {

@@ -13,11 +13,13 @@ import monarch.bench.OutputCheck.ProducerTimes;
  * Runs an arm's command the two ways the end-to-end benchmark needs. The counting run pipes the
  * client's stdout into {@link OutputCheck}, which reads every line; nothing is timed. A timed run
  * sends it to /dev/null and measures the wall time, GNU time's peak RSS and CPU of the client, and
- * the producers' own run times from their stderr. Owns the timeouts and what makes a run not
- * count; never decides what an arm runs ({@link Arm}) or how results read ({@link E2eReport}).
+ * the producers' own run times from their stderr. Owns the timeouts and what makes a run not count;
+ * never decides what an arm runs ({@link Arm}) or how results read ({@link E2eReport}).
  */
 final class ArmRunner {
-  /** Peak RSS (KB), user and system CPU seconds; rusage of the client and the children it reaped. */
+  /**
+   * Peak RSS (KB), user and system CPU seconds; rusage of the client and the children it reaped.
+   */
   static final String TIME_FORMAT = "%M %U %S";
 
   private final E2eOptions o;
@@ -34,7 +36,8 @@ final class ArmRunner {
   ArmResult count(Arm arm) throws IOException, InterruptedException {
     List<String> cmd = arm.command(o, producer, o.lines(), List.of());
     Path err = file(arm, "-count.stderr");
-    Process p = ChildProcesses.builder(cmd, err).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+    Process p =
+        ChildProcesses.builder(cmd, err).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
     Thread watchdog = watchdog(p);
     OutputCheck.Result check;
     try (InputStream in = p.getInputStream()) {
@@ -52,8 +55,9 @@ final class ArmRunner {
     Path err = file(arm, "-timed.stderr");
     Files.deleteIfExists(rss);
     List<String> gnuTime = List.of(Machine.GNU_TIME, "-f", TIME_FORMAT, "-o", rss.toString());
-    ProcessBuilder pb = ChildProcesses.builder(arm.command(o, producer, lines, gnuTime), err)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder pb =
+        ChildProcesses.builder(arm.command(o, producer, lines, gnuTime), err)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     double load = Double.parseDouble(Machine.loadAverage().split(" ")[0]);
     long t0 = System.nanoTime();
     Process p = pb.start();
@@ -78,8 +82,12 @@ final class ArmRunner {
     }
     if (arm == Arm.WARM && failure == null) {
       // the last run inside the JVM, not the JVM's life
-      wall = errLines.stream().filter(l -> l.startsWith("round-ns "))
-          .mapToDouble(l -> Long.parseLong(l.substring("round-ns ".length())) / 1e9).findFirst().orElse(Double.NaN);
+      wall =
+          errLines.stream()
+              .filter(l -> l.startsWith("round-ns "))
+              .mapToDouble(l -> Long.parseLong(l.substring("round-ns ".length())) / 1e9)
+              .findFirst()
+              .orElse(Double.NaN);
       if (Double.isNaN(wall)) {
         failure = "the warm client reported no round time";
       }
@@ -99,10 +107,15 @@ final class ArmRunner {
     }
     ProducerTimes pt = OutputCheck.producerTimes(errLines);
     if (p.exitValue() != 0) {
-      return "exit status " + p.exitValue() + (pt.otherLines().isEmpty() ? "" : ", stderr: " + pt.otherLines().get(0));
+      return "exit status "
+          + p.exitValue()
+          + (pt.otherLines().isEmpty() ? "" : ", stderr: " + pt.otherLines().get(0));
     }
     if (pt.reported() != o.ranks()) {
-      return pt.reported() + " of " + o.ranks() + " producers reported their run time"
+      return pt.reported()
+          + " of "
+          + o.ranks()
+          + " producers reported their run time"
           + (pt.otherLines().isEmpty() ? "" : ", stderr: " + pt.otherLines().get(0));
     }
     return null;
@@ -110,14 +123,17 @@ final class ArmRunner {
 
   /** Kills a counting run that outlives its timeout: its reader then sees EOF. */
   private Thread watchdog(Process p) {
-    Thread t = new Thread(() -> {
-      try {
-        Thread.sleep(o.runTimeout().toMillis());
-        ChildProcesses.killTree(p); // the run is then reported as not finished
-      } catch (InterruptedException done) {
-        // the run finished in time
-      }
-    }, "e2e-watchdog");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(o.runTimeout().toMillis());
+                ChildProcesses.killTree(p); // the run is then reported as not finished
+              } catch (InterruptedException done) {
+                // the run finished in time
+              }
+            },
+            "e2e-watchdog");
     t.setDaemon(true);
     t.start();
     return t;

@@ -56,7 +56,8 @@ final class BenchArgs {
     }
     List<String> operands = in.operands();
     if (operands.size() < min || operands.size() > max) {
-      throw new UsageException("takes " + (min == max ? "" : min + " to ") + max + " operands, got " + operands.size());
+      throw new UsageException(
+          "takes " + (min == max ? "" : min + " to ") + max + " operands, got " + operands.size());
     }
     return operands;
   }

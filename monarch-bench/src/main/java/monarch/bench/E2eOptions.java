@@ -9,26 +9,60 @@ import java.time.Duration;
 import monarch.cli.ArgReader;
 
 /**
- * What the end-to-end benchmark runs: the workload, how often, and which {@code monarch} it
- * runs. {@link #full} and {@link #smoke} are the two presets the command line adjusts (read by the
- * CLI's {@link ArgReader}). Owns the command line and where the project root is; never runs
- * anything.
+ * What the end-to-end benchmark runs: the workload, how often, and which {@code monarch} it runs.
+ * {@link #full} and {@link #smoke} are the two presets the command line adjusts (read by the CLI's
+ * {@link ArgReader}). Owns the command line and where the project root is; never runs anything.
  */
-public record E2eOptions(Path root, int ranks, long lines, int runs, int aggregateSec, int flushSamples,
-    int readyProcs, int readyRuns, Path cliJar, boolean cliFromClasspath, boolean smoke, Duration runTimeout) {
+public record E2eOptions(
+    Path root,
+    int ranks,
+    long lines,
+    int runs,
+    int aggregateSec,
+    int flushSamples,
+    int readyProcs,
+    int readyRuns,
+    Path cliJar,
+    boolean cliFromClasspath,
+    boolean smoke,
+    Duration runTimeout) {
 
   public static E2eOptions full(Path root) {
-    return new E2eOptions(root, 4, 500_000, 3, 5, 300, 8, 5, defaultCliJar(root), false, false, Duration.ofMinutes(10));
+    return new E2eOptions(
+        root,
+        4,
+        500_000,
+        3,
+        5,
+        300,
+        8,
+        5,
+        defaultCliJar(root),
+        false,
+        false,
+        Duration.ofMinutes(10));
   }
 
   /** Seconds in total: every arm, check and measurement runs, on a tiny workload. */
   public static E2eOptions smoke(Path root) {
-    return new E2eOptions(root, 4, 2_000, 1, 5, 10, 4, 1, defaultCliJar(root), false, true, Duration.ofSeconds(60));
+    return new E2eOptions(
+        root, 4, 2_000, 1, 5, 10, 4, 1, defaultCliJar(root), false, true, Duration.ofSeconds(60));
   }
 
   public E2eOptions withCliFromClasspath() {
-    return new E2eOptions(root, ranks, lines, runs, aggregateSec, flushSamples, readyProcs, readyRuns, cliJar, true,
-        smoke, runTimeout);
+    return new E2eOptions(
+        root,
+        ranks,
+        lines,
+        runs,
+        aggregateSec,
+        flushSamples,
+        readyProcs,
+        readyRuns,
+        cliJar,
+        true,
+        smoke,
+        runTimeout);
   }
 
   static Path defaultCliJar(Path root) {
@@ -39,7 +73,8 @@ public record E2eOptions(Path root, int ranks, long lines, int runs, int aggrega
     return ranks * lines;
   }
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: monarch-bench/run-e2e.sh [OPTIONS]   (monarch.bench.EndToEndBenchmark [OPTIONS])
         --smoke               a tiny workload, every arm and check (the other options adjust it)
         --ranks R             producers per arm (default 4)
@@ -93,11 +128,19 @@ public record E2eOptions(Path root, int ranks, long lines, int runs, int aggrega
     BenchArgs.noOperands(in);
     root = root != null ? root.toAbsolutePath().normalize() : findRoot();
     E2eOptions preset = smoke ? smoke(root) : full(root);
-    return new E2eOptions(root, requireNonNullElse(ranks, preset.ranks()), requireNonNullElse(lines, preset.lines()),
-        requireNonNullElse(runs, preset.runs()), requireNonNullElse(aggregate, preset.aggregateSec()),
-        requireNonNullElse(flushSamples, preset.flushSamples()), requireNonNullElse(readyProcs, preset.readyProcs()),
-        requireNonNullElse(readyRuns, preset.readyRuns()), requireNonNullElse(cliJar, preset.cliJar()),
-        cliFromClasspath, smoke, preset.runTimeout());
+    return new E2eOptions(
+        root,
+        requireNonNullElse(ranks, preset.ranks()),
+        requireNonNullElse(lines, preset.lines()),
+        requireNonNullElse(runs, preset.runs()),
+        requireNonNullElse(aggregate, preset.aggregateSec()),
+        requireNonNullElse(flushSamples, preset.flushSamples()),
+        requireNonNullElse(readyProcs, preset.readyProcs()),
+        requireNonNullElse(readyRuns, preset.readyRuns()),
+        requireNonNullElse(cliJar, preset.cliJar()),
+        cliFromClasspath,
+        smoke,
+        preset.runTimeout());
   }
 
   /** The project root: the first directory up from here that holds the producer's source. */
@@ -107,7 +150,10 @@ public record E2eOptions(Path root, int ranks, long lines, int runs, int aggrega
         return p;
       }
     }
-    throw new IllegalStateException("cannot find the project root (a directory with "
-        + "monarch-bench/src/main/c/producer.c) above " + Paths.get("").toAbsolutePath() + "; pass --root DIR");
+    throw new IllegalStateException(
+        "cannot find the project root (a directory with "
+            + "monarch-bench/src/main/c/producer.c) above "
+            + Paths.get("").toAbsolutePath()
+            + "; pass --root DIR");
   }
 }

@@ -10,22 +10,39 @@ import monarch.bench.MeshProbes.Flush;
 import monarch.bench.MeshProbes.Ready;
 
 /**
- * What a run of the end-to-end harness found, and its Markdown report: the arms' table, the
- * ratios between arms against the targets, the producers' run times, the count checks, the
- * commands, then flush latency and time to ready. docs/BENCHMARKS.md quotes these tables, so
- * their format is kept. Owns the wording and the arithmetic between arms; never runs anything,
- * and gives no rate for an arm whose check failed.
+ * What a run of the end-to-end harness found, and its Markdown report: the arms' table, the ratios
+ * between arms against the targets, the producers' run times, the count checks, the commands, then
+ * flush latency and time to ready. docs/BENCHMARKS.md quotes these tables, so their format is kept.
+ * Owns the wording and the arithmetic between arms; never runs anything, and gives no rate for an
+ * arm whose check failed.
  */
-public record E2eReport(List<ArmResult> arms, String flushTable, String flushFailure, List<Double> readyMs,
-    String readyFailure, String markdown) {
+public record E2eReport(
+    List<ArmResult> arms,
+    String flushTable,
+    String flushFailure,
+    List<Double> readyMs,
+    String readyFailure,
+    String markdown) {
 
   public boolean allPassed() {
-    return arms.stream().allMatch(ArmResult::passed) && flushFailure == null && readyFailure == null;
+    return arms.stream().allMatch(ArmResult::passed)
+        && flushFailure == null
+        && readyFailure == null;
   }
 
-  static E2eReport of(E2eOptions o, List<ArmResult> arms, Flush flush, Ready ready, ZonedDateTime started,
+  static E2eReport of(
+      E2eOptions o,
+      List<ArmResult> arms,
+      Flush flush,
+      Ready ready,
+      ZonedDateTime started,
       String loadBefore) {
-    return new E2eReport(List.copyOf(arms), flush.table(), flush.failure(), ready.ms(), ready.failure(),
+    return new E2eReport(
+        List.copyOf(arms),
+        flush.table(),
+        flush.failure(),
+        ready.ms(),
+        ready.failure(),
         new Writer(o, arms).write(flush, ready, started, loadBefore));
   }
 
@@ -67,39 +84,76 @@ public record E2eReport(List<ArmResult> arms, String flushTable, String flushFai
     }
 
     private void header(ZonedDateTime started, String loadBefore) {
-      md.append(String.format(Locale.ROOT, "Date: %s. Machine: %s.%n%n", started.format(DateTimeFormatter.ofPattern(
-          "yyyy-MM-dd HH:mm z")), Machine.description()));
-      md.append(String.format(Locale.ROOT, "Load average (1, 5, 15 min): %s at the start, %s at the end.%n%n",
-          loadBefore, Machine.loadAverage()));
-      md.append(String.format(Locale.ROOT, "Workload: %d ranks x %,d lines of %d bytes (%,d lines, %.0f MB per arm), "
-          + "client stdout to /dev/null%s. %d timed run%s per arm, round-robin over the arms, after one counting run "
-          + "per arm; medians shown.%n%n", o.ranks(), o.lines(), OutputCheck.LINE_BYTES, o.totalLines(),
-          o.totalLines() * OutputCheck.LINE_BYTES / 1e6, o.smoke() ? " (SMOKE: a tiny workload, not a measurement)" : "",
-          o.runs(), o.runs() == 1 ? "" : "s"));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "Date: %s. Machine: %s.%n%n",
+              started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")),
+              Machine.description()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "Load average (1, 5, 15 min): %s at the start, %s at the end.%n%n",
+              loadBefore,
+              Machine.loadAverage()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "Workload: %d ranks x %,d lines of %d bytes (%,d lines, %.0f MB per arm), "
+                  + "client stdout to /dev/null%s. %d timed run%s per arm, round-robin over the arms, after one counting run "
+                  + "per arm; medians shown.%n%n",
+              o.ranks(),
+              o.lines(),
+              OutputCheck.LINE_BYTES,
+              o.totalLines(),
+              o.totalLines() * OutputCheck.LINE_BYTES / 1e6,
+              o.smoke() ? " (SMOKE: a tiny workload, not a measurement)" : "",
+              o.runs(),
+              o.runs() == 1 ? "" : "s"));
     }
 
     private void armTable() {
-      md.append("| arm | wall s | lines/s | lines/s once started | client peak RSS MiB (of) | client CPU s"
-          + " | 0 lines: wall s, CPU s | load 1 min | count check |\n");
+      md.append(
+          "| arm | wall s | lines/s | lines/s once started | client peak RSS MiB (of) | client CPU s"
+              + " | 0 lines: wall s, CPU s | load 1 min | count check |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
       for (ArmResult a : arms) {
-        String load = a.runs().isEmpty() ? "" : range(a.runs().stream().mapToDouble(Timing::load1).toArray(), "%.1f");
+        String load =
+            a.runs().isEmpty()
+                ? ""
+                : range(a.runs().stream().mapToDouble(Timing::load1).toArray(), "%.1f");
         if (a.passed()) {
-          md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.0f (%s) | %.2f | %s | %s | passed |%n",
-              a.arm().label(o), range(a.runs().stream().mapToDouble(Timing::wallSec).toArray(), "%.2f"),
-              a.linesPerSec(o), a.streamingLinesPerSec(o), a.peakRssMiB(), a.arm().client, a.cpuSec(),
-              emptyRun(a), load));
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %s | %,.0f | %,.0f | %.0f (%s) | %.2f | %s | %s | passed |%n",
+                  a.arm().label(o),
+                  range(a.runs().stream().mapToDouble(Timing::wallSec).toArray(), "%.2f"),
+                  a.linesPerSec(o),
+                  a.streamingLinesPerSec(o),
+                  a.peakRssMiB(),
+                  a.arm().client,
+                  a.cpuSec(),
+                  emptyRun(a),
+                  load));
         } else {
-          md.append(String.format(Locale.ROOT, "| %s | | FAILED | | | | | %s | FAILED: %,d of %,d lines |%n",
-              a.arm().label(o), load, a.check() == null ? 0 : a.check().delivered(), o.totalLines()));
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | | FAILED | | | | | %s | FAILED: %,d of %,d lines |%n",
+                  a.arm().label(o),
+                  load,
+                  a.check() == null ? 0 : a.check().delivered(),
+                  o.totalLines()));
         }
       }
-      md.append("\nwall s: from start to exit, median, with the range when there were several runs. client CPU s:"
-          + " user + system time of the client and of the children it reaped (for monarch and mpirun that"
-          + " includes the producers, whose own share is small), median. 0 lines: the median of as many runs"
-          + " of the same arm whose producers write nothing (its start-up and teardown). lines/s once started:"
-          + " the lines over (wall - 0-line wall). mpirun has no"
-          + " aggregation: its one row is compared with both monarch rows.\n\n");
+      md.append(
+          "\nwall s: from start to exit, median, with the range when there were several runs. client CPU s:"
+              + " user + system time of the client and of the children it reaped (for monarch and mpirun that"
+              + " includes the producers, whose own share is small), median. 0 lines: the median of as many runs"
+              + " of the same arm whose producers write nothing (its start-up and teardown). lines/s once started:"
+              + " the lines over (wall - 0-line wall). mpirun has no"
+              + " aggregation: its one row is compared with both monarch rows.\n\n");
     }
 
     private static String emptyRun(ArmResult a) {
@@ -107,39 +161,60 @@ public record E2eReport(List<ArmResult> arms, String flushTable, String flushFai
         return "";
       }
       return a.empty().failure() == null
-          ? String.format(Locale.ROOT, "%.2f, %.2f", a.empty().wallSec(), a.empty().cpuSec()) : "FAILED";
+          ? String.format(Locale.ROOT, "%.2f, %.2f", a.empty().wallSec(), a.empty().cpuSec())
+          : "FAILED";
     }
 
     private void ratios() {
-      md.append("| ratio | " + off.arm().label(o) + " | " + agg.arm().label(o) + " | target |\n|---|---:|---:|---|\n");
+      md.append(
+          "| ratio | "
+              + off.arm().label(o)
+              + " | "
+              + agg.arm().label(o)
+              + " | target |\n|---|---:|---:|---|\n");
       ratioRow("lines/s vs mpirun", a -> rate(a, mpi), "at least 10x");
       ratioRow("lines/s vs raw pipe", a -> rate(a, raw), "at least 0.5x");
       ratioRow("lines/s once started vs mpirun", a -> streamingRate(a, mpi), "(at least 10x)");
       ratioRow("lines/s once started vs raw pipe", a -> streamingRate(a, raw), "(at least 0.5x)");
       ratioRow("client peak RSS", E2eReport::peakRss, "at most 512 MiB");
-      ratioRow("client peak RSS vs mpirun",
-          a -> a.passed() && mpi.passed() ? x(a.peakRssMiB() / mpi.peakRssMiB()) : "n/a", "");
-      ratioRow("producer run time vs raw pipe (medians)", a -> producerRatio(a, raw), "at most 1.3x");
-      md.append(String.format(Locale.ROOT, "| (mpirun: producer run time vs raw pipe) | %s | | |%n",
-          producerRatio(mpi, raw)));
+      ratioRow(
+          "client peak RSS vs mpirun",
+          a -> a.passed() && mpi.passed() ? x(a.peakRssMiB() / mpi.peakRssMiB()) : "n/a",
+          "");
+      ratioRow(
+          "producer run time vs raw pipe (medians)", a -> producerRatio(a, raw), "at most 1.3x");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| (mpirun: producer run time vs raw pipe) | %s | | |%n",
+              producerRatio(mpi, raw)));
     }
 
     private void ratioRow(String name, Function<ArmResult, String> f, String target) {
-      md.append("| " + name + " | " + f.apply(off) + " | " + f.apply(agg) + " | " + target + " |\n");
+      md.append(
+          "| " + name + " | " + f.apply(off) + " | " + f.apply(agg) + " | " + target + " |\n");
     }
 
     private void dataPath() {
-      md.append("\nThe data path alone: " + warm.arm().label(o) + ", whose wall time is its last run's, from spawn to"
-          + " stopped (procs started and stopped included), against the other arms' whole runs:\n\n");
+      md.append(
+          "\nThe data path alone: "
+              + warm.arm().label(o)
+              + ", whose wall time is its last run's, from spawn to"
+              + " stopped (procs started and stopped included), against the other arms' whole runs:\n\n");
       md.append("| ratio | warm client | target |\n|---|---:|---|\n");
       md.append("| lines/s vs mpirun | " + rate(warm, mpi) + " | at least 10x |\n");
       md.append("| lines/s vs raw pipe | " + rate(warm, raw) + " | at least 0.5x |\n");
-      md.append("| producer run time vs raw pipe (medians) | " + producerRatio(warm, raw) + " | at most 1.3x |\n");
-      md.append("| client peak RSS (the JVM's whole life) | " + peakRss(warm) + " | at most 512 MiB |\n");
+      md.append(
+          "| producer run time vs raw pipe (medians) | "
+              + producerRatio(warm, raw)
+              + " | at most 1.3x |\n");
+      md.append(
+          "| client peak RSS (the JVM's whole life) | " + peakRss(warm) + " | at most 512 MiB |\n");
     }
 
     private void producerTimes() {
-      md.append("\nProducer run time (self-reported: start to stdout flushed and closed), over all ranks and timed runs:\n\n");
+      md.append(
+          "\nProducer run time (self-reported: start to stdout flushed and closed), over all ranks and timed runs:\n\n");
       md.append("| arm | values | median ms | min ms | max ms |\n|---|---:|---:|---:|---:|\n");
       for (ArmResult a : arms) {
         if (!a.passed()) {
@@ -148,16 +223,29 @@ public record E2eReport(List<ArmResult> arms, String flushTable, String flushFai
         }
         double[] ms = a.producerNanos().stream().mapToDouble(n -> n / 1e6).sorted().toArray();
         long reported = a.runs().stream().mapToLong(t -> t.producers().reported()).sum();
-        md.append(String.format(Locale.ROOT, "| %s | %d%s | %.0f | %.0f | %.0f |%n", a.arm().label(o), ms.length,
-            ms.length < reported ? " of " + reported + " (aggregated on stderr too: a group shows one)" : "",
-            ArmResult.median(ms), ms[0], ms[ms.length - 1]));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %d%s | %.0f | %.0f | %.0f |%n",
+                a.arm().label(o),
+                ms.length,
+                ms.length < reported
+                    ? " of " + reported + " (aggregated on stderr too: a group shows one)"
+                    : "",
+                ArmResult.median(ms),
+                ms[0],
+                ms[ms.length - 1]));
       }
     }
 
     private void countChecks() {
-      md.append("\nCount checks (the counting run of each arm reads every line the client wrote):\n\n");
+      md.append(
+          "\nCount checks (the counting run of each arm reads every line the client wrote):\n\n");
       for (ArmResult a : arms) {
-        md.append("- ").append(a.arm().label(o)).append(": ").append(a.passed() ? "passed. " : "FAILED. ");
+        md.append("- ")
+            .append(a.arm().label(o))
+            .append(": ")
+            .append(a.passed() ? "passed. " : "FAILED. ");
         if (a.check() != null) {
           md.append(a.check().detail()).append('.');
         }
@@ -169,31 +257,55 @@ public record E2eReport(List<ArmResult> arms, String flushTable, String flushFai
     }
 
     private void commands() {
-      md.append("\nCommands (`producer` is monarch-bench/target/e2e/producer, built from monarch-bench/src/main/c/producer.c):\n\n");
+      md.append(
+          "\nCommands (`producer` is monarch-bench/target/e2e/producer, built from monarch-bench/src/main/c/producer.c):\n\n");
       for (ArmResult a : arms) {
-        md.append("- ").append(a.arm().label(o)).append(": `")
-            .append(String.join(" ", a.command()).replace("monarch-bench/target/e2e/producer", "producer")).append("`\n");
+        md.append("- ")
+            .append(a.arm().label(o))
+            .append(": `")
+            .append(
+                String.join(" ", a.command())
+                    .replace("monarch-bench/target/e2e/producer", "producer"))
+            .append("`\n");
       }
     }
 
     private void probes(Flush flush, Ready ready) {
-      md.append(String.format(Locale.ROOT, "%nFlush latency (FlushLatencyBenchmark, %d samples per condition):%n%n",
-          o.flushSamples()));
-      md.append(flush.failure() == null ? flush.table() + "\n" : "FAILED: " + flush.failure() + "\n");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%nFlush latency (FlushLatencyBenchmark, %d samples per condition):%n%n",
+              o.flushSamples()));
+      md.append(
+          flush.failure() == null ? flush.table() + "\n" : "FAILED: " + flush.failure() + "\n");
 
-      md.append(String.format(Locale.ROOT, "%nTime to ready, %d JVM procs (`host.spawnProcs(Map.of(\"gpus\", %d))`"
-          + " on a local mesh, after a warm-up spawn):%n%n", o.readyProcs(), o.readyProcs()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%nTime to ready, %d JVM procs (`host.spawnProcs(Map.of(\"gpus\", %d))`"
+                  + " on a local mesh, after a warm-up spawn):%n%n",
+              o.readyProcs(),
+              o.readyProcs()));
       if (ready.failure() != null) {
         md.append("FAILED: ").append(ready.failure()).append('\n');
         return;
       }
       double[] ms = ready.ms().stream().mapToDouble(Double::doubleValue).toArray();
       List<Boolean> cds = ready.cds();
-      md.append(String.format(Locale.ROOT, "median %.0f ms over %d run(s) (%s ms); AppCDS archive used: %s%n",
-          ArmResult.median(ms), ms.length, String.join(", ", ready.ms().stream()
-              .map(v -> String.format(Locale.ROOT, "%.0f", v)).toList()),
-          cds.stream().allMatch(b -> b) ? "yes" : cds.stream().noneMatch(b -> b)
-              ? "no (the class path has directories, or no archive yet)" : "in some runs"));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "median %.0f ms over %d run(s) (%s ms); AppCDS archive used: %s%n",
+              ArmResult.median(ms),
+              ms.length,
+              String.join(
+                  ", ",
+                  ready.ms().stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList()),
+              cds.stream().allMatch(b -> b)
+                  ? "yes"
+                  : cds.stream().noneMatch(b -> b)
+                      ? "no (the class path has directories, or no archive yet)"
+                      : "in some runs"));
     }
 
     private String rate(ArmResult a, ArmResult base) {
@@ -223,7 +335,13 @@ public record E2eReport(List<ArmResult> arms, String flushTable, String flushFai
     double[] s = v.clone();
     Arrays.sort(s);
     String m = String.format(Locale.ROOT, fmt, ArmResult.median(s));
-    return s.length < 2 ? m : m + " (" + String.format(Locale.ROOT, fmt, s[0]) + "-"
-        + String.format(Locale.ROOT, fmt, s[s.length - 1]) + ")";
+    return s.length < 2
+        ? m
+        : m
+            + " ("
+            + String.format(Locale.ROOT, fmt, s[0])
+            + "-"
+            + String.format(Locale.ROOT, fmt, s[s.length - 1])
+            + ")";
   }
 }

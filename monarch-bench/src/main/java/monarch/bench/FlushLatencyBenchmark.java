@@ -17,7 +17,9 @@ import monarch.mesh.ProcMesh;
  * prints a steady stream of lines. The client's printing goes to a discarding stream so the
  * terminal is not the bottleneck; the numbers go to the real stdout.
  *
- * <pre>java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.FlushLatencyBenchmark [SAMPLES]</pre>
+ * <pre>
+ * java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.FlushLatencyBenchmark [SAMPLES]
+ * </pre>
  *
  * SAMPLES (default 300) per condition; EndToEndBenchmark's smoke mode passes a few.
  */
@@ -33,21 +35,27 @@ public final class FlushLatencyBenchmark {
     @Endpoint
     public void start(int linesPerSec) {
       running = true;
-      Thread t = new Thread(() -> {
-        long period = 1_000_000_000L / Math.max(1, linesPerSec / 100);
-        long next = System.nanoTime();
-        long n = 0;
-        while (running) {
-          for (int i = 0; i < 100; i++) {
-            System.out.println("[load] step " + (n++) + " loss 0.4321 lr 3.0e-4 tokens/s 123456 grad_norm 1.2345");
-          }
-          next += period;
-          long sleep = next - System.nanoTime();
-          if (sleep > 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(sleep);
-          }
-        }
-      }, "noisy");
+      Thread t =
+          new Thread(
+              () -> {
+                long period = 1_000_000_000L / Math.max(1, linesPerSec / 100);
+                long next = System.nanoTime();
+                long n = 0;
+                while (running) {
+                  for (int i = 0; i < 100; i++) {
+                    System.out.println(
+                        "[load] step "
+                            + (n++)
+                            + " loss 0.4321 lr 3.0e-4 tokens/s 123456 grad_norm 1.2345");
+                  }
+                  next += period;
+                  long sleep = next - System.nanoTime();
+                  if (sleep > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(sleep);
+                  }
+                }
+              },
+              "noisy");
       t.setDaemon(true);
       t.start();
     }
@@ -58,14 +66,17 @@ public final class FlushLatencyBenchmark {
     }
   }
 
-  static final String USAGE = "Usage: FlushLatencyBenchmark [SAMPLES]   (per condition, default " + SAMPLES + ")\n";
+  static final String USAGE =
+      "Usage: FlushLatencyBenchmark [SAMPLES]   (per condition, default " + SAMPLES + ")\n";
 
   public static void main(String[] args) {
-    int samples = BenchArgs.readOrExit("FlushLatencyBenchmark", USAGE, args, FlushLatencyBenchmark::samples);
+    int samples =
+        BenchArgs.readOrExit("FlushLatencyBenchmark", USAGE, args, FlushLatencyBenchmark::samples);
     int warmup = Math.min(50, samples);
     PrintStream report = System.out;
     System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-    try (HostMesh host = HostMesh.local(); ProcMesh pm = host.spawnProcs(Map.of("gpus", PROCS))) {
+    try (HostMesh host = HostMesh.local();
+        ProcMesh pm = host.spawnProcs(Map.of("gpus", PROCS))) {
       pm.loggingOption(true, null, 20);
       ActorMesh<Noisy> noisy = pm.spawn("noisy", Noisy.class);
       measure(pm, warmup);
@@ -74,7 +85,8 @@ public final class FlushLatencyBenchmark {
       measure(pm, warmup);
       long[] load = measure(pm, samples);
       noisy.call(Noisy::stop);
-      report.printf("| condition | samples | median ms | p99 ms | max ms |%n|---|---:|---:|---:|---:|%n");
+      report.printf(
+          "| condition | samples | median ms | p99 ms | max ms |%n|---|---:|---:|---:|---:|%n");
       row(report, "4 procs idle", idle);
       row(report, "4 procs, " + LINES_PER_SEC_PER_PROC + " lines/s each, no aggregation", load);
     }
@@ -102,8 +114,13 @@ public final class FlushLatencyBenchmark {
   }
 
   static void row(PrintStream out, String name, long[] sorted) {
-    out.printf("| %s | %d | %.2f | %.2f | %.2f |%n", name, sorted.length, ms(sorted[sorted.length / 2]),
-        ms(sorted[(int) Math.ceil(sorted.length * 0.99) - 1]), ms(sorted[sorted.length - 1]));
+    out.printf(
+        "| %s | %d | %.2f | %.2f | %.2f |%n",
+        name,
+        sorted.length,
+        ms(sorted[sorted.length / 2]),
+        ms(sorted[(int) Math.ceil(sorted.length * 0.99) - 1]),
+        ms(sorted[sorted.length - 1]));
   }
 
   static double ms(long nanos) {

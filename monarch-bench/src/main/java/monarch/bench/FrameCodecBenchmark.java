@@ -31,19 +31,19 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Throughput of the proc-channel frame codec ({@link FrameCodec}: 4-byte length, version byte,
- * Jackson CBOR of a {@link ProcFrame}), which every actor call, reply and control message between
- * a host agent and its procs goes through.
+ * Jackson CBOR of a {@link ProcFrame}), which every actor call, reply and control message between a
+ * host agent and its procs goes through.
  *
- * <p>Frames: {@code small} is the typical actor call, a {@code Call} whose arguments are ~32
- * bytes of CBOR (an int, a 20-character string, a double); {@code large} is a {@code Reply} carrying a
- * 64 KiB value. {@code encode} turns the frame into the bytes written to the socket; {@code
- * decode} turns those bytes (held in memory) back into the frame. {@code roundTrip} sends the
- * frame through a real {@link FrameChannel} over a Unix socket to a thread that reads it and
- * writes it back, and reads the echo: two encodes, two decodes, two socket hops and two thread
- * wake-ups, what an endpoint call with a reply costs the channel minus the endpoint itself. The
- * {@code frames} and {@code bytes} counters (encoded frames and bytes, both directions for the
- * round trip) are reported per second, so {@code bytes} / 1e6 is MB/s; the score of {@code
- * roundTrip} is round trips per second.
+ * <p>Frames: {@code small} is the typical actor call, a {@code Call} whose arguments are ~32 bytes
+ * of CBOR (an int, a 20-character string, a double); {@code large} is a {@code Reply} carrying a 64
+ * KiB value. {@code encode} turns the frame into the bytes written to the socket; {@code decode}
+ * turns those bytes (held in memory) back into the frame. {@code roundTrip} sends the frame through
+ * a real {@link FrameChannel} over a Unix socket to a thread that reads it and writes it back, and
+ * reads the echo: two encodes, two decodes, two socket hops and two thread wake-ups, what an
+ * endpoint call with a reply costs the channel minus the endpoint itself. The {@code frames} and
+ * {@code bytes} counters (encoded frames and bytes, both directions for the round trip) are
+ * reported per second, so {@code bytes} / 1e6 is MB/s; the score of {@code roundTrip} is round
+ * trips per second.
  *
  * <p>Run (from the repository root; about 1 minute):
  *
@@ -88,7 +88,11 @@ public class FrameCodecBenchmark {
     switch (kind) {
       case "small":
         return new ProcFrame.Call(
-            1234, "trainer", "step", ValueCodec.encodeArgs(17, "layers.3.attn.q_proj", 3.0e-4), true);
+            1234,
+            "trainer",
+            "step",
+            ValueCodec.encodeArgs(17, "layers.3.attn.q_proj", 3.0e-4),
+            true);
       case "large":
         byte[] value = new byte[LARGE_VALUE];
         new Random(5).nextBytes(value); // incompressible, like a tensor shard
@@ -178,8 +182,20 @@ public class FrameCodecBenchmark {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      args = new String[] {FrameCodecBenchmark.class.getSimpleName(),
-          "-f", "1", "-wi", "3", "-i", "5", "-w", "1s", "-r", "1s"};
+      args =
+          new String[] {
+            FrameCodecBenchmark.class.getSimpleName(),
+            "-f",
+            "1",
+            "-wi",
+            "3",
+            "-i",
+            "5",
+            "-w",
+            "1s",
+            "-r",
+            "1s"
+          };
     }
     org.openjdk.jmh.Main.main(args);
   }

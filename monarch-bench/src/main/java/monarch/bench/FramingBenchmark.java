@@ -23,11 +23,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * Throughput of the host-side line framer, the hot path every byte of proc output takes.
  *
  * <p>Input: 1 MiB of ~100-byte log lines, fed in 64 KiB chunks (what one pipe read returns), framed
- * with the {@code "[3] "} rank prefix into a sink that copies them into a batch as the tee does. One benchmark operation frames
- * the whole 1 MiB; the {@code inputBytes} and {@code lines} counters are reported per second, so
- * {@code inputBytes} / 1e6 is MB/s. {@code baselineArraycopy} copies the same chunks with {@link
- * System#arraycopy} and nothing else: the ratio to it is the framer's cost over touching the bytes
- * at all.
+ * with the {@code "[3] "} rank prefix into a sink that copies them into a batch as the tee does.
+ * One benchmark operation frames the whole 1 MiB; the {@code inputBytes} and {@code lines} counters
+ * are reported per second, so {@code inputBytes} / 1e6 is MB/s. {@code baselineArraycopy} copies
+ * the same chunks with {@link System#arraycopy} and nothing else: the ratio to it is the framer's
+ * cost over touching the bytes at all.
  *
  * <p>Run (from the repository root; about 90 s):
  *

@@ -13,12 +13,14 @@ import monarch.mesh.ProcCommand;
 import monarch.mesh.ProcMesh;
 
 /**
- * What idle procs cost their client (with the host agent inside it): the client JVM's threads
- * and its CPU time over a quiet interval, once with no procs and once with N JVM procs (actor
- * hosts) and N executables ({@code sleep}) that write nothing. The difference, per proc, is the
- * agent's cost of watching an idle proc: its tees, its channel, its forwarder's heartbeat.
+ * What idle procs cost their client (with the host agent inside it): the client JVM's threads and
+ * its CPU time over a quiet interval, once with no procs and once with N JVM procs (actor hosts)
+ * and N executables ({@code sleep}) that write nothing. The difference, per proc, is the agent's
+ * cost of watching an idle proc: its tees, its channel, its forwarder's heartbeat.
  *
- * <pre>java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.IdleCost 16 10</pre>
+ * <pre>
+ * java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.IdleCost 16 10
+ * </pre>
  *
  * Prints {@code idle procs=N kind=K threads=T threads-per-proc=X cpu-percent-per-proc=Y}.
  */
@@ -32,15 +34,19 @@ public final class IdleCost {
     try (HostMesh host = HostMesh.local()) {
       host.spawnProcs(Map.of("gpus", 1)).stop(); // class loading and the ActorSystem, once
       Sample none = sample(a.seconds());
-      for (ProcCommand command : List.of(ProcCommand.actorHost(),
-          ProcCommand.executable(List.of("sleep", "3600")))) {
+      for (ProcCommand command :
+          List.of(ProcCommand.actorHost(), ProcCommand.executable(List.of("sleep", "3600")))) {
         ProcMesh pm = host.spawnProcs(Map.of("gpus", a.procs()), command);
         Thread.sleep(2_000); // past start-up: what is measured is the steady idle state
         Sample idle = sample(a.seconds());
         pm.stop();
         double cpuPercent = 100.0 * (idle.cpuNanos - none.cpuNanos) / (a.seconds() * 1e9);
-        System.out.printf("idle procs=%d kind=%s threads=%d threads-per-proc=%.2f cpu-percent-per-proc=%.4f%n",
-            a.procs(), command.kind(), idle.threads, (idle.threads - none.threads) / (double) a.procs(),
+        System.out.printf(
+            "idle procs=%d kind=%s threads=%d threads-per-proc=%.2f cpu-percent-per-proc=%.4f%n",
+            a.procs(),
+            command.kind(),
+            idle.threads,
+            (idle.threads - none.threads) / (double) a.procs(),
             cpuPercent / a.procs());
       }
     }
@@ -69,7 +75,8 @@ public final class IdleCost {
     if (operands == null) {
       return null;
     }
-    return new Args(operands.size() > 0 ? BenchArgs.intOperand("PROCS", operands.get(0), 1) : 16,
+    return new Args(
+        operands.size() > 0 ? BenchArgs.intOperand("PROCS", operands.get(0), 1) : 16,
         operands.size() > 1 ? BenchArgs.intOperand("SECONDS", operands.get(1), 1) : 10);
   }
 }

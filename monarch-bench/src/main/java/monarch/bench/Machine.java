@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 /**
- * What the end-to-end harness asks of this machine: the tools it runs, whether it is root, the
- * load average, and the one-line description the report opens with. Checks tools and never
- * installs them: the harness runs under {@code mvn verify}, often as root, and must not change
- * the machine; {@code .ci/run} installs them.
+ * What the end-to-end harness asks of this machine: the tools it runs, whether it is root, the load
+ * average, and the one-line description the report opens with. Checks tools and never installs
+ * them: the harness runs under {@code mvn verify}, often as root, and must not change the machine;
+ * {@code .ci/run} installs them.
  */
 final class Machine {
   static final String GNU_TIME = "/usr/bin/time";
@@ -24,29 +24,41 @@ final class Machine {
   /** A tool the harness runs, and the Debian package that has it. */
   record Tool(String name, String debPackage, BooleanSupplier present) {
     static final Tool MPIRUN = new Tool("mpirun", "openmpi-bin", () -> onPath("mpirun"));
-    static final Tool TIME = new Tool("GNU time (" + GNU_TIME + ")", "time", () -> Files.isExecutable(Paths.get(GNU_TIME)));
+    static final Tool TIME =
+        new Tool(
+            "GNU time (" + GNU_TIME + ")", "time", () -> Files.isExecutable(Paths.get(GNU_TIME)));
     static final Tool CC = new Tool("a C compiler 'cc'", "gcc", () -> onPath("cc"));
   }
 
   /**
-   * Fails naming every missing tool and its package. Never skips either: an arm that cannot run
-   * is an error.
+   * Fails naming every missing tool and its package. Never skips either: an arm that cannot run is
+   * an error.
    */
   static void requireTools(List<Tool> tools) {
     List<Tool> missing = tools.stream().filter(t -> !t.present().getAsBoolean()).toList();
     if (!missing.isEmpty()) {
-      throw new IllegalStateException("missing " + String.join(", ", missing.stream()
-          .map(t -> t.name() + " (Debian package " + t.debPackage() + ")").toList()) + ": apt-get install -y "
-          + String.join(" ", missing.stream().map(Tool::debPackage).toList())
-          + ", or run bash .ci/run, which installs what is missing");
+      throw new IllegalStateException(
+          "missing "
+              + String.join(
+                  ", ",
+                  missing.stream()
+                      .map(t -> t.name() + " (Debian package " + t.debPackage() + ")")
+                      .toList())
+              + ": apt-get install -y "
+              + String.join(" ", missing.stream().map(Tool::debPackage).toList())
+              + ", or run bash .ci/run, which installs what is missing");
     }
   }
 
   static boolean isRoot() {
     try {
       // "Uid: real effective saved fs"
-      return Files.readAllLines(Paths.get("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
-          .map(l -> l.split("\\s+")[2]).findFirst().orElse("").equals("0");
+      return Files.readAllLines(Paths.get("/proc/self/status")).stream()
+          .filter(l -> l.startsWith("Uid:"))
+          .map(l -> l.split("\\s+")[2])
+          .findFirst()
+          .orElse("")
+          .equals("0");
     } catch (IOException e) {
       return false;
     }
@@ -54,7 +66,9 @@ final class Machine {
 
   static boolean onPath(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, name)) && !Files.isDirectory(Paths.get(dir, name))) {
+      if (!dir.isEmpty()
+          && Files.isExecutable(Paths.get(dir, name))
+          && !Files.isDirectory(Paths.get(dir, name))) {
         return true;
       }
     }
@@ -75,16 +89,31 @@ final class Machine {
     String cpu = "";
     long memKb = 0;
     try {
-      cpu = Files.readAllLines(Paths.get("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("");
-      memKb = Files.readAllLines(Paths.get("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
-          .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
+      cpu =
+          Files.readAllLines(Paths.get("/proc/cpuinfo")).stream()
+              .filter(l -> l.startsWith("model name"))
+              .map(l -> l.substring(l.indexOf(':') + 1).strip())
+              .findFirst()
+              .orElse("");
+      memKb =
+          Files.readAllLines(Paths.get("/proc/meminfo")).stream()
+              .filter(l -> l.startsWith("MemTotal:"))
+              .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+              .findFirst()
+              .orElse(0L);
     } catch (IOException | RuntimeException e) {
       // a description without them is still a description
     }
-    return String.format(Locale.ROOT, "%d cores (%s), %.0f GB RAM, %s %s; Java %s (%s); %s",
-        Runtime.getRuntime().availableProcessors(), cpu, memKb / 1024.0 / 1024.0, System.getProperty("os.name"),
-        System.getProperty("os.version"), System.getProperty("java.runtime.version"), System.getProperty("java.vm.name"),
+    return String.format(
+        Locale.ROOT,
+        "%d cores (%s), %.0f GB RAM, %s %s; Java %s (%s); %s",
+        Runtime.getRuntime().availableProcessors(),
+        cpu,
+        memKb / 1024.0 / 1024.0,
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        System.getProperty("java.runtime.version"),
+        System.getProperty("java.vm.name"),
         firstLine("mpirun", "--version"));
   }
 

@@ -11,25 +11,31 @@ import java.util.regex.Pattern;
 /**
  * The count check of the end-to-end benchmark: reads one arm's client stdout as it streams and
  * proves that exactly ranks x lines of the producer arrived, none lost, none twice. Owns the
- * parsing of each arm's output format and of the producers' {@code producer-ns} reports on
- * stderr. A rate is only reported for an arm whose check passed.
+ * parsing of each arm's output format and of the producers' {@code producer-ns} reports on stderr.
+ * A rate is only reported for an arm whose check passed.
  *
- * <p>How much can be proved depends on the format. monarch without aggregation frames whole
- * lines per proc, so every rank's counter must run 0..N-1 in order. mpirun tags the chunks it
- * reads, not lines, so a line can be torn across ranks; the tags still say whose bytes are whose,
- * so each rank's stream is reassembled and checked the same way (torn lines are counted). With
- * aggregation the groups' counts plus the single lines must add up. The raw pipe has no tags and
- * its writers' 8 KiB writes interleave mid-line, so only its bytes and newlines can be counted.
+ * <p>How much can be proved depends on the format. monarch without aggregation frames whole lines
+ * per proc, so every rank's counter must run 0..N-1 in order. mpirun tags the chunks it reads, not
+ * lines, so a line can be torn across ranks; the tags still say whose bytes are whose, so each
+ * rank's stream is reassembled and checked the same way (torn lines are counted). With aggregation
+ * the groups' counts plus the single lines must add up. The raw pipe has no tags and its writers' 8
+ * KiB writes interleave mid-line, so only its bytes and newlines can be counted.
  */
 final class OutputCheck {
   /** The producer's line: exactly this many bytes, newline included. */
   static final int LINE_BYTES = 100;
+
   private static final int SEQ_DIGITS = 9;
   private static final int MAX_LINE = 1 << 20;
   private static final Pattern PRODUCER_NS = Pattern.compile("producer-ns (\\d+) (\\d+)");
   private static final Pattern GROUP = Pattern.compile("^\\[(\\d+) similar log lines\\] ");
 
-  enum Format { MONARCH_LINES, MONARCH_AGGREGATED, MPIRUN_TAGGED, RAW }
+  enum Format {
+    MONARCH_LINES,
+    MONARCH_AGGREGATED,
+    MPIRUN_TAGGED,
+    RAW
+  }
 
   /** The verdict; {@code detail} says what was proved, or what went wrong. */
   record Result(boolean passed, long delivered, String detail) {}
@@ -46,8 +52,10 @@ final class OutputCheck {
   private long bytes;
   private long torn;
   private long groups;
+
   /** MPIRUN_TAGGED: each rank's line so far, and how many chunks it came in. */
   private final byte[][] partial;
+
   private final int[] partialLen;
   private final int[] partialChunks;
 
@@ -62,7 +70,8 @@ final class OutputCheck {
   }
 
   /** Reads {@code in} to its end and checks it against ranks x linesPerRank producer lines. */
-  static Result check(Format format, InputStream in, int ranks, long linesPerRank) throws IOException {
+  static Result check(Format format, InputStream in, int ranks, long linesPerRank)
+      throws IOException {
     OutputCheck c = new OutputCheck(format, ranks, linesPerRank);
     c.read(in);
     return c.result();
@@ -109,7 +118,11 @@ final class OutputCheck {
   /** {@code [host pid] [r] rank=r seq=...}: one line of rank r. */
   private void monarchLine(byte[] l, int len) {
     int hostClose = indexOf(l, 0, len, (byte) ']');
-    if (len < 3 || l[0] != '[' || hostClose < 0 || hostClose + 2 >= len || l[hostClose + 1] != ' '
+    if (len < 3
+        || l[0] != '['
+        || hostClose < 0
+        || hostClose + 2 >= len
+        || l[hostClose + 1] != ' '
         || l[hostClose + 2] != '[') {
       problem("not a monarch line: " + text(l, 0, len));
       return;
@@ -137,7 +150,13 @@ final class OutputCheck {
         problem("aggregated line without a rank: " + text(l, 0, len));
         return;
       }
-      content(l, rankClose + 2, len, parseInt(l, rankOpen + 1, rankClose), Long.parseLong(m.group(1)), false);
+      content(
+          l,
+          rankClose + 2,
+          len,
+          parseInt(l, rankOpen + 1, rankClose),
+          Long.parseLong(m.group(1)),
+          false);
     } else {
       monarchLine(l, len); // over the group cap: printed on its own
     }
@@ -215,11 +234,12 @@ final class OutputCheck {
   }
 
   /**
-   * A producer line {@code rank=R seq=NNNNNNNNN ...} of LINE_BYTES - 1 bytes at l[from..len),
-   * from rank {@code expectRank}. With {@code sequenced} its counter must be the next one of its
-   * rank; aggregated lines (a group stands for several) only count.
+   * A producer line {@code rank=R seq=NNNNNNNNN ...} of LINE_BYTES - 1 bytes at l[from..len), from
+   * rank {@code expectRank}. With {@code sequenced} its counter must be the next one of its rank;
+   * aggregated lines (a group stands for several) only count.
    */
-  private void content(byte[] l, int from, int len, int expectRank, long weight, boolean sequenced) {
+  private void content(
+      byte[] l, int from, int len, int expectRank, long weight, boolean sequenced) {
     if (!isContent(l, from, len)) {
       problem("not a producer line: " + text(l, 0, len));
       return;
@@ -249,14 +269,18 @@ final class OutputCheck {
       return false;
     }
     int space = indexOf(l, from, len, (byte) ' ');
-    return space > from + 5 && space + 5 + SEQ_DIGITS < len && startsWith(l, space + 1, "seq=") && parseInt(l, space + 5, space + 5 + SEQ_DIGITS) >= 0
+    return space > from + 5
+        && space + 5 + SEQ_DIGITS < len
+        && startsWith(l, space + 1, "seq=")
+        && parseInt(l, space + 5, space + 5 + SEQ_DIGITS) >= 0
         && l[space + 5 + SEQ_DIGITS] == ' ';
   }
 
   private Result result() {
     for (int r = 0; r < ranks; r++) {
       if (partialLen[r] > 0) {
-        problem("rank " + r + "'s output ends inside a line: " + text(partial[r], 0, partialLen[r]));
+        problem(
+            "rank " + r + "'s output ends inside a line: " + text(partial[r], 0, partialLen[r]));
       }
     }
     long expected = ranks * linesPerRank;
@@ -270,20 +294,36 @@ final class OutputCheck {
         }
         ok &= outOfSequence == 0 && missing == 0;
         d.append(String.format("%,d of %,d lines", delivered, expected));
-        d.append(ok ? "; every rank's counter 0.." + (linesPerRank - 1) + " once, in order"
-            : String.format("; %,d out of sequence, %,d missing at the end", outOfSequence, missing));
+        d.append(
+            ok
+                ? "; every rank's counter 0.." + (linesPerRank - 1) + " once, in order"
+                : String.format(
+                    "; %,d out of sequence, %,d missing at the end", outOfSequence, missing));
         if (format == Format.MPIRUN_TAGGED) {
-          d.append(String.format("; reassembled from mpirun's tags: %,d lines (%.1f %%) arrived torn across chunks,"
-              + " interleaved with other ranks' output", torn, 100.0 * torn / Math.max(1, delivered)));
+          d.append(
+              String.format(
+                  "; reassembled from mpirun's tags: %,d lines (%.1f %%) arrived torn across chunks,"
+                      + " interleaved with other ranks' output",
+                  torn, 100.0 * torn / Math.max(1, delivered)));
         }
       }
-      case MONARCH_AGGREGATED -> d.append(String.format("%,d of %,d lines (group counts + single lines), in %,d groups",
-          delivered, expected, groups));
+      case MONARCH_AGGREGATED ->
+          d.append(
+              String.format(
+                  "%,d of %,d lines (group counts + single lines), in %,d groups",
+                  delivered, expected, groups));
       case RAW -> {
         ok = newlines == expected && bytes == expected * LINE_BYTES;
-        d.append(String.format("%,d of %,d newlines, %,d of %,d bytes; %,d lines (%.1f %%) torn by interleaved writes"
-            + " (a raw pipe has no per-rank framing)", newlines, expected, bytes, expected * LINE_BYTES, torn,
-            100.0 * torn / Math.max(1, newlines)));
+        d.append(
+            String.format(
+                "%,d of %,d newlines, %,d of %,d bytes; %,d lines (%.1f %%) torn by interleaved writes"
+                    + " (a raw pipe has no per-rank framing)",
+                newlines,
+                expected,
+                bytes,
+                expected * LINE_BYTES,
+                torn,
+                100.0 * torn / Math.max(1, newlines)));
         delivered = newlines;
       }
     }
@@ -307,9 +347,9 @@ final class OutputCheck {
   record ProducerTimes(long reported, List<Long> nanos, List<String> otherLines) {}
 
   /**
-   * Finds the {@code producer-ns R NANOS} reports in a client's stderr in any of the arms'
-   * formats. An aggregated group stands for as many producers as its count says, though only its
-   * first line's time is visible.
+   * Finds the {@code producer-ns R NANOS} reports in a client's stderr in any of the arms' formats.
+   * An aggregated group stands for as many producers as its count says, though only its first
+   * line's time is visible.
    */
   static ProducerTimes producerTimes(List<String> stderr) {
     long reported = 0;
@@ -321,7 +361,9 @@ final class OutputCheck {
         Matcher g = GROUP.matcher(line);
         reported += g.find() ? Long.parseLong(g.group(1)) : 1;
         nanos.add(Long.parseLong(m.group(2)));
-      } else if (!line.isBlank() && !line.startsWith(">>> Aggregated Logs (") && !line.startsWith("<<< Aggregated Logs (")) {
+      } else if (!line.isBlank()
+          && !line.startsWith(">>> Aggregated Logs (")
+          && !line.startsWith("<<< Aggregated Logs (")) {
         other.add(line);
       }
     }

@@ -31,8 +31,11 @@ final class Producer {
       return bin;
     }
     Path log = work.resolve("cc.log");
-    Process p = new ProcessBuilder("cc", "-O2", "-Wall", "-o", bin.toString(), src.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder("cc", "-O2", "-Wall", "-o", bin.toString(), src.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     if (p.waitFor() != 0) {
       throw new IllegalStateException(
           "cc -O2 " + src + " failed:\n" + String.join("\n", ChildProcesses.readLines(log)));

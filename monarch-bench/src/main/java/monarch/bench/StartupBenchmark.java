@@ -27,43 +27,48 @@ import monarch.mesh.HostMesh;
 import monarch.mesh.ProcMesh;
 
 /**
- * Time to ready of a local proc mesh: how long {@code host.spawnProcs(Map.of("gpus", N))} takes
- * to return (every proc dialed in), and how long until the mesh is usable (ready, plus one actor
+ * Time to ready of a local proc mesh: how long {@code host.spawnProcs(Map.of("gpus", N))} takes to
+ * return (every proc dialed in), and how long until the mesh is usable (ready, plus one actor
  * spawned on every rank and one endpoint call answered by every rank). The client's own start-up
  * (the Pekko ActorSystem behind {@code HostMesh.local()}) is measured once and reported apart.
  *
  * <p>Configurations: the defaults (the flags ProcLauncher gives every proc, plus the AppCDS
- * archive), and ablations for N = 8 (some also for N = 1): without the AppCDS archive, without
- * the SelectorProvider pin, each start-up flag of the defaults switched back to the JVM's default
- * one at a time, the JVM's own flags the defaults leave alone switched to their start-up-friendly
- * value one at a time, and "untuned" (no AppCDS, no pin, every start-up flag back at the JVM
- * default). The configurations are interleaved (one repetition of each per round, in a new order
- * every round), so slow drift of this shared machine spreads over all of them, and a sample during
- * which other processes used the CPU is taken again. Stop time is not counted. A raw baseline
- * launches N trivial JVMs in parallel outside the framework: the floor on this machine.
+ * archive), and ablations for N = 8 (some also for N = 1): without the AppCDS archive, without the
+ * SelectorProvider pin, each start-up flag of the defaults switched back to the JVM's default one
+ * at a time, the JVM's own flags the defaults leave alone switched to their start-up-friendly value
+ * one at a time, and "untuned" (no AppCDS, no pin, every start-up flag back at the JVM default).
+ * The configurations are interleaved (one repetition of each per round, in a new order every
+ * round), so slow drift of this shared machine spreads over all of them, and a sample during which
+ * other processes used the CPU is taken again. Stop time is not counted. A raw baseline launches N
+ * trivial JVMs in parallel outside the framework: the floor on this machine.
  *
  * <p>Run from the repository root with a class path of jars only, so AppCDS can apply (the procs
  * inherit java.class.path; the launcher expands the wildcard):
+ *
  * <pre>
  * mvn -q -o package -DskipTests
  * java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.StartupBenchmark
  * </pre>
+ *
  * Options: {@code --reps R} (default 7), {@code --quick} (3 repetitions, N = 8 ablations only),
- * {@code --all} (one more row: every start-up flag the defaults leave out, at once).
- * The Markdown tables go to stdout, progress to stderr. About 3 minutes on 2 idle cores
- * (longer when samples have to be taken again).
+ * {@code --all} (one more row: every start-up flag the defaults leave out, at once). The Markdown
+ * tables go to stdout, progress to stderr. About 3 minutes on 2 idle cores (longer when samples
+ * have to be taken again).
  */
 public final class StartupBenchmark {
   /** How long to wait for the host agent's background AppCDS training run. */
   private static final long ARCHIVE_WAIT_SECONDS = 90;
+
   /** A pause after each stop, so exiting procs do not eat into the next measurement. */
   private static final long SETTLE_MILLIS = 200;
+
   /**
-   * This machine is shared: a sample during which other processes used more than this share of
-   * its CPU is taken again (up to {@link #MAX_ATTEMPTS} times), so a neighbour's burst does not
-   * pass for a flag's cost.
+   * This machine is shared: a sample during which other processes used more than this share of its
+   * CPU is taken again (up to {@link #MAX_ATTEMPTS} times), so a neighbour's burst does not pass
+   * for a flag's cost.
    */
   private static final double FOREIGN_CPU_LIMIT_PERCENT = 10;
+
   private static final int MAX_ATTEMPTS = 4;
 
   /** The actor every measurement spawns: one endpoint that returns the rank. */
@@ -74,18 +79,21 @@ public final class StartupBenchmark {
     }
   }
 
-  /** The raw baseline's JVM: does nothing, or (arg "jackson") encodes a Hello frame as a proc does. */
+  /**
+   * The raw baseline's JVM: does nothing, or (arg "jackson") encodes a Hello frame as a proc does.
+   */
   public static final class Trivial {
     public static void main(String[] args) throws Exception {
       if (args.length > 0 && args[0].equals("jackson")) {
-        FrameCodec.encode(new ProcFrame.Hello(0, ProcessHandle.current().pid(), FrameCodec.VERSION));
+        FrameCodec.encode(
+            new ProcFrame.Hello(0, ProcessHandle.current().pid(), FrameCodec.VERSION));
       }
     }
   }
 
   /**
-   * One configuration: extra proc JVM options (appended after the defaults), AppCDS on/off, and
-   * the host agent's pin of the procs' NIO SelectorProvider on/off.
+   * One configuration: extra proc JVM options (appended after the defaults), AppCDS on/off, and the
+   * host agent's pin of the procs' NIO SelectorProvider on/off.
    */
   record Variant(String label, List<String> options, boolean cds, boolean selectorPin) {
     Variant(String label, List<String> options, boolean cds) {
@@ -101,15 +109,24 @@ public final class StartupBenchmark {
   /** A flag of the defaults and how to switch it to the other side, in both directions. */
   record Toggle(String name, String tunedFlag, List<String> tuned, List<String> jvmDefault) {}
 
-  static final List<Toggle> TOGGLES = List.of(
-      new Toggle("C1 only", "-XX:TieredStopAtLevel=1",
-          List.of("-XX:TieredStopAtLevel=1"), List.of("-XX:TieredStopAtLevel=4")),
-      new Toggle("no perf data", "-XX:-UsePerfData",
-          List.of("-XX:-UsePerfData"), List.of("-XX:+UsePerfData")),
-      new Toggle("Serial GC", "-XX:+UseSerialGC",
-          List.of("-XX:+UseSerialGC"), List.of("-XX:-UseSerialGC", "-XX:+UseG1GC")),
-      new Toggle("small stacks", "-Xss",
-          List.of("-Xss512k"), List.of("-Xss1m")));
+  static final List<Toggle> TOGGLES =
+      List.of(
+          new Toggle(
+              "C1 only",
+              "-XX:TieredStopAtLevel=1",
+              List.of("-XX:TieredStopAtLevel=1"),
+              List.of("-XX:TieredStopAtLevel=4")),
+          new Toggle(
+              "no perf data",
+              "-XX:-UsePerfData",
+              List.of("-XX:-UsePerfData"),
+              List.of("-XX:+UsePerfData")),
+          new Toggle(
+              "Serial GC",
+              "-XX:+UseSerialGC",
+              List.of("-XX:+UseSerialGC"),
+              List.of("-XX:-UseSerialGC", "-XX:+UseG1GC")),
+          new Toggle("small stacks", "-Xss", List.of("-Xss512k"), List.of("-Xss1m")));
 
   private final int reps;
   private final boolean quick;
@@ -124,7 +141,8 @@ public final class StartupBenchmark {
     this.all = all;
   }
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: StartupBenchmark [--reps R] [--quick] [--all]
         --reps R   repetitions of every configuration (default 7)
         --quick    3 repetitions, N = 8 ablations only
@@ -164,17 +182,20 @@ public final class StartupBenchmark {
     long jvmStartToMain = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     double busyBefore = machineBusyPercent(2000);
     if (busyBefore > 15) {
-      progress("WARNING: %.0f%% of the machine's CPU was busy before the benchmark started "
-          + "(other processes); the numbers will be noisy", busyBefore);
+      progress(
+          "WARNING: %.0f%% of the machine's CPU was busy before the benchmark started "
+              + "(other processes); the numbers will be noisy",
+          busyBefore);
     }
     long benchStart = System.nanoTime();
     String cp = System.getProperty("java.class.path");
     if (!Arrays.stream(cp.split(File.pathSeparator)).allMatch(e -> e.endsWith(".jar"))) {
-      progress("WARNING: the class path has non-jar entries, so the procs get no AppCDS archive: "
-          + cp);
+      progress(
+          "WARNING: the class path has non-jar entries, so the procs get no AppCDS archive: " + cp);
     }
 
-    // 1. The client runtime: Pekko ActorSystem and the local host agent (not part of time to ready).
+    // 1. The client runtime: Pekko ActorSystem and the local host agent (not part of time to
+    // ready).
     long t0 = System.nanoTime();
     HostMesh host = HostMesh.local();
     double clientUpMs = ms(System.nanoTime() - t0);
@@ -186,12 +207,15 @@ public final class StartupBenchmark {
     Sample first = measureOnce(host, 1);
     double firstSpawnMs = ms(System.nanoTime() - t1);
     List<String> defaultFlags = waitForArchive(host);
-    Optional<String> archive = defaultFlags.stream()
-        .filter(f -> f.startsWith("-XX:SharedArchiveFile=")).findFirst()
-        .map(f -> f.substring("-XX:SharedArchiveFile=".length()));
-    List<String> defaultStartupFlags = defaultFlags.stream()
-        .filter(f -> !f.startsWith("-XX:SharedArchiveFile=")).toList();
-    boolean selectorPinned = defaultStartupFlags.stream().anyMatch(f -> f.startsWith(SELECTOR_PIN_FLAG));
+    Optional<String> archive =
+        defaultFlags.stream()
+            .filter(f -> f.startsWith("-XX:SharedArchiveFile="))
+            .findFirst()
+            .map(f -> f.substring("-XX:SharedArchiveFile=".length()));
+    List<String> defaultStartupFlags =
+        defaultFlags.stream().filter(f -> !f.startsWith("-XX:SharedArchiveFile=")).toList();
+    boolean selectorPinned =
+        defaultStartupFlags.stream().anyMatch(f -> f.startsWith(SELECTOR_PIN_FLAG));
     progress("proc flags: %s", defaultFlags);
     measureOnce(host, 8); // warm-up of the 8-proc path, not counted
 
@@ -209,12 +233,16 @@ public final class StartupBenchmark {
     for (Toggle t : TOGGLES) {
       boolean inDefaults = defaultStartupFlags.stream().anyMatch(f -> f.startsWith(t.tunedFlag()));
       if (inDefaults) {
-        n8.add(new Variant("revert " + t.name() + ": " + String.join(" ", t.jvmDefault()),
-            t.jvmDefault(), true));
+        n8.add(
+            new Variant(
+                "revert " + t.name() + ": " + String.join(" ", t.jvmDefault()),
+                t.jvmDefault(),
+                true));
         untuned.addAll(t.jvmDefault());
       } else {
-        n8.add(new Variant("opt in " + t.name() + ": " + String.join(" ", t.tuned()),
-            t.tuned(), true));
+        n8.add(
+            new Variant(
+                "opt in " + t.name() + ": " + String.join(" ", t.tuned()), t.tuned(), true));
         allTuned.addAll(t.tuned());
       }
     }
@@ -222,9 +250,12 @@ public final class StartupBenchmark {
       n8.add(new Variant("opt in all of: " + String.join(" ", allTuned), allTuned, true));
     }
     n8.add(new Variant("untuned (no AppCDS, JVM default flags)", untuned, false, false));
-    List<Variant> n1 = quick ? List.of() : n8.stream()
-        .filter(v -> v.label().equals("without AppCDS") || v.label().startsWith("untuned"))
-        .toList();
+    List<Variant> n1 =
+        quick
+            ? List.of()
+            : n8.stream()
+                .filter(v -> v.label().equals("without AppCDS") || v.label().startsWith("untuned"))
+                .toList();
 
     Map<Variant, HostMesh> hosts = new LinkedHashMap<>();
     for (Variant v : n8) {
@@ -270,33 +301,59 @@ public final class StartupBenchmark {
             .add(rawClean(n, List.of(), cp, false));
         raw.computeIfAbsent("trivial main, proc flags + AppCDS|" + n, k -> new ArrayList<>())
             .add(rawClean(n, procFlags, cp, false));
-        raw.computeIfAbsent("Jackson CBOR Hello encode, proc flags + AppCDS|" + n,
-            k -> new ArrayList<>()).add(rawClean(n, procFlags, cp, true));
+        raw.computeIfAbsent(
+                "Jackson CBOR Hello encode, proc flags + AppCDS|" + n, k -> new ArrayList<>())
+            .add(rawClean(n, procFlags, cp, true));
       }
     }
 
     // 5. Report.
     StringBuilder out = new StringBuilder();
-    out.append("Proc flags (defaults): `").append(String.join(" ", defaultStartupFlags)).append("`");
-    out.append(archive.isPresent() ? " + `-XX:SharedArchiveFile=<archive>`\n" : " (no AppCDS archive)\n");
-    archive.ifPresent(a -> out.append("AppCDS archive: `").append(a).append("` (")
-        .append(fileSize(a)).append(")\n"));
-    out.append(String.format(Locale.ROOT,
-        "Client: JVM start to benchmark start %d ms; client runtime up (HostMesh.local(): Pekko ActorSystem + "
-            + "host agent) %.0f ms; first 1-proc mesh usable (cold client) %.0f ms (ready %.0f ms)%n",
-        jvmStartToMain, clientUpMs, firstSpawnMs, first.readyMs()));
-    out.append(String.format(Locale.ROOT, "Repetitions: %d per row (median, min-max), ms. "
-        + "CPU busy before the run (other processes): %.0f%%. Samples retaken because other "
-        + "processes used more than %.0f%% of the CPU meanwhile: %d; kept although noisy: %d.%n%n",
-        reps, busyBefore, FOREIGN_CPU_LIMIT_PERCENT, retried, keptNoisy));
+    out.append("Proc flags (defaults): `")
+        .append(String.join(" ", defaultStartupFlags))
+        .append("`");
+    out.append(
+        archive.isPresent() ? " + `-XX:SharedArchiveFile=<archive>`\n" : " (no AppCDS archive)\n");
+    archive.ifPresent(
+        a ->
+            out.append("AppCDS archive: `")
+                .append(a)
+                .append("` (")
+                .append(fileSize(a))
+                .append(")\n"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Client: JVM start to benchmark start %d ms; client runtime up (HostMesh.local(): Pekko ActorSystem + "
+                + "host agent) %.0f ms; first 1-proc mesh usable (cold client) %.0f ms (ready %.0f ms)%n",
+            jvmStartToMain,
+            clientUpMs,
+            firstSpawnMs,
+            first.readyMs()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Repetitions: %d per row (median, min-max), ms. "
+                + "CPU busy before the run (other processes): %.0f%%. Samples retaken because other "
+                + "processes used more than %.0f%% of the CPU meanwhile: %d; kept although noisy: %d.%n%n",
+            reps,
+            busyBefore,
+            FOREIGN_CPU_LIMIT_PERCENT,
+            retried,
+            keptNoisy));
 
     if (!quick) {
       out.append("| N | ready (spawnProcs returned) | usable (+ spawn actor + 1 call) |\n");
       out.append("|---:|---:|---:|\n");
       for (int n : new int[] {1, 4, 8}) {
         List<Sample> s = results.get(key("defaults", n));
-        out.append("| ").append(n).append(" | ").append(stats(s, Sample::readyMs))
-            .append(" | ").append(stats(s, Sample::usableMs)).append(" |\n");
+        out.append("| ")
+            .append(n)
+            .append(" | ")
+            .append(stats(s, Sample::readyMs))
+            .append(" | ")
+            .append(stats(s, Sample::usableMs))
+            .append(" |\n");
       }
       out.append('\n');
     }
@@ -313,22 +370,37 @@ public final class StartupBenchmark {
         boolean isBase = v.label().equals("defaults");
         double dReady = median(s, Sample::readyMs) - median(base, Sample::readyMs);
         double dUsable = median(s, Sample::usableMs) - median(base, Sample::usableMs);
-        out.append("| ").append(v.label()).append(" | ").append(n).append(" | ")
-            .append(stats(s, Sample::readyMs)).append(" | ").append(stats(s, Sample::usableMs))
-            .append(" | ").append(isBase ? "" : String.format(Locale.ROOT, "%+.0f", dReady))
-            .append(" | ").append(isBase ? "" : String.format(Locale.ROOT, "%+.0f", dUsable))
+        out.append("| ")
+            .append(v.label())
+            .append(" | ")
+            .append(n)
+            .append(" | ")
+            .append(stats(s, Sample::readyMs))
+            .append(" | ")
+            .append(stats(s, Sample::usableMs))
+            .append(" | ")
+            .append(isBase ? "" : String.format(Locale.ROOT, "%+.0f", dReady))
+            .append(" | ")
+            .append(isBase ? "" : String.format(Locale.ROOT, "%+.0f", dUsable))
             .append(" |\n");
       }
     }
     out.append('\n');
 
-    out.append("| raw baseline (outside the framework, until every JVM exited; "
-        + Math.min(reps, 5) + " repetitions) | N | wall time |\n");
+    out.append(
+        "| raw baseline (outside the framework, until every JVM exited; "
+            + Math.min(reps, 5)
+            + " repetitions) | N | wall time |\n");
     out.append("|---|---:|---:|\n");
     for (Map.Entry<String, List<Double>> e : raw.entrySet()) {
       String[] parts = e.getKey().split("\\|");
-      out.append("| ").append(parts[0]).append(" | ").append(parts[1]).append(" | ")
-          .append(stats(e.getValue())).append(" |\n");
+      out.append("| ")
+          .append(parts[0])
+          .append(" | ")
+          .append(parts[1])
+          .append(" | ")
+          .append(stats(e.getValue()))
+          .append(" |\n");
     }
     System.out.print(out);
     System.out.flush();
@@ -336,12 +408,14 @@ public final class StartupBenchmark {
   }
 
   /**
-   * A new host agent whose procs get the variant's options, without the archive or the selector
-   * pin if it says so (both system properties are read once, when the host agent starts).
+   * A new host agent whose procs get the variant's options, without the archive or the selector pin
+   * if it says so (both system properties are read once, when the host agent starts).
    */
   private static HostMesh hostFor(Variant v) {
-    MonarchConfig config = MonarchConfig.fromEnvironment().withProcJvmOptions(concat(
-        MonarchConfig.fromEnvironment().procJvmOptions(), v.options()));
+    MonarchConfig config =
+        MonarchConfig.fromEnvironment()
+            .withProcJvmOptions(
+                concat(MonarchConfig.fromEnvironment().procJvmOptions(), v.options()));
     if (!v.cds()) {
       System.setProperty("monarch.cds.disable", "true");
     }
@@ -412,8 +486,11 @@ public final class StartupBenchmark {
         String stat = Files.readString(Paths.get("/proc/self/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
         // after "pid (comm) ": state is field 3; utime, stime, cutime, cstime are fields 14-17
-        long mine = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13])
-            + Long.parseLong(f[14]);
+        long mine =
+            Long.parseLong(f[11])
+                + Long.parseLong(f[12])
+                + Long.parseLong(f[13])
+                + Long.parseLong(f[14]);
         return new CpuWindow(m[0], m[0] - m[1], mine);
       } catch (IOException | RuntimeException e) {
         return new CpuWindow(0, 0, 0);
@@ -463,28 +540,40 @@ public final class StartupBenchmark {
       } finally {
         pm.stop();
       }
-      Optional<String> archive = flags.stream().filter(f -> f.startsWith("-XX:SharedArchiveFile="))
-          .findFirst();
+      Optional<String> archive =
+          flags.stream().filter(f -> f.startsWith("-XX:SharedArchiveFile=")).findFirst();
       if (archive.isPresent()) {
         progress("procs run with %s", archive.get());
         return flags;
       }
-      Optional<ProcessHandle> training = ProcessHandle.current().descendants()
-          .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--cds-train")).orElse(false))
-          .findFirst();
+      Optional<ProcessHandle> training =
+          ProcessHandle.current()
+              .descendants()
+              .filter(
+                  p ->
+                      p.info()
+                          .arguments()
+                          .map(a -> List.of(a).contains("--cds-train"))
+                          .orElse(false))
+              .findFirst();
       if (training.isEmpty() && !cdsPossible()) {
         progress("no AppCDS for procs on this class path; measuring without it");
         return flags;
       }
       if (System.nanoTime() > deadline) {
-        progress("WARNING: the AppCDS archive did not appear within %d s; measuring without it",
+        progress(
+            "WARNING: the AppCDS archive did not appear within %d s; measuring without it",
             ARCHIVE_WAIT_SECONDS);
         return flags;
       }
       if (training.isPresent()) {
         progress("waiting for the AppCDS training run (pid %d)", training.get().pid());
-        training.get().onExit().orTimeout(ARCHIVE_WAIT_SECONDS, TimeUnit.SECONDS)
-            .exceptionally(e -> null).join();
+        training
+            .get()
+            .onExit()
+            .orTimeout(ARCHIVE_WAIT_SECONDS, TimeUnit.SECONDS)
+            .exceptionally(e -> null)
+            .join();
       } else {
         sleep(500);
       }
@@ -504,8 +593,11 @@ public final class StartupBenchmark {
       byte[] raw = Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "cmdline"));
       args = List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
     } catch (IOException e) {
-      args = ProcessHandle.of(pid).flatMap(p -> p.info().commandLine())
-          .map(c -> List.of(c.split(" "))).orElse(List.of());
+      args =
+          ProcessHandle.of(pid)
+              .flatMap(p -> p.info().commandLine())
+              .map(c -> List.of(c.split(" ")))
+              .orElse(List.of());
     }
     List<String> flags = new ArrayList<>();
     for (int i = 1; i < args.size() && !args.get(i).equals("-cp"); i++) {
@@ -529,8 +621,11 @@ public final class StartupBenchmark {
       long t0 = System.nanoTime();
       List<Process> ps = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        ps.add(new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        ps.add(
+            new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start());
       }
       for (Process p : ps) {
         if (p.waitFor() != 0) {
@@ -567,7 +662,11 @@ public final class StartupBenchmark {
 
   private static String stats(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
-    return String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", median(sorted), sorted.get(0),
+    return String.format(
+        Locale.ROOT,
+        "%.0f (%.0f-%.0f)",
+        median(sorted),
+        sorted.get(0),
         sorted.get(sorted.size() - 1));
   }
 

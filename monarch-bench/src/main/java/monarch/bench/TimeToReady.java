@@ -12,11 +12,13 @@ import monarch.mesh.ProcMesh;
 
 /**
  * Time to ready of N JVM procs: how long {@code host.spawnProcs(Map.of("gpus", N))} takes on a
- * local mesh, i.e. until every proc has dialed its host agent. EndToEndBenchmark runs it in a
- * child JVM, so the harness itself never hosts a mesh. Run from jars only (as run-e2e.sh does),
- * the procs map the AppCDS archive of their class path; each sample says whether they did.
+ * local mesh, i.e. until every proc has dialed its host agent. EndToEndBenchmark runs it in a child
+ * JVM, so the harness itself never hosts a mesh. Run from jars only (as run-e2e.sh does), the procs
+ * map the AppCDS archive of their class path; each sample says whether they did.
  *
- * <pre>java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.TimeToReady 8 5</pre>
+ * <pre>
+ * java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.TimeToReady 8 5
+ * </pre>
  *
  * Prints one line per run: {@code ready-ms MILLIS cds=true|false}.
  */
@@ -54,22 +56,37 @@ public final class TimeToReady {
     if (operands == null) {
       return null;
     }
-    return new Args(operands.size() > 0 ? BenchArgs.intOperand("PROCS", operands.get(0), 1) : 8,
+    return new Args(
+        operands.size() > 0 ? BenchArgs.intOperand("PROCS", operands.get(0), 1) : 8,
         operands.size() > 1 ? BenchArgs.intOperand("RUNS", operands.get(1), 1) : 5);
   }
 
   /** Waits while a child JVM is training the procs' AppCDS archive, so samples all get it. */
   private static void awaitCdsTraining(long timeoutNanos) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
-    while (System.nanoTime() < deadline && ProcessHandle.current().descendants().anyMatch(
-        p -> p.info().arguments().map(a -> Arrays.asList(a).contains("--cds-train")).orElse(false))) {
+    while (System.nanoTime() < deadline
+        && ProcessHandle.current()
+            .descendants()
+            .anyMatch(
+                p ->
+                    p.info()
+                        .arguments()
+                        .map(a -> Arrays.asList(a).contains("--cds-train"))
+                        .orElse(false))) {
       Thread.sleep(100);
     }
   }
 
   /** Whether the JVM procs now running were started with an AppCDS archive. */
   private static boolean procsUseCds() {
-    return ProcessHandle.current().children().anyMatch(p -> p.info().arguments()
-        .map(a -> Arrays.stream(a).anyMatch(s -> s.startsWith("-XX:SharedArchiveFile="))).orElse(false));
+    return ProcessHandle.current()
+        .children()
+        .anyMatch(
+            p ->
+                p.info()
+                    .arguments()
+                    .map(
+                        a -> Arrays.stream(a).anyMatch(s -> s.startsWith("-XX:SharedArchiveFile=")))
+                    .orElse(false));
   }
 }

@@ -11,12 +11,12 @@ import monarch.mesh.ProcCommand;
 import monarch.mesh.ProcMesh;
 
 /**
- * The end-to-end harness's warm-client arm: the same workload as {@code monarch run}, through
- * the library in one client JVM that has already run it {@code rounds - 1} times, so the last
- * round measures the data path without the JVM's start-up and JIT warm-up (what a long job
- * sees). Earlier rounds print to a discarding stream; only the last round's output reaches
- * stdout (and the harness's count check) and only its procs' stderr reaches stderr. It then
- * prints {@code round-ns NANOS}, the last round's time from spawn to stopped, on stderr.
+ * The end-to-end harness's warm-client arm: the same workload as {@code monarch run}, through the
+ * library in one client JVM that has already run it {@code rounds - 1} times, so the last round
+ * measures the data path without the JVM's start-up and JIT warm-up (what a long job sees). Earlier
+ * rounds print to a discarding stream; only the last round's output reaches stdout (and the
+ * harness's count check) and only its procs' stderr reaches stderr. It then prints {@code round-ns
+ * NANOS}, the last round's time from spawn to stopped, on stderr.
  *
  * <pre>java -cp ... monarch.bench.WarmClient RANKS LINES ROUNDS PRODUCER</pre>
  */
@@ -45,8 +45,11 @@ public final class WarmClient {
         System.setOut(last ? out : discard);
         System.setErr(last ? err : discard);
         long t0 = System.nanoTime();
-        ProcMesh pm = host.spawnProcs(Map.of("procs", ranks), producer,
-            LoggingOptions.defaults().withAggregateWindowSec(null));
+        ProcMesh pm =
+            host.spawnProcs(
+                Map.of("procs", ranks),
+                producer,
+                LoggingOptions.defaults().withAggregateWindowSec(null));
         List<Integer> statuses = pm.exitStatuses().get();
         pm.stop();
         lastNanos = System.nanoTime() - t0;
@@ -71,7 +74,10 @@ public final class WarmClient {
       return null;
     }
     ArgReader.number("LINES", operands.get(1), 0, Long.MAX_VALUE);
-    return new Args(BenchArgs.intOperand("RANKS", operands.get(0), 1), operands.get(1),
-        BenchArgs.intOperand("ROUNDS", operands.get(2), 1), operands.get(3));
+    return new Args(
+        BenchArgs.intOperand("RANKS", operands.get(0), 1),
+        operands.get(1),
+        BenchArgs.intOperand("ROUNDS", operands.get(2), 1),
+        operands.get(3));
   }
 }

@@ -20,17 +20,42 @@ class E2eOptionsTest {
   @Test
   void flagsAdjustThePresetWhereverSmokeStands() {
     assertThat(parse("--root", ROOT.toString())).isEqualTo(E2eOptions.full(ROOT));
-    E2eOptions o = parse("--runs=2", "--lines", "100", "--root", ROOT.toString(), "--smoke", "--ready-runs", "3");
+    E2eOptions o =
+        parse(
+            "--runs=2",
+            "--lines",
+            "100",
+            "--root",
+            ROOT.toString(),
+            "--smoke",
+            "--ready-runs",
+            "3");
     E2eOptions smoke = E2eOptions.smoke(ROOT);
-    assertThat(o).isEqualTo(new E2eOptions(ROOT, smoke.ranks(), 100, 2, smoke.aggregateSec(), smoke.flushSamples(),
-        smoke.readyProcs(), 3, smoke.cliJar(), false, true, smoke.runTimeout()));
+    assertThat(o)
+        .isEqualTo(
+            new E2eOptions(
+                ROOT,
+                smoke.ranks(),
+                100,
+                2,
+                smoke.aggregateSec(),
+                smoke.flushSamples(),
+                smoke.readyProcs(),
+                3,
+                smoke.cliJar(),
+                false,
+                true,
+                smoke.runTimeout()));
   }
 
   @Test
   void theLaterOfCliJarAndCliFromClasspathWins() {
-    assertThat(parse("--root", ROOT.toString(), "--cli-jar", "/x.jar", "--cli-from-classpath").cliFromClasspath())
+    assertThat(
+            parse("--root", ROOT.toString(), "--cli-jar", "/x.jar", "--cli-from-classpath")
+                .cliFromClasspath())
         .isTrue();
-    E2eOptions jar = parse("--root", ROOT.toString(), "--cli-from-classpath", "--cli-jar", "/x.jar");
+    E2eOptions jar =
+        parse("--root", ROOT.toString(), "--cli-from-classpath", "--cli-jar", "/x.jar");
     assertThat(jar.cliFromClasspath()).isFalse();
     assertThat(jar.cliJar()).isEqualTo(Paths.get("/x.jar"));
   }
@@ -38,10 +63,13 @@ class E2eOptionsTest {
   @Test
   void helpIsNullAndABadLineNamesTheArgument() {
     assertThat(parse("--root", ROOT.toString(), "-h")).isNull();
-    assertThatThrownBy(() -> parse("--runs", "0")).isInstanceOf(UsageException.class)
+    assertThatThrownBy(() -> parse("--runs", "0"))
+        .isInstanceOf(UsageException.class)
         .hasMessage("option '--runs' takes a whole number of at least 1, got '0'");
     assertThatThrownBy(() -> parse("--bogus")).hasMessage("unknown option '--bogus'");
-    assertThatThrownBy(() -> parse("--smoke=yes")).hasMessage("option '--smoke' takes no value, got 'yes'");
-    assertThatThrownBy(() -> parse("--root", ROOT.toString(), "stray")).hasMessage("takes no operands, got 'stray'");
+    assertThatThrownBy(() -> parse("--smoke=yes"))
+        .hasMessage("option '--smoke' takes no value, got 'yes'");
+    assertThatThrownBy(() -> parse("--root", ROOT.toString(), "stray"))
+        .hasMessage("takes no operands, got 'stray'");
   }
 }

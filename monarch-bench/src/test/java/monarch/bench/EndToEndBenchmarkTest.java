@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The harness's smoke mode, end to end: every arm runs on a tiny workload and its count check
- * must pass exactly. Needs mpirun, GNU time and cc (bash .ci/run installs them): when one is
- * missing this fails naming it and its Debian package. It never skips, and installs nothing.
+ * The harness's smoke mode, end to end: every arm runs on a tiny workload and its count check must
+ * pass exactly. Needs mpirun, GNU time and cc (bash .ci/run installs them): when one is missing
+ * this fails naming it and its Debian package. It never skips, and installs nothing.
  */
 class EndToEndBenchmarkTest {
   @Test
@@ -24,11 +24,13 @@ class EndToEndBenchmarkTest {
       assertThat(a.check().delivered()).as(a.arm().name()).isEqualTo(o.totalLines());
       assertThat(a.failure()).as(a.arm().name()).isNull();
       assertThat(a.runs()).as(a.arm() + " timed runs").hasSize(o.runs());
-      assertThat(a.runs()).allSatisfy(t -> {
-        assertThat(t.wallSec()).isPositive();
-        assertThat(t.peakRssKb()).isPositive();
-        assertThat(t.producers().reported()).isEqualTo(o.ranks());
-      });
+      assertThat(a.runs())
+          .allSatisfy(
+              t -> {
+                assertThat(t.wallSec()).isPositive();
+                assertThat(t.peakRssKb()).isPositive();
+                assertThat(t.producers().reported()).isEqualTo(o.ranks());
+              });
       assertThat(a.empty()).as(a.arm() + " run with 0 lines").isNotNull();
       assertThat(a.empty().failure()).as(a.arm() + " run with 0 lines").isNull();
       assertThat(a.passed()).as(a.arm().name()).isTrue();

@@ -68,14 +68,15 @@ class FrameCodecBenchmarkTest {
 
   @Test
   void jmhRunsEveryBenchmarkOfTheClass() throws Exception {
-    Options opts = new OptionsBuilder()
-        .include(FrameCodecBenchmark.class.getName() + "\\.")
-        .forks(0) // in this JVM: a fork would need the jar, this only needs the class path
-        .warmupIterations(0)
-        .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(100))
-        .shouldFailOnError(true)
-        .build();
+    Options opts =
+        new OptionsBuilder()
+            .include(FrameCodecBenchmark.class.getName() + "\\.")
+            .forks(0) // in this JVM: a fork would need the jar, this only needs the class path
+            .warmupIterations(0)
+            .measurementIterations(1)
+            .measurementTime(TimeValue.milliseconds(100))
+            .shouldFailOnError(true)
+            .build();
     Collection<RunResult> results = new Runner(opts).run();
     assertThat(results).hasSize(3 * 2); // encode, decode, roundTrip x small, large
     for (RunResult r : results) {

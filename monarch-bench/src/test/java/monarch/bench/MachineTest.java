@@ -12,10 +12,16 @@ class MachineTest {
   void aMissingToolIsNamedWithItsPackageAndNeverInstalled() {
     Tool present = new Tool("sh", "dash", () -> true);
     assertThatCode(() -> Machine.requireTools(List.of(present))).doesNotThrowAnyException();
-    assertThatThrownBy(() -> Machine.requireTools(List.of(new Tool("mpirun", "openmpi-bin", () -> false), present,
-        new Tool("a C compiler 'cc'", "gcc", () -> false))))
+    assertThatThrownBy(
+            () ->
+                Machine.requireTools(
+                    List.of(
+                        new Tool("mpirun", "openmpi-bin", () -> false),
+                        present,
+                        new Tool("a C compiler 'cc'", "gcc", () -> false))))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("missing mpirun (Debian package openmpi-bin), a C compiler 'cc' (Debian package gcc):"
-            + " apt-get install -y openmpi-bin gcc, or run bash .ci/run, which installs what is missing");
+        .hasMessage(
+            "missing mpirun (Debian package openmpi-bin), a C compiler 'cc' (Debian package gcc):"
+                + " apt-get install -y openmpi-bin gcc, or run bash .ci/run, which installs what is missing");
   }
 }

@@ -18,8 +18,12 @@ class OutputCheckTest {
 
   /** The producer's line for (rank, seq), without its newline, exactly as producer.c builds it. */
   static String line(int rank, int seq) {
-    StringBuilder s = new StringBuilder(String.format("rank=%d seq=%09d step done: loss 0.4321 lr 3.0e-4 tokens/s"
-        + " 123456 grad_norm 1.2345 ok", rank, seq));
+    StringBuilder s =
+        new StringBuilder(
+            String.format(
+                "rank=%d seq=%09d step done: loss 0.4321 lr 3.0e-4 tokens/s"
+                    + " 123456 grad_norm 1.2345 ok",
+                rank, seq));
     while (s.length() < OutputCheck.LINE_BYTES - 1) {
       s.append('.');
     }
@@ -41,7 +45,8 @@ class OutputCheckTest {
   }
 
   static Result check(Format f, String text) throws IOException {
-    return OutputCheck.check(f, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), RANKS, LINES);
+    return OutputCheck.check(
+        f, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), RANKS, LINES);
   }
 
   @Test
@@ -78,13 +83,15 @@ class OutputCheckTest {
 
   @Test
   void aggregatedOutputPassesWhenGroupCountsAndSingleLinesAddUp() throws IOException {
-    List<String> out = List.of(">>> Aggregated Logs (2026-11-21 10:00:00) >>>",
-        "[4 similar log lines] [0] " + line(0, 0),
-        "<<< Aggregated Logs (2026-11-21 10:00:03) <<<",
-        "[vm 121] [1] " + line(1, 2),
-        ">>> Aggregated Logs (2026-11-21 10:00:03) >>>",
-        "[1 similar log lines] [1] " + line(1, 1),
-        "<<< Aggregated Logs (2026-11-21 10:00:04) <<<");
+    List<String> out =
+        List.of(
+            ">>> Aggregated Logs (2026-11-21 10:00:00) >>>",
+            "[4 similar log lines] [0] " + line(0, 0),
+            "<<< Aggregated Logs (2026-11-21 10:00:03) <<<",
+            "[vm 121] [1] " + line(1, 2),
+            ">>> Aggregated Logs (2026-11-21 10:00:03) >>>",
+            "[1 similar log lines] [1] " + line(1, 1),
+            "<<< Aggregated Logs (2026-11-21 10:00:04) <<<");
     Result r = check(Format.MONARCH_AGGREGATED, out);
     assertThat(r.passed()).as(r.detail()).isTrue();
 
@@ -99,7 +106,11 @@ class OutputCheckTest {
     for (int seq = 0; seq < LINES; seq++) {
       if (seq == 1) {
         // rank 0's line torn by a chunk of rank 1, as mpirun --tag-output prints it
-        out.append("[1,0]<stdout>:").append(line(0, 1), 0, 30).append("[1,1]<stdout>:").append(line(1, 1)).append('\n');
+        out.append("[1,0]<stdout>:")
+            .append(line(0, 1), 0, 30)
+            .append("[1,1]<stdout>:")
+            .append(line(1, 1))
+            .append('\n');
         out.append("[1,0]<stdout>:").append(line(0, 1).substring(30)).append('\n');
       } else {
         for (int r = 0; r < RANKS; r++) {
@@ -130,9 +141,14 @@ class OutputCheckTest {
 
   @Test
   void producerTimesCountAGroupAsTheProducersItStandsFor() {
-    OutputCheck.ProducerTimes t = OutputCheck.producerTimes(List.of(
-        "[vm 1] [0] producer-ns 0 1000", "[2 similar log lines] [1] producer-ns 1 2000",
-        ">>> Aggregated Logs (2026-11-21 10:00:00) >>>", "[1,3]<stderr>:producer-ns 3 3000", "a warning"));
+    OutputCheck.ProducerTimes t =
+        OutputCheck.producerTimes(
+            List.of(
+                "[vm 1] [0] producer-ns 0 1000",
+                "[2 similar log lines] [1] producer-ns 1 2000",
+                ">>> Aggregated Logs (2026-11-21 10:00:00) >>>",
+                "[1,3]<stderr>:producer-ns 3 3000",
+                "a warning"));
     assertThat(t.reported()).isEqualTo(4);
     assertThat(t.nanos()).containsExactly(1000L, 2000L, 3000L);
     assertThat(t.otherLines()).containsExactly("a warning");

@@ -4,12 +4,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads one command's arguments left to right, the way mpirun and torchrun do: options
- * ({@code -n 4}, {@code -n4}, {@code --procs 4}, {@code --procs=4}, flags) up to the first
- * operand or {@code --}, then the operands verbatim, so a proc's own flags need no {@code --}.
- * Owns only the reading; it never prints or exits, and reports a bad argument as a
- * {@link UsageException}. Public for monarch-bench's mains, so that the CLI and the benchmarks
- * read their command lines one way.
+ * Reads one command's arguments left to right, the way mpirun and torchrun do: options ({@code -n
+ * 4}, {@code -n4}, {@code --procs 4}, {@code --procs=4}, flags) up to the first operand or {@code
+ * --}, then the operands verbatim, so a proc's own flags need no {@code --}. Owns only the reading;
+ * it never prints or exits, and reports a bad argument as a {@link UsageException}. Public for
+ * monarch-bench's mains, so that the CLI and the benchmarks read their command lines one way.
  */
 public final class ArgReader {
   /** A bad command line: the message says which argument and why. Exit status 2. */
@@ -21,6 +20,7 @@ public final class ArgReader {
 
   private final String[] args;
   private int next;
+
   /** The value glued to the last option ({@code --procs=4}, {@code -n4}), or null. */
   private String glued;
 
@@ -97,7 +97,8 @@ public final class ArgReader {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new UsageException(what + " takes a whole number of at least " + min + ", got '" + text + "'");
+    throw new UsageException(
+        what + " takes a whole number of at least " + min + ", got '" + text + "'");
   }
 
   /**

@@ -10,11 +10,12 @@ import monarch.mesh.ProcMesh;
 
 /**
  * {@code monarch demo}: the main job. A local mesh runs a fake training loop and the demo walks
- * through what the logging subsystem does with it: streaming, aggregation, stderr, a level
- * change, a flush barrier, a last line without a newline, and clean teardown.
+ * through what the logging subsystem does with it: streaming, aggregation, stderr, a level change,
+ * a flush barrier, a last line without a newline, and clean teardown.
  */
 record DemoCommand(int procs, int paceMs) {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: monarch demo [-n N] [--pace-ms MS]
       Run a fake training job on a local mesh and watch its logs stream and aggregate.
         -n, --procs N       number of procs (default: 4)
@@ -38,7 +39,8 @@ record DemoCommand(int procs, int paceMs) {
       }
     }
     if (!in.operands().isEmpty()) {
-      throw new ArgReader.UsageException("demo takes no operands, got '" + in.operands().get(0) + "'");
+      throw new ArgReader.UsageException(
+          "demo takes no operands, got '" + in.operands().get(0) + "'");
     }
     return new DemoCommand(procs, paceMs);
   }
@@ -48,7 +50,8 @@ record DemoCommand(int procs, int paceMs) {
     config = config.withFileLog(config.logDir());
     say("starting " + procs + " procs on this host (light JVMs, no actor system inside) ...");
     long t0 = System.nanoTime();
-    try (HostMesh host = HostMesh.local(config); ProcMesh pm = host.spawnProcs(Map.of("gpus", procs))) {
+    try (HostMesh host = HostMesh.local(config);
+        ProcMesh pm = host.spawnProcs(Map.of("gpus", procs))) {
       say(String.format("%d procs ready in %.2f s", procs, (System.nanoTime() - t0) / 1e9));
       ActorMesh<DemoTrainer> trainers = pm.spawn("trainer", DemoTrainer.class);
 
@@ -60,7 +63,8 @@ record DemoCommand(int procs, int paceMs) {
       pm.loggingOption(true, 2, LogLevel.INFO.value());
       trainers.call(DemoTrainer::train, 3, 23, paceMs);
 
-      say("3) level WARNING: the procs' java.util.logging INFO records (checkpoints) are now hidden");
+      say(
+          "3) level WARNING: the procs' java.util.logging INFO records (checkpoints) are now hidden");
       pm.loggingOption(true, 2, LogLevel.WARNING.value());
       trainers.call(DemoTrainer::train, 23, 40, paceMs);
 

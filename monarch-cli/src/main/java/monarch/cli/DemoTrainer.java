@@ -20,16 +20,21 @@ public class DemoTrainer extends Actor {
     int rank = context().rank();
     for (int step = from; step < to; step++) {
       loss = loss * (0.93 + 0.04 * random.nextDouble());
-      System.out.printf("train | epoch 1 | step %3d/40 | loss %.4f | lr 3.0e-04 | tokens/s %d | gpu mem 38.2 GiB%n",
+      System.out.printf(
+          "train | epoch 1 | step %3d/40 | loss %.4f | lr 3.0e-04 | tokens/s %d | gpu mem 38.2 GiB%n",
           step, loss, 41_000 + random.nextInt(2_000));
       if (step % 5 == 4) {
-        System.out.println("WARNING: gradient norm clipped to 1.0 (was " + String.format("%.2f", 1 + random.nextDouble()) + ")");
+        System.out.println(
+            "WARNING: gradient norm clipped to 1.0 (was "
+                + String.format("%.2f", 1 + random.nextDouble())
+                + ")");
       }
       if (step % 7 == 3) {
         JUL.info("checkpoint shard " + rank + " saved at step " + step);
       }
       if (rank == context().worldSize() - 1 && step % 9 == 8) {
-        System.err.println("ERROR: NaN in gradients at step " + step + " on rank " + rank + ", skipping batch");
+        System.err.println(
+            "ERROR: NaN in gradients at step " + step + " on rank " + rank + ", skipping batch");
       }
       Thread.sleep(paceMs);
     }

@@ -3,9 +3,9 @@ package monarch.cli;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code monarch} command: the entry point of bin/monarch. Owns dispatch to the subcommands
- * and exit statuses (0 ok, 1 an internal error, 2 a bad command line); the work itself lives in
- * the subcommands.
+ * The {@code monarch} command: the entry point of bin/monarch. Owns dispatch to the subcommands and
+ * exit statuses (0 ok, 1 an internal error, 2 a bad command line); the work itself lives in the
+ * subcommands.
  *
  * <p>Arguments are read by {@link ArgReader}, not a library: the parsing is a few lines, and a
  * library's start-up (reflection over annotations, classes the JVM's class-data archive cannot
@@ -16,7 +16,8 @@ public final class MonarchCli {
   static final int FAILED = 1;
   static final int USAGE_ERROR = 2;
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: monarch [-h] [-V] COMMAND [ARGS...]
       Launch a mesh of procs and stream their output back, in order, per proc.
         -h, --help      show this help and exit
@@ -69,7 +70,8 @@ public final class MonarchCli {
       LoggerFactory.getLogger(MonarchCli.class).debug("monarch {} failed", command, e);
       return FAILED;
     } catch (RuntimeException e) {
-      LoggerFactory.getLogger(MonarchCli.class).error("monarch {} failed", command, e); // a bug of ours
+      LoggerFactory.getLogger(MonarchCli.class)
+          .error("monarch {} failed", command, e); // a bug of ours
       return FAILED;
     }
   }

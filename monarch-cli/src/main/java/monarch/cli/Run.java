@@ -19,15 +19,20 @@ import monarch.mesh.ProcMesh;
 
 /**
  * One {@code monarch run}, from spawning its ranks to its exit status, decided from data: the
- * mesh's outcome (every status and the first failure), a signal the process received, and
- * whether its own output failed, whichever comes first. It stops the ranks, then says what
- * happened on stderr, once per failed rank; nothing is printed after it returns. The library
- * itself reports nothing: this is the run's listener.
+ * mesh's outcome (every status and the first failure), a signal the process received, and whether
+ * its own output failed, whichever comes first. It stops the ranks, then says what happened on
+ * stderr, once per failed rank; nothing is printed after it returns. The library itself reports
+ * nothing: this is the run's listener.
  */
 final class Run {
-  /** After a signal, how long the ranks' last lines may take to be written before they are given up. */
+  /**
+   * After a signal, how long the ranks' last lines may take to be written before they are given up.
+   */
   static final Duration SIGNAL_OUTPUT_WAIT = Duration.ofSeconds(5);
-  /** What a pipeline member whose reader went away exits with (128 + SIGPIPE), as yes in yes | head. */
+
+  /**
+   * What a pipeline member whose reader went away exits with (128 + SIGPIPE), as yes in yes | head.
+   */
   static final int OUTPUT_FAILED = 141;
 
   private final int procs;
@@ -46,13 +51,14 @@ final class Run {
 
   int call() {
     Signalled signalled = new Signalled(Thread.currentThread());
-    MeshListener listener = event -> {
-      if (event instanceof MeshEvent.OutputFailed o) {
-        outputFailed.complete(o.target());
-      }
-    };
+    MeshListener listener =
+        event -> {
+          if (event instanceof MeshEvent.OutputFailed o) {
+            outputFailed.complete(o.target());
+          }
+        };
     try (SignalWatch signals = new SignalWatch(signalled::now);
-         HostMesh host = HostMesh.local(config)) {
+        HostMesh host = HostMesh.local(config)) {
       ProcMesh pm;
       try {
         pm = host.spawnProcs(Map.of("procs", procs), command, logging, listener);
@@ -68,7 +74,9 @@ final class Run {
         signalled.spawnEnded();
       }
       signalled.running(pm);
-      CompletableFuture.anyOf(pm.outcome(), signals.received(), outputFailed).handle((x, e) -> null).join();
+      CompletableFuture.anyOf(pm.outcome(), signals.received(), outputFailed)
+          .handle((x, e) -> null)
+          .join();
       if (signals.received().isDone()) {
         // Stopped from outside (Ctrl-C, timeout, a scheduler): the ranks stop with the run, which
         // is not their failure; ranks that had failed before it are still reported.
@@ -85,10 +93,13 @@ final class Run {
       MeshOutcome outcome = pm.outcome().join();
       if (!outcome.failed()) {
         boolean whole = stop(pm, null);
-        return signals.received().isDone() ? signals.exitStatus() : whole ? 0 : outputFailed.isDone() ? OUTPUT_FAILED : 1;
+        return signals.received().isDone()
+            ? signals.exitStatus()
+            : whole ? 0 : outputFailed.isDone() ? OUTPUT_FAILED : 1;
       }
       ProcFailure first = outcome.firstFailure();
-      System.err.println("monarch run: " + first.describe() + (procs > 1 ? "; stopping the other ranks" : ""));
+      System.err.println(
+          "monarch run: " + first.describe() + (procs > 1 ? "; stopping the other ranks" : ""));
       stop(pm, null);
       report(pm.failures(), first);
       return outcome.exitStatus();
@@ -96,8 +107,8 @@ final class Run {
   }
 
   /**
-   * Stops the mesh, waiting as long as this process's output takes the ranks' last lines (a
-   * signal bounds the wait); false, after saying so, if some could not be written.
+   * Stops the mesh, waiting as long as this process's output takes the ranks' last lines (a signal
+   * bounds the wait); false, after saying so, if some could not be written.
    */
   private boolean stop(ProcMesh pm, Duration outputWait) {
     if (outputWait == null) {
@@ -110,8 +121,12 @@ final class Run {
       announceOutputFailure();
     }
     if (lost > 0) {
-      System.err.println("monarch run: " + lost + " line" + (lost == 1 ? "" : "s")
-          + " of the ranks' output could not be written");
+      System.err.println(
+          "monarch run: "
+              + lost
+              + " line"
+              + (lost == 1 ? "" : "s")
+              + " of the ranks' output could not be written");
     }
     return lost == 0 && !outputFailed.isDone();
   }
@@ -119,8 +134,10 @@ final class Run {
   /** As a pipeline member whose reader went away (yes | head -1) would, once. */
   private void announceOutputFailure() {
     if (outputFailureAnnounced.compareAndSet(false, true)) {
-      System.err.println("monarch run: cannot write to " + outputFailed.join().name().toLowerCase()
-          + " (closed by its reader, or failing)");
+      System.err.println(
+          "monarch run: cannot write to "
+              + outputFailed.join().name().toLowerCase()
+              + " (closed by its reader, or failing)");
     }
   }
 
@@ -138,6 +155,7 @@ final class Run {
     private final Thread runner;
     private boolean spawning = true;
     private ProcMesh mesh;
+
     /** How many failures the client knew of when the first signal came; -1 before one came. */
     private int failures = -1;
 
@@ -146,10 +164,10 @@ final class Run {
     }
 
     /**
-     * A first signal stops the run (or bounds the stop under way): the ranks' last lines get
-     * {@link #SIGNAL_OUTPUT_WAIT} to be written, so a reader that has paused cannot hold the run
-     * (as a Unix tool blocked on its output dies of the signal). A second signal ends that wait
-     * at once, or a spawn still waiting for its procs.
+     * A first signal stops the run (or bounds the stop under way): the ranks' last lines get {@link
+     * #SIGNAL_OUTPUT_WAIT} to be written, so a reader that has paused cannot hold the run (as a
+     * Unix tool blocked on its output dies of the signal). A second signal ends that wait at once,
+     * or a spawn still waiting for its procs.
      */
     void now(boolean first) {
       ProcMesh m;

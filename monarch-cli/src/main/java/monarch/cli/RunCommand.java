@@ -15,18 +15,19 @@ import monarch.logging.LoggingOptions;
 import monarch.mesh.ProcCommand;
 
 /**
- * {@code monarch run -n N [--] COMMAND}: N procs on this host each run COMMAND (an executable, or
- * a Java main class on the class path) with RANK, LOCAL_RANK and WORLD_SIZE set, and their output
+ * {@code monarch run -n N [--] COMMAND}: N procs on this host each run COMMAND (an executable, or a
+ * Java main class on the class path) with RANK, LOCAL_RANK and WORLD_SIZE set, and their output
  * streams here. Like mpirun, the first rank to fail stops the others and its status is the exit
  * status; Ctrl-C stops every rank after flushing what they wrote. Options end at COMMAND, so its
  * own flags need no {@code --}.
  */
-record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path files,
-    List<String> command) {
+record RunCommand(
+    int procs, Integer window, int level, boolean noPrefix, Path files, List<String> command) {
   /** Exit status when a command is neither an executable nor a main class, as shells use. */
   static final int NOT_FOUND = 127;
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: monarch run -n N [--aggregate SEC|off] [--level L] [--no-prefix] [--files DIR]
                          [--] COMMAND [ARGS...]
       Run COMMAND in N procs on this host and stream their output, in order, per proc.
@@ -92,8 +93,11 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
     MonarchConfig config = MonarchConfig.fromEnvironment(); // HYPERACTOR_PREFIX_WITH_RANK=false too
     ProcCommand what = resolve(command, config.procClasspath());
     if (what == null) {
-      System.err.println("monarch run: '" + command.get(0) + "' is neither an executable (a path, or a"
-          + " name on PATH) nor a Java main class on the procs' class path");
+      System.err.println(
+          "monarch run: '"
+              + command.get(0)
+              + "' is neither an executable (a path, or a"
+              + " name on PATH) nor a Java main class on the procs' class path");
       return NOT_FOUND;
     }
     if (noPrefix) {
@@ -107,9 +111,9 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
   }
 
   /**
-   * Creates {@code dir} (0700, like the files in it) if it is missing, and proves that files can
-   * be created in it by making one: permission bits say nothing when running as root, and a
-   * read-only file system or /proc ignores them.
+   * Creates {@code dir} (0700, like the files in it) if it is missing, and proves that files can be
+   * created in it by making one: permission bits say nothing when running as root, and a read-only
+   * file system or /proc ignores them.
    *
    * @throws IllegalArgumentException saying why {@code dir} cannot be used
    */
@@ -123,8 +127,9 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
   private static String problemWith(Path dir) {
     if (!Files.exists(dir)) {
       try {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } catch (IOException | RuntimeException e) {
         return "cannot create it (" + reason(e) + ")";
       }
@@ -181,21 +186,26 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
       // reported below
     }
     throw new ArgReader.UsageException(
-        "--level takes DEBUG, INFO, WARNING, ERROR, FATAL or a number in 0..255, got '" + level + "'");
+        "--level takes DEBUG, INFO, WARNING, ERROR, FATAL or a number in 0..255, got '"
+            + level
+            + "'");
   }
 
   /**
-   * An executable (a path, or on PATH) or a main class on the procs' class path (looked up
-   * without running it); null if neither.
+   * An executable (a path, or on PATH) or a main class on the procs' class path (looked up without
+   * running it); null if neither.
    */
   static ProcCommand resolve(List<String> command, String procClasspath) {
     String name = command.get(0);
     if (name.contains(File.separator)) {
-      return ProcCommand.executable(command); // a path, never a class; the agent says if it cannot run
+      return ProcCommand.executable(
+          command); // a path, never a class; the agent says if it cannot run
     }
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, name)) && !Files.isDirectory(Paths.get(dir, name))) {
+      if (!dir.isEmpty()
+          && Files.isExecutable(Paths.get(dir, name))
+          && !Files.isDirectory(Paths.get(dir, name))) {
         return ProcCommand.executable(command);
       }
     }
@@ -207,12 +217,16 @@ record RunCommand(int procs, Integer window, int level, boolean noPrefix, Path f
         // not a path: the procs' JVM skips it too
       }
     }
-    try (java.net.URLClassLoader procs = new java.net.URLClassLoader(urls.toArray(new java.net.URL[0]),
-        RunCommand.class.getClassLoader())) {
+    try (java.net.URLClassLoader procs =
+        new java.net.URLClassLoader(
+            urls.toArray(new java.net.URL[0]), RunCommand.class.getClassLoader())) {
       Class<?> cls = Class.forName(name, false, procs);
       cls.getMethod("main", String[].class);
       return ProcCommand.javaMain(name, command.subList(1, command.size()));
-    } catch (ClassNotFoundException | NoSuchMethodException | LinkageError | java.io.IOException e) {
+    } catch (ClassNotFoundException
+        | NoSuchMethodException
+        | LinkageError
+        | java.io.IOException e) {
       return null;
     }
   }

@@ -10,13 +10,13 @@ import sun.misc.SignalHandler;
  * The signals that end a run from outside (Ctrl-C's SIGINT, SIGTERM from timeout or a scheduler,
  * SIGHUP from a closed terminal) as data: the first one completes {@link #received()} with its
  * number, and {@code onSignal} runs for each, on the JVM's signal thread, told whether it is the
- * first. While installed, the JVM's
- * own reaction (run the shutdown hooks and exit) is replaced, so the run can stop its ranks,
- * print what they wrote and choose its exit status. Signals the process was started with ignored
- * (a background job's SIGINT) stay ignored. {@link #close()} puts the JVM's handlers back.
+ * first. While installed, the JVM's own reaction (run the shutdown hooks and exit) is replaced, so
+ * the run can stop its ranks, print what they wrote and choose its exit status. Signals the process
+ * was started with ignored (a background job's SIGINT) stay ignored. {@link #close()} puts the
+ * JVM's handlers back.
  *
- * <p>Uses {@code sun.misc.Signal} (module jdk.unsupported): the JDK has no public API for this,
- * and a shutdown hook can neither tell a signal from a normal exit nor choose the status.
+ * <p>Uses {@code sun.misc.Signal} (module jdk.unsupported): the JDK has no public API for this, and
+ * a shutdown hook can neither tell a signal from a normal exit nor choose the status.
  */
 final class SignalWatch implements AutoCloseable {
   static final List<String> SIGNALS = List.of("INT", "TERM", "HUP");
@@ -26,8 +26,8 @@ final class SignalWatch implements AutoCloseable {
   private final List<SignalHandler> previous = new ArrayList<>();
 
   /**
-   * Watches {@link #SIGNALS}; {@code onSignal} runs for each signal, after {@link #received()}
-   * has completed, with true for the first.
+   * Watches {@link #SIGNALS}; {@code onSignal} runs for each signal, after {@link #received()} has
+   * completed, with true for the first.
    */
   SignalWatch(java.util.function.Consumer<Boolean> onSignal) {
     for (String name : SIGNALS) {

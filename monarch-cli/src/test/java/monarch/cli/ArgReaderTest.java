@@ -22,16 +22,16 @@ class ArgReaderTest {
 
   @Test
   void valuesMayBeGluedOrSeparate() {
-    assertThat(read("-n", "4", "-n4", "--procs", "5", "--procs=6", "--x=")).containsExactly(
-        "-n=4", "-n=4", "--procs=5", "--procs=6", "--x=", "|");
+    assertThat(read("-n", "4", "-n4", "--procs", "5", "--procs=6", "--x="))
+        .containsExactly("-n=4", "-n=4", "--procs=5", "--procs=6", "--x=", "|");
   }
 
   @Test
   void optionsEndAtTheFirstOperandOrDoubleDash() {
-    assertThat(read("-n", "2", "python3", "train.py", "--lr", "3")).containsExactly(
-        "-n=2", "|", "python3", "train.py", "--lr", "3");
-    assertThat(read("--flag", "--", "--not-an-option", "--")).containsExactly(
-        "--flag=", "|", "--not-an-option", "--");
+    assertThat(read("-n", "2", "python3", "train.py", "--lr", "3"))
+        .containsExactly("-n=2", "|", "python3", "train.py", "--lr", "3");
+    assertThat(read("--flag", "--", "--not-an-option", "--"))
+        .containsExactly("--flag=", "|", "--not-an-option", "--");
     assertThat(read("-", "x")).containsExactly("|", "-", "x");
     assertThat(read()).containsExactly("|");
   }

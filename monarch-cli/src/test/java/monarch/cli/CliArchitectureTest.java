@@ -10,9 +10,15 @@ import org.junit.jupiter.api.Test;
 class CliArchitectureTest {
   @Test
   void theCliUsesOnlyThePublicApi() {
-    noClasses().that().resideInAPackage("monarch.cli..")
-        .should().dependOnClassesThat().resideInAnyPackage("monarch.internal..", "org.apache.pekko..")
-        .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("monarch.cli"));
+    noClasses()
+        .that()
+        .resideInAPackage("monarch.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("monarch.internal..", "org.apache.pekko..")
+        .check(
+            new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("monarch.cli"));
   }
 }

@@ -46,9 +46,13 @@ class MonarchCliTest {
 
   /** The command line of the CLI in its own JVM. */
   static List<String> command(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), MonarchCli.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                MonarchCli.class.getName()));
     cmd.addAll(List.of(args));
     return cmd;
   }
@@ -78,13 +82,16 @@ class MonarchCliTest {
     Result r = monarch("run", "-n", "3", "--", "sh", "-c", "echo hello from $RANK of $WORLD_SIZE");
     assertThat(r.exit()).as(r.describe()).isZero();
     for (int rank = 0; rank < 3; rank++) {
-      assertThat(r.out()).as(r.describe()).containsPattern("\\[\\S+ \\d+\\] \\[" + rank + "\\] hello from " + rank + " of 3\n");
+      assertThat(r.out())
+          .as(r.describe())
+          .containsPattern("\\[\\S+ \\d+\\] \\[" + rank + "\\] hello from " + rank + " of 3\n");
     }
   }
 
   @Test
   void aFailingRankSetsTheExitStatusAndIsNamed() throws Exception {
-    Result r = monarch("run", "-n", "2", "--", "sh", "-c", "if [ $RANK = 1 ]; then exit 3; fi; sleep 30");
+    Result r =
+        monarch("run", "-n", "2", "--", "sh", "-c", "if [ $RANK = 1 ]; then exit 3; fi; sleep 30");
     assertThat(r.exit()).as(r.describe()).isEqualTo(3);
     assertThat(r.err()).contains("rank 1", "status 3", "stopping the other ranks");
   }
@@ -93,14 +100,26 @@ class MonarchCliTest {
   void aJavaMainClassRunsTheSameWay() throws Exception {
     Result r = monarch("run", "-n", "2", "--no-prefix", "--", HelloMain.class.getName(), "hi");
     assertThat(r.exit()).as(r.describe()).isZero();
-    assertThat(r.out()).containsPattern("\\[\\S+ \\d+\\] main says hi from 0\n")
+    assertThat(r.out())
+        .containsPattern("\\[\\S+ \\d+\\] main says hi from 0\n")
         .containsPattern("\\[\\S+ \\d+\\] main says hi from 1\n");
   }
 
   @Test
   void aggregationAndFilesAreOptions(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    Result r = monarch("run", "-n", "3", "--aggregate", "30", "--files", dir.toString(), "--",
-        "sh", "-c", "echo same line everywhere");
+    Result r =
+        monarch(
+            "run",
+            "-n",
+            "3",
+            "--aggregate",
+            "30",
+            "--files",
+            dir.toString(),
+            "--",
+            "sh",
+            "-c",
+            "echo same line everywhere");
     assertThat(r.exit()).as(r.describe()).isZero();
     assertThat(r.out()).containsPattern("\\[3 similar log lines\\] \\[\\d\\] same line everywhere");
     try (Stream<Path> files = Files.list(dir)) {
@@ -109,20 +128,35 @@ class MonarchCliTest {
   }
 
   @Test
-  void groupCountsAreColouredOnlyOnAStreamThatIsATerminal(@org.junit.jupiter.api.io.TempDir Path dir)
-      throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(Paths.get("/usr/bin/script")), "script(1) makes the terminal");
+  void groupCountsAreColouredOnlyOnAStreamThatIsATerminal(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(Paths.get("/usr/bin/script")), "script(1) makes the terminal");
     Path err = dir.resolve("stderr");
-    String cmd = String.join(" ", quoted(Paths.get(System.getProperty("java.home"), "bin", "java").toString()),
-        "-cp", quoted(System.getProperty("java.class.path")), MonarchCli.class.getName(),
-        "run", "-n", "2", "--aggregate", "30", "--", "sh", "-c", quoted("echo same; echo same >&2"),
-        "2>" + quoted(err.toString()));
+    String cmd =
+        String.join(
+            " ",
+            quoted(Paths.get(System.getProperty("java.home"), "bin", "java").toString()),
+            "-cp",
+            quoted(System.getProperty("java.class.path")),
+            MonarchCli.class.getName(),
+            "run",
+            "-n",
+            "2",
+            "--aggregate",
+            "30",
+            "--",
+            "sh",
+            "-c",
+            quoted("echo same; echo same >&2"),
+            "2>" + quoted(err.toString()));
     // stdout is a pseudo-terminal, stderr a file, as in `monarch run ... 2>errors.log`
     ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-q", "-e", "-c", cmd, "/dev/null");
     pb.environment().remove("NO_COLOR");
     Process p = pb.start();
     p.getOutputStream().close();
-    CompletableFuture<String> terminal = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+    CompletableFuture<String> terminal =
+        CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
     assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("monarch exits").isTrue();
     String errText = Files.readString(err);
     assertThat(terminal.get()).as(errText).contains("\u001b[33m[2 similar log lines]\u001b[0m");
@@ -135,23 +169,40 @@ class MonarchCliTest {
 
   @Test
   void badSettingsAndProcsThatCannotStartAreOneClearLine() throws Exception {
-    Result knob = monarch(java.util.Map.of("HYPERACTOR_READ_LOG_BUFFER", "abc"), "run", "-n", "1", "--", "true");
+    Result knob =
+        monarch(
+            java.util.Map.of("HYPERACTOR_READ_LOG_BUFFER", "abc"), "run", "-n", "1", "--", "true");
     assertThat(knob.exit()).as(knob.describe()).isEqualTo(1);
-    assertThat(knob.err()).as(knob.describe())
-        .contains("monarch run: HYPERACTOR_READ_LOG_BUFFER must be a whole number from 1 to", "got 'abc'")
+    assertThat(knob.err())
+        .as(knob.describe())
+        .contains(
+            "monarch run: HYPERACTOR_READ_LOG_BUFFER must be a whole number from 1 to", "got 'abc'")
         .doesNotContain("\tat ");
 
-    Result jvm = monarch(java.util.Map.of("MONARCH_PROC_JVM_OPTS", "-Xbogus"), "run", "-n", "1", "--",
-        HelloMain.class.getName());
+    Result jvm =
+        monarch(
+            java.util.Map.of("MONARCH_PROC_JVM_OPTS", "-Xbogus"),
+            "run",
+            "-n",
+            "1",
+            "--",
+            HelloMain.class.getName());
     assertThat(jvm.exit()).as(jvm.describe()).isEqualTo(1);
-    assertThat(jvm.err()).as(jvm.describe()).contains("exited with status 1 before it was ready")
-        .doesNotContain("null").doesNotContain("\tat ");
+    assertThat(jvm.err())
+        .as(jvm.describe())
+        .contains("exited with status 1 before it was ready")
+        .doesNotContain("null")
+        .doesNotContain("\tat ");
 
     Path file = Files.createTempFile("monarch-not-a-dir", "");
     try {
-      Result files = monarch("run", "-n", "1", "--files", file.resolve("sub").toString(), "--", "true");
+      Result files =
+          monarch("run", "-n", "1", "--files", file.resolve("sub").toString(), "--", "true");
       assertThat(files.exit()).as(files.describe()).isEqualTo(1);
-      assertThat(files.err()).as(files.describe()).contains("monarch run: cannot use --files").doesNotContain("\tat ");
+      assertThat(files.err())
+          .as(files.describe())
+          .contains("monarch run: cannot use --files")
+          .doesNotContain("\tat ");
     } finally {
       Files.delete(file);
     }
@@ -165,7 +216,9 @@ class MonarchCliTest {
     for (Path bad : List.of(Paths.get("/proc/self"), plainFile)) {
       Result r = monarch("run", "-n", "1", "--files", bad.toString(), "--", "echo", "started");
       assertThat(r.exit()).as(r.describe()).isEqualTo(1);
-      assertThat(r.err()).as(r.describe()).startsWith("monarch run: cannot use --files " + bad + ": ")
+      assertThat(r.err())
+          .as(r.describe())
+          .startsWith("monarch run: cannot use --files " + bad + ": ")
           .doesNotContain("\tat ");
       assertThat(r.err().lines()).as(r.describe()).hasSize(1);
       assertThat(r.out()).as(r.describe()).isEmpty();
@@ -174,7 +227,9 @@ class MonarchCliTest {
     Path fresh = dir.resolve("new/files");
     Result r = monarch("run", "-n", "1", "--files", fresh.toString(), "--", "true");
     assertThat(r.exit()).as(r.describe()).isZero();
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(fresh)))
         .isEqualTo("rwx------");
   }
 
@@ -182,20 +237,34 @@ class MonarchCliTest {
   void aSocketDirectoryAnotherUserMadeFirstIsRefusedWithOneClearLine(
       @org.junit.jupiter.api.io.TempDir Path tmpdir) throws Exception {
     // what another local user can do before our first run: make /tmp/monarch-<us>, open to all
-    Path userDir = Files.createDirectory(tmpdir.resolve("monarch-" + System.getProperty("user.name")));
-    Files.setPosixFilePermissions(userDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path userDir =
+        Files.createDirectory(tmpdir.resolve("monarch-" + System.getProperty("user.name")));
+    Files.setPosixFilePermissions(
+        userDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
     try {
-      Files.setOwner(userDir, userDir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+      Files.setOwner(
+          userDir,
+          userDir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
     } catch (java.nio.file.FileSystemException e) {
       Assumptions.abort("only root can give a directory to another user: " + e);
     }
 
-    Result r = monarch(java.util.Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmpdir),
-        "run", "-n", "1", "--", "echo", "started");
+    Result r =
+        monarch(
+            java.util.Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmpdir),
+            "run",
+            "-n",
+            "1",
+            "--",
+            "echo",
+            "started");
 
     assertThat(r.exit()).as(r.describe()).isEqualTo(1);
-    assertThat(r.err()).as(r.describe())
-        .contains("monarch run: ", userDir + " is owned by nobody (uid 65534), mode 0777",
+    assertThat(r.err())
+        .as(r.describe())
+        .contains(
+            "monarch run: ",
+            userDir + " is owned by nobody (uid 65534), mode 0777",
             "remove it, or set java.io.tmpdir elsewhere")
         .doesNotContain("\tat ");
     assertThat(r.out()).as(r.describe()).isEmpty();
@@ -206,34 +275,51 @@ class MonarchCliTest {
   void theLevelIsInForceBeforeAMainClassLogsAnything() throws Exception {
     Result r = monarch("run", "-n", "1", "--level", "ERROR", "--", JulMain.class.getName());
     assertThat(r.exit()).as(r.describe()).isZero();
-    assertThat(r.err()).as(r.describe()).contains("severe at start").doesNotContain("warning at start");
+    assertThat(r.err())
+        .as(r.describe())
+        .contains("severe at start")
+        .doesNotContain("warning at start");
 
     // the agent's own environment never sets a proc's level (a nested run, a user's shell)
-    Result inherited = monarch(java.util.Map.of("MONARCH_LOG_LEVEL", "40"), "run", "-n", "1", "--",
-        JulMain.class.getName());
+    Result inherited =
+        monarch(
+            java.util.Map.of("MONARCH_LOG_LEVEL", "40"),
+            "run",
+            "-n",
+            "1",
+            "--",
+            JulMain.class.getName());
     assertThat(inherited.exit()).as(inherited.describe()).isZero();
     assertThat(inherited.err()).as(inherited.describe()).contains("warning at start");
   }
 
   @Test
   void theRankPrefixKnobIsHonoured() throws Exception {
-    Result r = monarch(java.util.Map.of("HYPERACTOR_PREFIX_WITH_RANK", "false"), "run", "-n", "1", "--",
-        "echo", "bare");
+    Result r =
+        monarch(
+            java.util.Map.of("HYPERACTOR_PREFIX_WITH_RANK", "false"),
+            "run",
+            "-n",
+            "1",
+            "--",
+            "echo",
+            "bare");
     assertThat(r.exit()).as(r.describe()).isZero();
     assertThat(r.out()).containsPattern("^\\[\\S+ \\d+\\] bare\n");
   }
 
   @Test
   void badFlagsExitWithStatus2AndUsage() throws Exception {
-    for (String[] args : List.of(
-        new String[] {"run", "--bogus", "-n", "1", "--", "true"},
-        new String[] {"run", "-n", "0", "--", "true"},
-        new String[] {"run", "-n", "1", "--aggregate", "soon", "--", "true"},
-        new String[] {"run", "-n", "1", "--level", "LOUD", "--", "true"},
-        new String[] {"run", "-n", "2"},
-        new String[] {"run", "--no-prefix=yes", "-n", "1", "true"},
-        new String[] {"run", "--aggregate"},
-        new String[] {"run", "-n", "1", "--files", "", "true"})) {
+    for (String[] args :
+        List.of(
+            new String[] {"run", "--bogus", "-n", "1", "--", "true"},
+            new String[] {"run", "-n", "0", "--", "true"},
+            new String[] {"run", "-n", "1", "--aggregate", "soon", "--", "true"},
+            new String[] {"run", "-n", "1", "--level", "LOUD", "--", "true"},
+            new String[] {"run", "-n", "2"},
+            new String[] {"run", "--no-prefix=yes", "-n", "1", "true"},
+            new String[] {"run", "--aggregate"},
+            new String[] {"run", "-n", "1", "--files", "", "true"})) {
       Result r = monarch(args);
       assertThat(r.exit()).as(String.join(" ", args) + "\n" + r.describe()).isEqualTo(2);
       assertThat(r.err()).contains("Usage: monarch run");
@@ -276,9 +362,9 @@ class MonarchCliTest {
   }
 
   /**
-   * A terminal's Ctrl-C signals the client's whole process group, as timeout's SIGTERM and a
-   * closed terminal's SIGHUP do: the run ends with 128 + the signal and every line, says nothing
-   * about failed ranks or incomplete flushes, and leaves no process any rank started, not even a
+   * A terminal's Ctrl-C signals the client's whole process group, as timeout's SIGTERM and a closed
+   * terminal's SIGHUP do: the run ends with 128 + the signal and every line, says nothing about
+   * failed ranks or incomplete flushes, and leaves no process any rank started, not even a
    * background child whose parent the signal ended. One round per signal.
    */
   @Test
@@ -286,12 +372,24 @@ class MonarchCliTest {
     for (String signal : List.of("INT", "TERM", "HUP")) {
       String token = "7" + System.nanoTime() % 1000;
       List<String> cmd = new ArrayList<>(List.of("setsid")); // its own group, as under a terminal
-      cmd.addAll(command("run", "-n", "2", "--", "sh", "-c",
-          "echo started $RANK; sleep " + token + " & sleep " + token + "; wait"));
+      cmd.addAll(
+          command(
+              "run",
+              "-n",
+              "2",
+              "--",
+              "sh",
+              "-c",
+              "echo started $RANK; sleep " + token + " & sleep " + token + "; wait"));
       Process p = new ProcessBuilder(cmd).start();
       p.getOutputStream().close();
       Result r = signalOnceStarted(p, signal, true);
-      int expected = switch (signal) { case "INT" -> 130; case "TERM" -> 143; default -> 129; };
+      int expected =
+          switch (signal) {
+            case "INT" -> 130;
+            case "TERM" -> 143;
+            default -> 129;
+          };
       assertThat(r.exit()).as(signal + "\n" + r.describe()).isEqualTo(expected);
       assertThat(r.out()).as(r.describe()).contains("] [0] started 0\n", "] [1] started 1\n");
       assertThat(r.err()).as(r.describe()).doesNotContain("WARN", "monarch run:");
@@ -303,26 +401,42 @@ class MonarchCliTest {
   @Test
   void aRankThatIgnoresSigtermAndItsChildrenAreStoppedToo() throws Exception {
     String token = "8" + System.nanoTime() % 1000;
-    Process p = start("run", "-n", "2", "--", "sh", "-c",
-        "trap '' TERM; echo started $RANK; sleep " + token + " & wait");
+    Process p =
+        start(
+            "run",
+            "-n",
+            "2",
+            "--",
+            "sh",
+            "-c",
+            "trap '' TERM; echo started $RANK; sleep " + token + " & wait");
     Result r = signalOnceStarted(p, "INT", false);
     assertThat(r.exit()).as(r.describe()).isEqualTo(130);
     assertThat(sleepers(token)).as("no process of any rank left running").isEmpty();
   }
 
-  /** As a shell: 126 for a directory or a file without execute permission, 127 for a missing interpreter. */
+  /**
+   * As a shell: 126 for a directory or a file without execute permission, 127 for a missing
+   * interpreter.
+   */
   @Test
-  void aCommandThatCannotRunExitsAsAShellWould(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void aCommandThatCannotRunExitsAsAShellWould(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
     Path noExec = Files.writeString(dir.resolve("plain.sh"), "echo hi\n");
-    Path badInterpreter = Files.writeString(dir.resolve("bad.sh"), "#!/no/such/interpreter\necho hi\n");
+    Path badInterpreter =
+        Files.writeString(dir.resolve("bad.sh"), "#!/no/such/interpreter\necho hi\n");
     badInterpreter.toFile().setExecutable(true);
     record Case(String command, int status, String says) {}
-    for (Case c : List.of(new Case(dir.toString(), 126, "Is a directory"),
-        new Case(noExec.toString(), 126, "Permission denied"),
-        new Case(badInterpreter.toString(), 127, "bad interpreter: /no/such/interpreter"))) {
+    for (Case c :
+        List.of(
+            new Case(dir.toString(), 126, "Is a directory"),
+            new Case(noExec.toString(), 126, "Permission denied"),
+            new Case(badInterpreter.toString(), 127, "bad interpreter: /no/such/interpreter"))) {
       Result r = monarch("run", "-n", "2", "--", c.command());
       assertThat(r.exit()).as(r.describe()).isEqualTo(c.status());
-      assertThat(r.err()).as(r.describe()).contains("monarch run: ", c.command() + ": " + c.says())
+      assertThat(r.err())
+          .as(r.describe())
+          .contains("monarch run: ", c.command() + ": " + c.says())
           .doesNotContain("\tat ");
       assertThat(r.out()).isEmpty();
     }
@@ -339,7 +453,8 @@ class MonarchCliTest {
   static Result signalOnceStarted(Process p, String signal, boolean wholeGroup) throws Exception {
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
     StringBuilder out = new StringBuilder();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       int started = 0;
       String line;
       while (started < 2 && (line = r.readLine()) != null) {
@@ -352,17 +467,25 @@ class MonarchCliTest {
       if (signal.equals("INT") && sigintIgnored(p.pid())) {
         p.destroyForcibly();
         // as for any program a non-interactive shell starts in the background, and rightly so
-        Assumptions.abort("SIGINT is ignored in this process tree (a build started in the background), so"
-            + " the JVM installs no handler for it and Ctrl-C cannot be tested");
+        Assumptions.abort(
+            "SIGINT is ignored in this process tree (a build started in the background), so"
+                + " the JVM installs no handler for it and Ctrl-C cannot be tested");
       }
       String target = wholeGroup ? "-" + p.pid() : Long.toString(p.pid());
       new ProcessBuilder("kill", "-" + signal, "--", target).start().waitFor();
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        Process dump = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
-            Long.toString(p.pid()), "Thread.print").redirectErrorStream(true).start();
+        Process dump =
+            new ProcessBuilder(
+                    Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(p.pid()),
+                    "Thread.print")
+                .redirectErrorStream(true)
+                .start();
         String threads = read(dump.getInputStream());
         p.destroyForcibly();
-        assertThat(false).as("monarch exits on SIG" + signal + "; its threads:\n" + threads).isTrue();
+        assertThat(false)
+            .as("monarch exits on SIG" + signal + "; its threads:\n" + threads)
+            .isTrue();
       }
       for (String rest; (rest = r.readLine()) != null; ) {
         out.append(rest).append('\n');
@@ -371,38 +494,49 @@ class MonarchCliTest {
     return new Result(p.exitValue(), out.toString(), err.get());
   }
 
-  /** As a pipeline member whose reader went away (yes | head -1): the ranks stop, and it says so. */
+  /**
+   * As a pipeline member whose reader went away (yes | head -1): the ranks stop, and it says so.
+   */
   @Test
   void aClosedStdoutStopsTheRanksAndExitsAsSigpipeWould() throws Exception {
     String token = "y" + System.nanoTime() % 100000; // a yes only this test starts
     Process p = start("run", "-n", "2", "--", "yes", token);
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     assertThat(out.readLine()).contains(token);
     out.close(); // the reader goes away
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("monarch exits once its stdout is closed").isTrue();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS))
+        .as("monarch exits once its stdout is closed")
+        .isTrue();
     assertThat(p.exitValue()).as(err.get()).isEqualTo(141);
-    assertThat(err.get()).contains("monarch run: cannot write to stdout", "stopping the ranks")
+    assertThat(err.get())
+        .contains("monarch run: cannot write to stdout", "stopping the ranks")
         .doesNotContain("\tat ");
     assertThat(processes("yes\0" + token + "\0")).as("no rank left running").isEmpty();
   }
 
   @Test
   void aStdoutThatFailsToWriteIsAFailureToo() throws Exception {
-    Process p = new ProcessBuilder(command("run", "-n", "2", "--", "sh", "-c", "seq 1 1000"))
-        .redirectOutput(new java.io.File("/dev/full")).start();
+    Process p =
+        new ProcessBuilder(command("run", "-n", "2", "--", "sh", "-c", "seq 1 1000"))
+            .redirectOutput(new java.io.File("/dev/full"))
+            .start();
     p.getOutputStream().close();
     String err = read(p.getErrorStream());
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(err).isEqualTo(141);
-    assertThat(err).contains("monarch run: cannot write to stdout").doesNotContain("\tat ").containsPattern("\\d+ lines? of the ranks' output could not be written");
+    assertThat(err)
+        .contains("monarch run: cannot write to stdout")
+        .doesNotContain("\tat ")
+        .containsPattern("\\d+ lines? of the ranks' output could not be written");
   }
 
   /**
    * A reader that pauses while the run stops (the ranks have ended, their last lines are on the
-   * way) gets every line once it reads again, and the run exits 0: stop waits for its output as
-   * any Unix tool does. The pause is the scenario, longer than the 3 s after which stop used to
-   * give up.
+   * way) gets every line once it reads again, and the run exits 0: stop waits for its output as any
+   * Unix tool does. The pause is the scenario, longer than the 3 s after which stop used to give
+   * up.
    */
   @Test
   void aReaderThatPausesAtTheEndGetsEveryLine() throws Exception {
@@ -419,21 +553,23 @@ class MonarchCliTest {
   }
 
   /**
-   * A reader that stops reading: a signal still ends the run within its bound for the last
-   * lines, and the run says how many it could not write.
+   * A reader that stops reading: a signal still ends the run within its bound for the last lines,
+   * and the run says how many it could not write.
    */
   @Test
   void aSignalEndsARunBehindAReaderThatStoppedReading() throws Exception {
     Process p = start("run", "-n", "2", "--", "sh", "-c", "seq 1 200000");
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     for (int i = 0; i < 1000; i++) { // streaming, well past its start; from now on nobody reads
       assertThat(out.readLine()).isNotNull();
     }
     p.toHandle().destroy(); // SIGTERM
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("monarch exits on a signal").isTrue();
     assertThat(p.exitValue()).as(err.get()).isEqualTo(143);
-    assertThat(err.get()).containsPattern("monarch run: \\d+ lines? of the ranks' output could not be written");
+    assertThat(err.get())
+        .containsPattern("monarch run: \\d+ lines? of the ranks' output could not be written");
   }
 
   static List<Long> processes(String cmdline) throws IOException {
@@ -441,7 +577,8 @@ class MonarchCliTest {
     try (Stream<Path> procs = Files.list(Paths.get("/proc"))) {
       for (Path p : (Iterable<Path>) procs::iterator) {
         try {
-          if (new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).equals(cmdline)) {
+          if (new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+              .equals(cmdline)) {
             found.add(Long.parseLong(p.getFileName().toString()));
           }
         } catch (IOException | NumberFormatException ignored) {
@@ -456,7 +593,8 @@ class MonarchCliTest {
   static boolean sigintIgnored(long pid) throws IOException {
     for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(pid), "status"))) {
       if (line.startsWith("SigIgn:")) {
-        return (Long.parseLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << 1)) != 0; // SIGINT is 2
+        return (Long.parseLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << 1))
+            != 0; // SIGINT is 2
       }
     }
     return false;
@@ -483,8 +621,13 @@ class MonarchCliTest {
   void theDemoStreamsAggregatesAndReportsErrorsOnStderr() throws Exception {
     Result r = monarch("demo", "--pace-ms", "15");
     assertThat(r.exit()).as(r.describe()).isZero();
-    assertThat(r.out()).contains(">>> Aggregated Logs", "similar log lines] [", "WARNING: gradient norm clipped",
-        "finished (this line has no newline)", "Per-proc files");
+    assertThat(r.out())
+        .contains(
+            ">>> Aggregated Logs",
+            "similar log lines] [",
+            "WARNING: gradient norm clipped",
+            "finished (this line has no newline)",
+            "Per-proc files");
     assertThat(r.err()).contains("ERROR: NaN in gradients");
     assertThat(r.out()).doesNotContain("ERROR: NaN in gradients");
   }

@@ -20,6 +20,8 @@ class HelloTest {
       System.setOut(real);
     }
     String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(text).contains("ranks [0, 1, 2, 3]").containsPattern("\\[4 similar log lines\\] \\[\\d\\] hello from rank \\d");
+    assertThat(text)
+        .contains("ranks [0, 1, 2, 3]")
+        .containsPattern("\\[4 similar log lines\\] \\[\\d\\] hello from rank \\d");
   }
 }

@@ -6,8 +6,8 @@ import java.io.Serializable;
  * Method references to {@link Endpoint} methods, as ActorMesh takes them ({@code Printer::rank}).
  * They are Serializable only so that the client can read the method's name from the lambda; the
  * lambda itself never crosses the wire, and is never invoked on the client (hence "throws
- * Exception": an endpoint may declare checked exceptions). {@code ValueN} return a result, {@code VoidN} do not; N is
- * the number of endpoint arguments.
+ * Exception": an endpoint may declare checked exceptions). {@code ValueN} return a result, {@code
+ * VoidN} do not; N is the number of endpoint arguments.
  */
 public final class EndpointRef {
   private EndpointRef() {}

@@ -20,8 +20,8 @@ import java.util.Map;
  * @param procJvmOptions MONARCH_PROC_JVM_OPTS: extra JVM options for JVM procs (space separated)
  * @param procClasspath MONARCH_PROC_CLASSPATH: class path of JVM procs (default: the client's)
  * @param procReadyTimeout MONARCH_PROC_READY_TIMEOUT_MS: how long a JVM proc may take to dial in
- * @param logPolicy MONARCH_LOG_POLICY: when the client is slower than the procs,
- *     {@code backpressure} (default: lossless, procs wait) or {@code drop} (counted, reported)
+ * @param logPolicy MONARCH_LOG_POLICY: when the client is slower than the procs, {@code
+ *     backpressure} (default: lossless, procs wait) or {@code drop} (counted, reported)
  */
 public record MonarchConfig(
     boolean enableLogForwarding,
@@ -39,15 +39,22 @@ public record MonarchConfig(
       throw new IllegalArgumentException("readLogBuffer must be at least 1, got " + readLogBuffer);
     }
     if (procReadyTimeout.isNegative() || procReadyTimeout.isZero()) {
-      throw new IllegalArgumentException("procReadyTimeout must be positive, got " + procReadyTimeout);
+      throw new IllegalArgumentException(
+          "procReadyTimeout must be positive, got " + procReadyTimeout);
     }
     procJvmOptions = List.copyOf(procJvmOptions);
   }
 
   public static MonarchConfig defaults() {
     return new MonarchConfig(
-        true, 100, false, true, defaultLogDir(), List.of(),
-        System.getProperty("java.class.path"), Duration.ofSeconds(60),
+        true,
+        100,
+        false,
+        true,
+        defaultLogDir(),
+        List.of(),
+        System.getProperty("java.class.path"),
+        Duration.ofSeconds(60),
         LogPolicy.BACKPRESSURE);
   }
 
@@ -72,15 +79,20 @@ public record MonarchConfig(
         jvmOpts == null || jvmOpts.isBlank()
             ? d.procJvmOptions
             : Arrays.asList(jvmOpts.trim().split("\\s+")),
-        isBlank(env.get("MONARCH_PROC_CLASSPATH")) ? d.procClasspath : env.get("MONARCH_PROC_CLASSPATH"),
-        Duration.ofMillis(positiveInt(env, "MONARCH_PROC_READY_TIMEOUT_MS",
-            (int) d.procReadyTimeout.toMillis())),
+        isBlank(env.get("MONARCH_PROC_CLASSPATH"))
+            ? d.procClasspath
+            : env.get("MONARCH_PROC_CLASSPATH"),
+        Duration.ofMillis(
+            positiveInt(env, "MONARCH_PROC_READY_TIMEOUT_MS", (int) d.procReadyTimeout.toMillis())),
         policy(env, d.logPolicy));
   }
 
-  /** Per user under the shared tmpdir: the host agent checks each level of it is the user's alone. */
+  /**
+   * Per user under the shared tmpdir: the host agent checks each level of it is the user's alone.
+   */
   static Path defaultLogDir() {
-    return Paths.get(System.getProperty("java.io.tmpdir"), System.getProperty("user.name"), "monarch");
+    return Paths.get(
+        System.getProperty("java.io.tmpdir"), System.getProperty("user.name"), "monarch");
   }
 
   static boolean bool(Map<String, String> env, String name, boolean dflt) {
@@ -89,9 +101,15 @@ public record MonarchConfig(
       return dflt;
     }
     switch (v.trim().toLowerCase()) {
-      case "1": case "true": case "yes": case "on":
+      case "1":
+      case "true":
+      case "yes":
+      case "on":
         return true;
-      case "0": case "false": case "no": case "off":
+      case "0":
+      case "false":
+      case "no":
+      case "off":
         return false;
       default:
         throw new IllegalArgumentException(
@@ -128,37 +146,85 @@ public record MonarchConfig(
     } catch (NumberFormatException e) {
       // fall through to the error below
     }
-    throw new IllegalArgumentException(name + " must be a whole number from 1 to " + Integer.MAX_VALUE
-        + ", got '" + v + "'");
+    throw new IllegalArgumentException(
+        name + " must be a whole number from 1 to " + Integer.MAX_VALUE + ", got '" + v + "'");
   }
 
   public MonarchConfig withProcJvmOptions(List<String> options) {
-    return new MonarchConfig(enableLogForwarding, readLogBuffer, forceFileLog, prefixWithRank,
-        logDir, options, procClasspath, procReadyTimeout, logPolicy);
+    return new MonarchConfig(
+        enableLogForwarding,
+        readLogBuffer,
+        forceFileLog,
+        prefixWithRank,
+        logDir,
+        options,
+        procClasspath,
+        procReadyTimeout,
+        logPolicy);
   }
 
   public MonarchConfig withProcReadyTimeout(Duration timeout) {
-    return new MonarchConfig(enableLogForwarding, readLogBuffer, forceFileLog, prefixWithRank,
-        logDir, procJvmOptions, procClasspath, timeout, logPolicy);
+    return new MonarchConfig(
+        enableLogForwarding,
+        readLogBuffer,
+        forceFileLog,
+        prefixWithRank,
+        logDir,
+        procJvmOptions,
+        procClasspath,
+        timeout,
+        logPolicy);
   }
 
   public MonarchConfig withPrefixWithRank(boolean on) {
-    return new MonarchConfig(enableLogForwarding, readLogBuffer, forceFileLog, on,
-        logDir, procJvmOptions, procClasspath, procReadyTimeout, logPolicy);
+    return new MonarchConfig(
+        enableLogForwarding,
+        readLogBuffer,
+        forceFileLog,
+        on,
+        logDir,
+        procJvmOptions,
+        procClasspath,
+        procReadyTimeout,
+        logPolicy);
   }
 
   public MonarchConfig withLogForwarding(boolean on) {
-    return new MonarchConfig(on, readLogBuffer, forceFileLog, prefixWithRank,
-        logDir, procJvmOptions, procClasspath, procReadyTimeout, logPolicy);
+    return new MonarchConfig(
+        on,
+        readLogBuffer,
+        forceFileLog,
+        prefixWithRank,
+        logDir,
+        procJvmOptions,
+        procClasspath,
+        procReadyTimeout,
+        logPolicy);
   }
 
   public MonarchConfig withFileLog(Path dir) {
-    return new MonarchConfig(enableLogForwarding, readLogBuffer, true, prefixWithRank,
-        dir, procJvmOptions, procClasspath, procReadyTimeout, logPolicy);
+    return new MonarchConfig(
+        enableLogForwarding,
+        readLogBuffer,
+        true,
+        prefixWithRank,
+        dir,
+        procJvmOptions,
+        procClasspath,
+        procReadyTimeout,
+        logPolicy);
   }
 
   public MonarchConfig withLogPolicy(LogPolicy policy) {
-    return new MonarchConfig(enableLogForwarding, readLogBuffer, forceFileLog, prefixWithRank,
-        logDir, procJvmOptions, procClasspath, procReadyTimeout, policy);
+    return new MonarchConfig(
+        enableLogForwarding,
+        readLogBuffer,
+        forceFileLog,
+        prefixWithRank,
+        logDir,
+        procJvmOptions,
+        procClasspath,
+        procReadyTimeout,
+        policy);
   }
 }

@@ -1,8 +1,8 @@
 package monarch.logging;
 
 /**
- * Log levels with Python's numbers, as the seeds use them. A level filters as Python would: a
- * proc at level n shows records of level n and above, so FATAL (50) hides ERROR (40).
+ * Log levels with Python's numbers, as the seeds use them. A level filters as Python would: a proc
+ * at level n shows records of level n and above, so FATAL (50) hides ERROR (40).
  */
 public enum LogLevel {
   DEBUG(10),
@@ -31,15 +31,20 @@ public enum LogLevel {
         return l;
       }
     }
-    throw new IllegalArgumentException("no log level " + value + " (known: 10 DEBUG, 20 INFO, "
-        + "30 WARNING, 40 ERROR, 50 FATAL; any number in 0..255 is accepted where a level is set)");
+    throw new IllegalArgumentException(
+        "no log level "
+            + value
+            + " (known: 10 DEBUG, 20 INFO, "
+            + "30 WARNING, 40 ERROR, 50 FATAL; any number in 0..255 is accepted where a level is set)");
   }
 
   /** Checks a level number as set_mode takes it. */
   public static int check(int level) {
     if (level < 0 || level > 255) {
-      throw new IllegalArgumentException("level must be in 0..255 (Python's numbers: 10 DEBUG, "
-          + "20 INFO, 30 WARNING, 40 ERROR, 50 FATAL), got " + level);
+      throw new IllegalArgumentException(
+          "level must be in 0..255 (Python's numbers: 10 DEBUG, "
+              + "20 INFO, 30 WARNING, 40 ERROR, 50 FATAL), got "
+              + level);
     }
     return level;
   }

@@ -1,19 +1,22 @@
 package monarch.logging;
 
 /**
- * How a ProcMesh's output reaches the client: streamed or not, aggregated over a window of
- * {@code aggregateWindowSec} seconds (null: every line printed as it comes), and the procs' log
- * level (Python's numbers, 0..255). A window while streaming is off is an error, as in the seeds.
+ * How a ProcMesh's output reaches the client: streamed or not, aggregated over a window of {@code
+ * aggregateWindowSec} seconds (null: every line printed as it comes), and the procs' log level
+ * (Python's numbers, 0..255). A window while streaming is off is an error, as in the seeds.
  */
 public record LoggingOptions(boolean streamToClient, Integer aggregateWindowSec, int level) {
   public LoggingOptions {
     if (aggregateWindowSec != null && !streamToClient) {
-      throw new IllegalArgumentException("aggregateWindowSec (" + aggregateWindowSec
-          + ") needs streamToClient=true: there is nothing to aggregate when lines are not streamed");
+      throw new IllegalArgumentException(
+          "aggregateWindowSec ("
+              + aggregateWindowSec
+              + ") needs streamToClient=true: there is nothing to aggregate when lines are not streamed");
     }
     if (aggregateWindowSec != null && aggregateWindowSec < 1) {
       throw new IllegalArgumentException(
-          "aggregateWindowSec must be at least 1 (or null for no aggregation), got " + aggregateWindowSec);
+          "aggregateWindowSec must be at least 1 (or null for no aggregation), got "
+              + aggregateWindowSec);
     }
     LogLevel.check(level);
   }

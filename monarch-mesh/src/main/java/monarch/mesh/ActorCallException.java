@@ -11,10 +11,15 @@ public final class ActorCallException extends MeshException {
   private final String remoteMessage;
   private final String remoteStackTrace;
 
-  public ActorCallException(String what, int rank, String remoteType, String remoteMessage,
-      String remoteStackTrace) {
-    super(what + " failed on rank " + rank + ": " + remoteType
-        + (remoteMessage == null || remoteMessage.equals("null") ? "" : ": " + remoteMessage));
+  public ActorCallException(
+      String what, int rank, String remoteType, String remoteMessage, String remoteStackTrace) {
+    super(
+        what
+            + " failed on rank "
+            + rank
+            + ": "
+            + remoteType
+            + (remoteMessage == null || remoteMessage.equals("null") ? "" : ": " + remoteMessage));
     this.rank = rank;
     this.remoteType = remoteType;
     this.remoteMessage = remoteMessage;

@@ -24,11 +24,11 @@ import monarch.internal.client.RankOutcome;
 import monarch.internal.protocol.AgentProtocol;
 
 /**
- * One actor on every proc of a ProcMesh. Endpoints are named by method reference
- * ({@code am.call(Printer::rank)}); only the endpoint's name and its arguments (as CBOR) cross the
- * wire. Results come back by rank (index = rank). If an endpoint throws, the call throws an
- * {@link ActorCallException} naming the rank; if a proc is gone, a {@link ProcFailedException}.
- * Calls from one client thread reach each actor in the order they were made.
+ * One actor on every proc of a ProcMesh. Endpoints are named by method reference ({@code
+ * am.call(Printer::rank)}); only the endpoint's name and its arguments (as CBOR) cross the wire.
+ * Results come back by rank (index = rank). If an endpoint throws, the call throws an {@link
+ * ActorCallException} naming the rank; if a proc is gone, a {@link ProcFailedException}. Calls from
+ * one client thread reach each actor in the order they were made.
  */
 public final class ActorMesh<A extends Actor> {
   private final ProcMesh mesh;
@@ -119,7 +119,8 @@ public final class ActorMesh<A extends Actor> {
     invoke(endpoint, false, a1, a2).await();
   }
 
-  public <T1, T2, R> CompletableFuture<List<R>> callAsync(Value2<A, T1, T2, R> endpoint, T1 a1, T2 a2) {
+  public <T1, T2, R> CompletableFuture<List<R>> callAsync(
+      Value2<A, T1, T2, R> endpoint, T1 a1, T2 a2) {
     return invoke(endpoint, true, a1, a2).async();
   }
 
@@ -147,11 +148,13 @@ public final class ActorMesh<A extends Actor> {
     invoke(endpoint, false, a1, a2, a3).await();
   }
 
-  public <T1, T2, T3, R> CompletableFuture<List<R>> callAsync(Value3<A, T1, T2, T3, R> endpoint, T1 a1, T2 a2, T3 a3) {
+  public <T1, T2, T3, R> CompletableFuture<List<R>> callAsync(
+      Value3<A, T1, T2, T3, R> endpoint, T1 a1, T2 a2, T3 a3) {
     return invoke(endpoint, true, a1, a2, a3).async();
   }
 
-  public <T1, T2, T3> CompletableFuture<Void> callAsync(Void3<A, T1, T2, T3> endpoint, T1 a1, T2 a2, T3 a3) {
+  public <T1, T2, T3> CompletableFuture<Void> callAsync(
+      Void3<A, T1, T2, T3> endpoint, T1 a1, T2 a2, T3 a3) {
     return invoke(endpoint, false, a1, a2, a3).<Void>async().thenApply(r -> null);
   }
 
@@ -184,16 +187,20 @@ public final class ActorMesh<A extends Actor> {
     Method m = EndpointRefs.resolve(ref, actorClass);
     byte[] encoded = ValueCodec.encodeArgs(args);
     mesh.ensureRunning();
-    return new Pending(actorClass.getSimpleName() + "." + m.getName(),
+    return new Pending(
+        actorClass.getSimpleName() + "." + m.getName(),
         value ? m.getGenericReturnType() : null,
-        mesh.request(id -> new AgentProtocol.CallActor(id, mesh.meshId(), name, m.getName(), encoded, true)));
+        mesh.request(
+            id ->
+                new AgentProtocol.CallActor(id, mesh.meshId(), name, m.getName(), encoded, true)));
   }
 
   private void send(Serializable ref, Object... args) {
     Method m = EndpointRefs.resolve(ref, actorClass);
     byte[] encoded = ValueCodec.encodeArgs(args);
     mesh.ensureRunning();
-    mesh.send(id -> new AgentProtocol.CallActor(id, mesh.meshId(), name, m.getName(), encoded, false));
+    mesh.send(
+        id -> new AgentProtocol.CallActor(id, mesh.meshId(), name, m.getName(), encoded, false));
   }
 
   @SuppressWarnings("unchecked")
@@ -207,8 +214,15 @@ public final class ActorMesh<A extends Actor> {
       try {
         results.add(o.value() == null ? null : (R) ValueCodec.decodeValue(o.value(), resultType));
       } catch (IOException e) {
-        throw new MeshException(what + " on rank " + o.rank() + " returned a value that cannot be read as "
-            + resultType.getTypeName() + ": " + e.getMessage(), e);
+        throw new MeshException(
+            what
+                + " on rank "
+                + o.rank()
+                + " returned a value that cannot be read as "
+                + resultType.getTypeName()
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
     return Collections.unmodifiableList(results);
@@ -222,8 +236,13 @@ public final class ActorMesh<A extends Actor> {
       if (o == null) {
         continue; // still busy when another rank was lost
       } else if (o.failure() != null) {
-        e = new ActorCallException(what, o.rank(), o.failure().type(), o.failure().message(),
-            o.failure().stackTrace());
+        e =
+            new ActorCallException(
+                what,
+                o.rank(),
+                o.failure().type(),
+                o.failure().message(),
+                o.failure().stackTrace());
       } else if (o.lost() != null) {
         e = new ProcFailedException(what + " on rank " + o.rank(), ProcMesh.toFailure(o.lost()));
       }

@@ -19,6 +19,7 @@ final class EventDelivery {
   private final Executor executor;
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
   private boolean running;
+
   /** The thread telling the listener right now, or null. */
   private volatile Thread delivering;
 
@@ -28,13 +29,14 @@ final class EventDelivery {
   }
 
   void deliver(MeshEvent event) {
-    enqueue(() -> {
-      try {
-        listener.onEvent(event);
-      } catch (RuntimeException e) {
-        log.warn("a mesh listener failed on {}", event, e);
-      }
-    });
+    enqueue(
+        () -> {
+          try {
+            listener.onEvent(event);
+          } catch (RuntimeException e) {
+            log.warn("a mesh listener failed on {}", event, e);
+          }
+        });
   }
 
   /** Completes once every event delivered before this call has been heard. */

@@ -10,8 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import monarch.config.MonarchConfig;
+import monarch.internal.agent.BootstrapProcManager;
+import monarch.internal.agent.HostAgent;
+import monarch.internal.agent.LogForwardActor;
 import monarch.internal.client.ClientReceiver;
 import monarch.internal.client.ClientRuntime;
+import monarch.internal.client.LogClientActor;
 import monarch.internal.client.OutputLedger;
 import monarch.internal.client.Requests;
 import monarch.internal.protocol.AgentProtocol;
@@ -22,10 +26,6 @@ import monarch.internal.protocol.AgentProtocol.ProcInfo;
 import monarch.internal.protocol.AgentProtocol.ProcsFailed;
 import monarch.internal.protocol.AgentProtocol.ProcsReady;
 import monarch.internal.protocol.AgentProtocol.RankReply;
-import monarch.internal.agent.BootstrapProcManager;
-import monarch.internal.agent.HostAgent;
-import monarch.internal.client.LogClientActor;
-import monarch.internal.agent.LogForwardActor;
 import monarch.internal.protocol.LogClientMessage;
 import monarch.logging.LoggingOptions;
 import org.apache.pekko.actor.Cancellable;
@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostMesh implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HostMesh.class);
+
   /** Slack on top of the agent's own bounds before the client gives up waiting for it. */
   private static final Duration CLIENT_SLACK = Duration.ofSeconds(5);
 
@@ -50,9 +51,12 @@ public final class HostMesh implements AutoCloseable {
   private final Requests requests;
   private final ActorRef<Object> receiver;
   private final Map<String, ProcMesh> meshes = new ConcurrentHashMap<>();
+
   /** Exits that arrived before their mesh was registered (a fast executable); guarded by meshes. */
   private final Map<String, List<ProcExited>> earlyExits = new java.util.HashMap<>();
+
   private volatile boolean closed;
+
   /** Closes this mesh if the JVM exits first; cancelled by close(). */
   private final Cancellable onExit;
 
@@ -60,9 +64,11 @@ public final class HostMesh implements AutoCloseable {
     this.config = config;
     this.agents = List.copyOf(agents);
     this.requests = new Requests(HostMesh::orphan);
-    this.receiver = system.systemActorOf(
-        ClientReceiver.create(requests, this::procExited), ClientRuntime.uniqueName("client"),
-        Props.empty());
+    this.receiver =
+        system.systemActorOf(
+            ClientReceiver.create(requests, this::procExited),
+            ClientRuntime.uniqueName("client"),
+            Props.empty());
     this.onExit = ClientRuntime.onExit(this::close);
   }
 
@@ -74,8 +80,9 @@ public final class HostMesh implements AutoCloseable {
   public static HostMesh local(MonarchConfig config) {
     ActorSystem<Void> system = ClientRuntime.system();
     BootstrapProcManager manager = new BootstrapProcManager(config, true);
-    ActorRef<Command> agent = system.systemActorOf(
-        HostAgent.create(manager), ClientRuntime.uniqueName("host-agent"), Props.empty());
+    ActorRef<Command> agent =
+        system.systemActorOf(
+            HostAgent.create(manager), ClientRuntime.uniqueName("host-agent"), Props.empty());
     return new HostMesh(config, system, List.of(agent));
   }
 
@@ -115,19 +122,24 @@ public final class HostMesh implements AutoCloseable {
    * As {@link #spawnProcs(Map, ProcCommand)}, with {@code logging} in force from the procs' first
    * byte (for procs that may finish before a later loggingOption call could reach them).
    */
-  public ProcMesh spawnProcs(Map<String, Integer> perHost, ProcCommand command, LoggingOptions logging) {
+  public ProcMesh spawnProcs(
+      Map<String, Integer> perHost, ProcCommand command, LoggingOptions logging) {
     return spawnProcs(perHost, command, logging, MeshListener.logging());
   }
 
   /**
-   * As {@link #spawnProcs(Map, ProcCommand, LoggingOptions)}, telling {@code listener} what
-   * happens to the procs ({@link MeshEvent}) instead of logging it: from their start on, so a
-   * proc that ends before this returns is heard of too.
+   * As {@link #spawnProcs(Map, ProcCommand, LoggingOptions)}, telling {@code listener} what happens
+   * to the procs ({@link MeshEvent}) instead of logging it: from their start on, so a proc that
+   * ends before this returns is heard of too.
    */
-  public ProcMesh spawnProcs(Map<String, Integer> perHost, ProcCommand command, LoggingOptions logging,
+  public ProcMesh spawnProcs(
+      Map<String, Integer> perHost,
+      ProcCommand command,
+      LoggingOptions logging,
       MeshListener listener) {
     if (command == null || logging == null || listener == null) {
-      throw new IllegalArgumentException("spawnProcs needs a command, logging options and a listener");
+      throw new IllegalArgumentException(
+          "spawnProcs needs a command, logging options and a listener");
     }
     int perHostCount = perHostCount(perHost);
     ensureOpen();
@@ -137,20 +149,37 @@ public final class HostMesh implements AutoCloseable {
     ActorRef<Event> client = receiver.narrow();
     // The one LogClientActor of this mesh exists before the procs, so no line is ever early.
     OutputLedger ledger = new OutputLedger();
-    ActorRef<LogClientMessage> logClient = config.enableLogForwarding()
-        ? ClientRuntime.system().systemActorOf(
-            LogClientActor.create(System.out, System.err, logging.aggregateWindowSec(), ledger),
-            "log-client-" + meshId, LogForwardActor.DISPATCHER)
-        : null;
+    ActorRef<LogClientMessage> logClient =
+        config.enableLogForwarding()
+            ? ClientRuntime.system()
+                .systemActorOf(
+                    LogClientActor.create(
+                        System.out, System.err, logging.aggregateWindowSec(), ledger),
+                    "log-client-" + meshId,
+                    LogForwardActor.DISPATCHER)
+            : null;
     long id = requests.open(collector);
     for (int h = 0; h < agents.size(); h++) {
-      agents.get(h).tell(new AgentProtocol.SpawnProcs(id, meshId, perHostCount, h * perHostCount,
-          worldSize, client, logClient, logging.streamToClient(), logging.level(), command.spec()));
+      agents
+          .get(h)
+          .tell(
+              new AgentProtocol.SpawnProcs(
+                  id,
+                  meshId,
+                  perHostCount,
+                  h * perHostCount,
+                  worldSize,
+                  client,
+                  logClient,
+                  logging.streamToClient(),
+                  logging.level(),
+                  command.spec()));
     }
     List<ProcInfo> procs;
     try {
-      procs = collector.future.get(
-          config.procReadyTimeout().plus(CLIENT_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+      procs =
+          collector.future.get(
+              config.procReadyTimeout().plus(CLIENT_SLACK).toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       requests.cancel(id, e);
       stopOnAgents(meshId);
@@ -170,7 +199,8 @@ public final class HostMesh implements AutoCloseable {
     ProcMesh mesh = new ProcMesh(this, meshId, procs, logClient, ledger, command, events);
     synchronized (meshes) {
       // in order: every start, then the ends that came early, then (once registered) the rest
-      procs.forEach(p -> events.deliver(new MeshEvent.ProcStarted(p.rank(), p.pid(), p.hostname())));
+      procs.forEach(
+          p -> events.deliver(new MeshEvent.ProcStarted(p.rank(), p.pid(), p.hostname())));
       meshes.put(meshId, mesh);
       List<ProcExited> early = earlyExits.remove(meshId);
       if (early != null) {
@@ -190,7 +220,9 @@ public final class HostMesh implements AutoCloseable {
     if (e.getValue() == null || e.getValue() < 1) {
       throw new IllegalArgumentException(
           "spawnProcs expects a positive proc count per host, such as Map.of(\"gpus\", 4); got "
-              + e.getKey() + "=" + e.getValue());
+              + e.getKey()
+              + "="
+              + e.getValue());
     }
     return e.getValue();
   }
@@ -282,9 +314,10 @@ public final class HostMesh implements AutoCloseable {
     @Override
     public boolean accept(Event e) {
       if (e instanceof ProcsFailed f) {
-        future.completeExceptionally(f.launchStatus() != 0
-            ? new ProcLaunchException(f.message(), f.launchStatus(), null)
-            : new MeshException(f.message()));
+        future.completeExceptionally(
+            f.launchStatus() != 0
+                ? new ProcLaunchException(f.message(), f.launchStatus(), null)
+                : new MeshException(f.message()));
         return true;
       }
       if (e instanceof ProcsReady r) {

@@ -23,9 +23,12 @@ final class LoggingListener implements MeshListener {
       reported.add(f.failure().rank());
       log.warn("proc {}", f.failure().report());
     } else if (event instanceof MeshEvent.OutputFailed o) {
-      log.warn("cannot write to this client's {} (closed by its reader?); the procs' lines for it "
-          + "are dropped from now on", o.target().name().toLowerCase());
-    } else if (event instanceof FlushIncomplete f && f.atStop()
+      log.warn(
+          "cannot write to this client's {} (closed by its reader?); the procs' lines for it "
+              + "are dropped from now on",
+          o.target().name().toLowerCase());
+    } else if (event instanceof FlushIncomplete f
+        && f.atStop()
         && !reported.containsAll(f.error().missingRanks())) {
       log.warn("flush before stop: {}", f.error().getMessage());
     } else {

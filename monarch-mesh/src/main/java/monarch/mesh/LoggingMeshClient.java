@@ -29,35 +29,48 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The seeds' LoggingMeshClient: the one LogClientActor of a ProcMesh, in this JVM, which owns
- * the mesh's forwarders. {@code setMode} asks it for the exact streaming switch and window, then
- * sends the level to the procs through their host agents; {@code flush} asks it for a barrier.
- * Every request is one ask, answered once. The mesh creates it when it starts; {@link #spawn}
- * returns that one.
+ * The seeds' LoggingMeshClient: the one LogClientActor of a ProcMesh, in this JVM, which owns the
+ * mesh's forwarders. {@code setMode} asks it for the exact streaming switch and window, then sends
+ * the level to the procs through their host agents; {@code flush} asks it for a barrier. Every
+ * request is one ask, answered once. The mesh creates it when it starts; {@link #spawn} returns
+ * that one.
  */
 public final class LoggingMeshClient {
   private static final Logger log = LoggerFactory.getLogger(LoggingMeshClient.class);
+
   /** The longest each of setMode's steps waits (a barrier, the level). */
   static final Duration MODE_TIMEOUT = Duration.ofSeconds(3);
+
   /** A user's flush gives up on silent ranks after this. */
   static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+
   /** The barrier stop runs first gives up on silent ranks after this. */
   static final Duration STOP_FLUSH_TIMEOUT = Duration.ofSeconds(3);
+
   /** At teardown, how long without a batch before a rank's streams are taken as ended. */
   static final Duration DRAIN_IDLE = Duration.ofSeconds(3);
+
   /** How much later than its own timeout a request gives up on the client actor answering. */
   private static final Duration CLIENT_ACTOR_GRACE = Duration.ofSeconds(1);
-  /** An ask that only the actor's own pace bounds (a drain behind a slow reader) needs some timeout. */
+
+  /**
+   * An ask that only the actor's own pace bounds (a drain behind a slow reader) needs some timeout.
+   */
   private static final Duration NO_TIMEOUT = Duration.ofDays(30);
 
   private final ProcMesh mesh;
+
   /** Null when log forwarding is off. */
   private final ActorRef<LogClientMessage> clientActor;
+
   private final OutputLedger ledger;
+
   /** Completes when teardown should stop waiting for this client's own output. */
   private final CompletableFuture<Void> giveUpOutput = new CompletableFuture<>();
+
   /** How long the drain may wait for the output once it begins (null: as long as it takes). */
   private Duration outputWait;
+
   private boolean draining;
   private final AtomicBoolean warnedNoForwarding = new AtomicBoolean();
 
@@ -78,36 +91,56 @@ public final class LoggingMeshClient {
 
   /** loggingOption: setMode, with a warning (once) when streaming cannot happen. */
   void apply(LoggingOptions options) {
-    if (!forwarding() && options.streamToClient() && warnedNoForwarding.compareAndSet(false, true)) {
-      log.warn("log forwarding is disabled (HYPERACTOR_MESH_ENABLE_LOG_FORWARDING=false): "
-          + "loggingOption(streamToClient=true) has no effect; procs' output stays on their hosts");
+    if (!forwarding()
+        && options.streamToClient()
+        && warnedNoForwarding.compareAndSet(false, true)) {
+      log.warn(
+          "log forwarding is disabled (HYPERACTOR_MESH_ENABLE_LOG_FORWARDING=false): "
+              + "loggingOption(streamToClient=true) has no effect; procs' output stays on their hosts");
     }
     setMode(options.streamToClient(), options.aggregateWindowSec(), options.level());
   }
 
   /**
-   * Streaming on/off, aggregation window (null: none) and the procs' level, as set_mode. The
-   * switch is exact: every line written before this call is handled under the old mode and every
-   * line written after it returns under the new one. Each step waits at most
-   * {@link #MODE_TIMEOUT}: a busy or hung proc gets the level when it next reads its channel, and
-   * is named in a warning meanwhile; a dead rank fails the call once the live ones have switched.
+   * Streaming on/off, aggregation window (null: none) and the procs' level, as set_mode. The switch
+   * is exact: every line written before this call is handled under the old mode and every line
+   * written after it returns under the new one. Each step waits at most {@link #MODE_TIMEOUT}: a
+   * busy or hung proc gets the level when it next reads its channel, and is named in a warning
+   * meanwhile; a dead rank fails the call once the live ones have switched.
    */
   public void setMode(boolean streamToClient, Integer aggregateWindowSec, int level) {
-    LoggingOptions options = new LoggingOptions(streamToClient, aggregateWindowSec, LogLevel.check(level));
+    LoggingOptions options =
+        new LoggingOptions(streamToClient, aggregateWindowSec, LogLevel.check(level));
     mesh.ensureRunning();
     if (forwarding()) {
       Duration bound = MODE_TIMEOUT.multipliedBy(2).plus(CLIENT_ACTOR_GRACE);
-      ModeSet set = await(ask(replyTo -> new LogClientMessage.SetMode(options.streamToClient(),
-          options.aggregateWindowSec(), liveRanks(), MODE_TIMEOUT.toMillis(), replyTo), bound), bound);
+      ModeSet set =
+          await(
+              ask(
+                  replyTo ->
+                      new LogClientMessage.SetMode(
+                          options.streamToClient(),
+                          options.aggregateWindowSec(),
+                          liveRanks(),
+                          MODE_TIMEOUT.toMillis(),
+                          replyTo),
+                  bound),
+              bound);
       if (set == null) {
-        log.warn("the client has not applied the logging mode within {} ms (is its output blocked?); "
-            + "it will when it gets to it", bound.toMillis());
+        log.warn(
+            "the client has not applied the logging mode within {} ms (is its output blocked?); "
+                + "it will when it gets to it",
+            bound.toMillis());
       } else if (!set.silentRanks().isEmpty()) {
-        log.warn("ranks {} did not confirm the switch of streaming within {} ms (busy or hung); their "
-            + "lines written meanwhile may follow the old mode", set.silentRanks(), MODE_TIMEOUT.toMillis());
+        log.warn(
+            "ranks {} did not confirm the switch of streaming within {} ms (busy or hung); their "
+                + "lines written meanwhile may follow the old mode",
+            set.silentRanks(),
+            MODE_TIMEOUT.toMillis());
       }
     }
-    RankCollector levels = mesh.collect(id -> new AgentProtocol.SetLevel(id, mesh.meshId(), options.level()));
+    RankCollector levels =
+        mesh.collect(id -> new AgentProtocol.SetLevel(id, mesh.meshId(), options.level()));
     RankOutcome[] outcomes = await(levels.future(), MODE_TIMEOUT);
     if (outcomes == null) {
       outcomes = levels.answered();
@@ -117,17 +150,27 @@ public final class LoggingMeshClient {
           silent.add(r);
         }
       }
-      log.warn("log level {} not confirmed within {} ms by ranks {} (busy or hung); each applies it "
-          + "when it next reads its channel", level, MODE_TIMEOUT.toMillis(), silent);
+      log.warn(
+          "log level {} not confirmed within {} ms by ranks {} (busy or hung); each applies it "
+              + "when it next reads its channel",
+          level,
+          MODE_TIMEOUT.toMillis(),
+          silent);
     }
     if (mesh.command().spec().runsToCompletion()) {
       // a proc that already finished has no level left to set; that is not an error
-      outcomes = Arrays.stream(outcomes).filter(o -> o != null && o.lost() == null).toArray(RankOutcome[]::new);
+      outcomes =
+          Arrays.stream(outcomes)
+              .filter(o -> o != null && o.lost() == null)
+              .toArray(RankOutcome[]::new);
     }
     ActorMesh.throwFailures("setting log level " + level, outcomes);
   }
 
-  /** What {@code f} completes with, or null if it has not within {@code timeout} (or timed out itself). */
+  /**
+   * What {@code f} completes with, or null if it has not within {@code timeout} (or timed out
+   * itself).
+   */
   private static <T> T await(CompletableFuture<T> f, Duration timeout) {
     try {
       return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -140,7 +183,9 @@ public final class LoggingMeshClient {
       if (e.getCause() instanceof TimeoutException) {
         return null;
       }
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException re
+          ? re
+          : new IllegalStateException(e.getCause());
     }
   }
 
@@ -154,18 +199,20 @@ public final class LoggingMeshClient {
   }
 
   /**
-   * The barrier: completes when every live rank's output written before this call has been
-   * printed, or fails with {@link FlushIncompleteException} naming dead or silent ranks after
-   * {@code timeout}, which is also heard as a {@link MeshEvent.FlushIncomplete}. A no-op when log
-   * forwarding is off. A client actor that does not answer (its stdout blocked, or the mesh
-   * stopped meanwhile) is caught a little later, so the caller is never held past that.
+   * The barrier: completes when every live rank's output written before this call has been printed,
+   * or fails with {@link FlushIncompleteException} naming dead or silent ranks after {@code
+   * timeout}, which is also heard as a {@link MeshEvent.FlushIncomplete}. A no-op when log
+   * forwarding is off. A client actor that does not answer (its stdout blocked, or the mesh stopped
+   * meanwhile) is caught a little later, so the caller is never held past that.
    */
   CompletableFuture<Void> flushAsync(Duration timeout) {
-    return barrier(timeout).whenComplete((ok, err) -> {
-      if (err != null && err.getCause() instanceof FlushIncompleteException f) {
-        mesh.events().deliver(new MeshEvent.FlushIncomplete(f, false));
-      }
-    });
+    return barrier(timeout)
+        .whenComplete(
+            (ok, err) -> {
+              if (err != null && err.getCause() instanceof FlushIncompleteException f) {
+                mesh.events().deliver(new MeshEvent.FlushIncomplete(f, false));
+              }
+            });
   }
 
   /** Before the procs stop: a bounded barrier; what it missed is an event, never thrown. */
@@ -187,24 +234,27 @@ public final class LoggingMeshClient {
     }
     List<Integer> dead = deadRanks();
     List<Integer> expected = liveRanks();
-    return ask((ActorRef<FlushDone> replyTo) -> new LogClientMessage.Flush(expected, timeout.toMillis(), true, replyTo),
-        timeout.plus(CLIENT_ACTOR_GRACE))
-        .handle((d, err) -> {
-          if (err != null) { // no answer at all: none of them is known to be done
-            List<Integer> all = new ArrayList<>(dead);
-            all.addAll(expected);
-            throw FlushIncompleteException.clientBehind(all, timeout.toMillis());
-          }
-          Set<Integer> gone = new TreeSet<>(dead);
-          gone.addAll(d.deadRanks());
-          Set<Integer> silent = new TreeSet<>(d.missingRanks());
-          silent.removeAll(gone);
-          if (!gone.isEmpty() || !silent.isEmpty()) {
-            throw FlushIncompleteException.ranksMissing(List.copyOf(gone), List.copyOf(silent),
-                timeout.toMillis());
-          }
-          return null;
-        });
+    return ask(
+            (ActorRef<FlushDone> replyTo) ->
+                new LogClientMessage.Flush(expected, timeout.toMillis(), true, replyTo),
+            timeout.plus(CLIENT_ACTOR_GRACE))
+        .handle(
+            (d, err) -> {
+              if (err != null) { // no answer at all: none of them is known to be done
+                List<Integer> all = new ArrayList<>(dead);
+                all.addAll(expected);
+                throw FlushIncompleteException.clientBehind(all, timeout.toMillis());
+              }
+              Set<Integer> gone = new TreeSet<>(dead);
+              gone.addAll(d.deadRanks());
+              Set<Integer> silent = new TreeSet<>(d.missingRanks());
+              silent.removeAll(gone);
+              if (!gone.isEmpty() || !silent.isEmpty()) {
+                throw FlushIncompleteException.ranksMissing(
+                    List.copyOf(gone), List.copyOf(silent), timeout.toMillis());
+              }
+              return null;
+            });
   }
 
   private List<Integer> deadRanks() {
@@ -223,8 +273,8 @@ public final class LoggingMeshClient {
   }
 
   /**
-   * Stops waiting for this client's output {@code wait} after the teardown's drain begins (or
-   * from now, if it has); the soonest of several wins.
+   * Stops waiting for this client's output {@code wait} after the teardown's drain begins (or from
+   * now, if it has); the soonest of several wins.
    */
   synchronized void giveUpOutputAfter(Duration wait) {
     if (draining) {
@@ -263,8 +313,11 @@ public final class LoggingMeshClient {
     for (int r = 0; r < mesh.size(); r++) {
       ranks.add(r);
     }
-    CompletableFuture<Drained> drained = ask(
-        (ActorRef<Drained> replyTo) -> new LogClientMessage.Drain(ranks, DRAIN_IDLE.toMillis(), replyTo), NO_TIMEOUT);
+    CompletableFuture<Drained> drained =
+        ask(
+            (ActorRef<Drained> replyTo) ->
+                new LogClientMessage.Drain(ranks, DRAIN_IDLE.toMillis(), replyTo),
+            NO_TIMEOUT);
     CompletableFuture.anyOf(drained, giveUpOutput).handle((x, e) -> null).join();
     clientActor.tell(new LogClientMessage.Shutdown());
   }
@@ -274,7 +327,8 @@ public final class LoggingMeshClient {
     return ledger.undelivered();
   }
 
-  private <T> CompletableFuture<T> ask(org.apache.pekko.japi.function.Function<ActorRef<T>, LogClientMessage> request,
+  private <T> CompletableFuture<T> ask(
+      org.apache.pekko.japi.function.Function<ActorRef<T>, LogClientMessage> request,
       Duration timeout) {
     return AskPattern.ask(clientActor, request, timeout, ClientRuntime.system().scheduler())
         .toCompletableFuture();

@@ -20,16 +20,15 @@ public sealed interface MeshEvent {
   record ProcFailed(ProcFailure failure) implements MeshEvent {}
 
   /**
-   * This client's own {@code target} stream failed (its reader closed the pipe, a full disk):
-   * from now on the procs' lines for it are dropped and counted ({@link
-   * ProcMesh#undeliveredLines()}), so the procs are not held up. A launcher stops the job.
+   * This client's own {@code target} stream failed (its reader closed the pipe, a full disk): from
+   * now on the procs' lines for it are dropped and counted ({@link ProcMesh#undeliveredLines()}),
+   * so the procs are not held up. A launcher stops the job.
    */
   record OutputFailed(OutputTarget target) implements MeshEvent {}
 
   /**
-   * A barrier ended without every rank, as {@code error} says. {@code atStop}: the one that
-   * stop() runs, which nobody else hears of; otherwise the caller of flush() got {@code error}
-   * too.
+   * A barrier ended without every rank, as {@code error} says. {@code atStop}: the one that stop()
+   * runs, which nobody else hears of; otherwise the caller of flush() got {@code error} too.
    */
   record FlushIncomplete(FlushIncompleteException error, boolean atStop) implements MeshEvent {}
 }

@@ -4,13 +4,17 @@ import java.util.List;
 import monarch.internal.protocol.ProcSpec;
 
 /**
- * What each proc of a mesh runs: the actor host (a light JVM that serves actors: the default),
- * a Java main class (a JVM proc that also runs {@code main(args)} and exits when it returns), or
- * any executable (the proc itself, no JVM in between: no endpoints, no levels, but its output is
+ * What each proc of a mesh runs: the actor host (a light JVM that serves actors: the default), a
+ * Java main class (a JVM proc that also runs {@code main(args)} and exits when it returns), or any
+ * executable (the proc itself, no JVM in between: no endpoints, no levels, but its output is
  * streamed and flushed like any other).
  */
 public record ProcCommand(Kind kind, List<String> argv) {
-  public enum Kind { ACTOR_HOST, JAVA_MAIN, EXECUTABLE }
+  public enum Kind {
+    ACTOR_HOST,
+    JAVA_MAIN,
+    EXECUTABLE
+  }
 
   public ProcCommand {
     argv = List.copyOf(argv);

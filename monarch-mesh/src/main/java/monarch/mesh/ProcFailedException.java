@@ -5,8 +5,11 @@ public final class ProcFailedException extends MeshException {
   private final ProcFailure failure;
 
   public ProcFailedException(String what, ProcFailure failure) {
-    super(what + " failed: " + failure.describe()
-        + (failure.lastLines().isEmpty() ? "" : "; last lines: " + failure.lastLines()));
+    super(
+        what
+            + " failed: "
+            + failure.describe()
+            + (failure.lastLines().isEmpty() ? "" : "; last lines: " + failure.lastLines()));
     this.failure = failure;
   }
 

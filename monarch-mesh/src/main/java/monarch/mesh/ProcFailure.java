@@ -4,17 +4,24 @@ import java.util.List;
 import monarch.internal.protocol.AgentProtocol;
 
 /**
- * A proc that exited without being asked to: its rank, pid, host, exit status (128 + n when it
- * was killed by signal n, -1 when unknown) and the last lines it wrote.
+ * A proc that exited without being asked to: its rank, pid, host, exit status (128 + n when it was
+ * killed by signal n, -1 when unknown) and the last lines it wrote.
  */
-public record ProcFailure(int rank, long pid, String hostname, int exitStatus, List<String> lastLines) {
+public record ProcFailure(
+    int rank, long pid, String hostname, int exitStatus, List<String> lastLines) {
   public ProcFailure {
     lastLines = List.copyOf(lastLines);
   }
 
   /** "rank 2 (pid 1234 on host-a) exited with status 137 (killed by signal 9)". */
   public String describe() {
-    return "rank " + rank + " (pid " + pid + " on " + hostname + ") exited with "
+    return "rank "
+        + rank
+        + " (pid "
+        + pid
+        + " on "
+        + hostname
+        + ") exited with "
         + AgentProtocol.describeStatus(exitStatus);
   }
 

@@ -2,8 +2,8 @@ package monarch.mesh;
 
 /**
  * Procs could not be launched because their command cannot run on a host: not found, not
- * executable, a directory, or a script whose interpreter is missing. The message says which, as
- * a shell would; {@link #exitStatus()} is the status a shell exits with for it.
+ * executable, a directory, or a script whose interpreter is missing. The message says which, as a
+ * shell would; {@link #exitStatus()} is the status a shell exits with for it.
  */
 public final class ProcLaunchException extends MeshException {
   private final int exitStatus;

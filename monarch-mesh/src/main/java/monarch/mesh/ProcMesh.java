@@ -29,8 +29,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * A set of running procs, ranks 0..size-1, launched by a {@link HostMesh}. Spawns actors on every
  * proc and stops them all. Owns what is known of its procs' ends: each rank's exit status, the
- * failures in the order the client learned of them, the {@link #outcome()} decided from those,
- * and the {@link MeshEvent}s it tells its listener. It never prints: reporting is the listener's.
+ * failures in the order the client learned of them, the {@link #outcome()} decided from those, and
+ * the {@link MeshEvent}s it tells its listener. It never prints: reporting is the listener's.
  * Requests that involve a dead proc fail instead of waiting.
  */
 public final class ProcMesh implements AutoCloseable {
@@ -41,12 +41,14 @@ public final class ProcMesh implements AutoCloseable {
   private final Set<String> actorNames = ConcurrentHashMap.newKeySet();
   private final LoggingMeshClient logging;
   private final EventDelivery events;
+
   /** Requests in flight, by id, so that stop can fail them; at most one per call in progress. */
   private final Set<Long> pending = ConcurrentHashMap.newKeySet();
 
   // What is known of the procs' ends; guarded by this.
   /** Exit status by rank of procs that ended by themselves (null: running, or stopped). */
   private final Integer[] exitStatuses;
+
   private int running;
   private final List<ProcFailure> failures = new CopyOnWriteArrayList<>();
   private final CompletableFuture<MeshOutcome> outcome = new CompletableFuture<>();
@@ -56,8 +58,14 @@ public final class ProcMesh implements AutoCloseable {
   /** Set once by the first stop(); the others wait for it. */
   private CompletableFuture<Void> stopped;
 
-  ProcMesh(HostMesh host, String meshId, List<ProcInfo> procs, ActorRef<LogClientMessage> logClient,
-      OutputLedger ledger, ProcCommand command, EventDelivery events) {
+  ProcMesh(
+      HostMesh host,
+      String meshId,
+      List<ProcInfo> procs,
+      ActorRef<LogClientMessage> logClient,
+      OutputLedger ledger,
+      ProcCommand command,
+      EventDelivery events) {
     this.host = host;
     this.meshId = meshId;
     this.procs = procs;
@@ -74,10 +82,10 @@ public final class ProcMesh implements AutoCloseable {
   }
 
   /**
-   * Streams the procs' output to this client or not, aggregates it over a window of
-   * {@code aggregateWindowSec} seconds (null: every line as it comes) and sets the procs' log
-   * level (Python's numbers: 10 DEBUG .. 50 FATAL). Returns once the procs have the new level,
-   * or after at most 3 s with a warning naming the ranks that have not confirmed it yet.
+   * Streams the procs' output to this client or not, aggregates it over a window of {@code
+   * aggregateWindowSec} seconds (null: every line as it comes) and sets the procs' log level
+   * (Python's numbers: 10 DEBUG .. 50 FATAL). Returns once the procs have the new level, or after
+   * at most 3 s with a warning naming the ranks that have not confirmed it yet.
    */
   public void loggingOption(boolean streamToClient, Integer aggregateWindowSec, int level) {
     loggingOption(new LoggingOptions(streamToClient, aggregateWindowSec, level));
@@ -94,8 +102,8 @@ public final class ProcMesh implements AutoCloseable {
 
   /**
    * The barrier: returns once everything every proc wrote to stdout/stderr before this call has
-   * been printed by this client. A dead or silent proc cannot hold it past its timeout (10 s):
-   * it then throws {@link FlushIncompleteException} naming those ranks.
+   * been printed by this client. A dead or silent proc cannot hold it past its timeout (10 s): it
+   * then throws {@link FlushIncompleteException} naming those ranks.
    */
   public void flush() {
     try {
@@ -145,8 +153,11 @@ public final class ProcMesh implements AutoCloseable {
       throw new IllegalArgumentException("this mesh already has an actor named '" + name + "'");
     }
     String what = "spawn of " + actorClass.getSimpleName() + " as '" + name + "'";
-    RankOutcome[] outcomes = await(request(id -> new AgentProtocol.SpawnActor(
-        id, meshId, name, actorClass.getName(), encoded)));
+    RankOutcome[] outcomes =
+        await(
+            request(
+                id ->
+                    new AgentProtocol.SpawnActor(id, meshId, name, actorClass.getName(), encoded)));
     ActorMesh.throwFailures(what, outcomes);
     return new ActorMesh<>(this, name, actorClass);
   }
@@ -226,9 +237,9 @@ public final class ProcMesh implements AutoCloseable {
 
   /**
    * A proc ended without being asked to. Called in the order the client learns of it (on the
-   * client's receiver, under its lock), one rank once: tells the listener, and decides the
-   * outcome from what is known now. The futures complete on another thread, so that what a
-   * caller chains on them (a stop) never runs on the receiver, which that stop needs.
+   * client's receiver, under its lock), one rank once: tells the listener, and decides the outcome
+   * from what is known now. The futures complete on another thread, so that what a caller chains on
+   * them (a stop) never runs on the receiver, which that stop needs.
    */
   synchronized void procEnded(ProcExit exit, boolean failure) {
     int rank = exit.rank();
@@ -247,19 +258,21 @@ public final class ProcMesh implements AutoCloseable {
     MeshOutcome decided = null;
     if (!outcomeDecided && (failure || running == 0)) { // fail fast, or all have ended
       outcomeDecided = true;
-      decided = new MeshOutcome(Arrays.asList(exitStatuses), failures.isEmpty() ? null : failures.get(0));
+      decided =
+          new MeshOutcome(Arrays.asList(exitStatuses), failures.isEmpty() ? null : failures.get(0));
     }
     List<Integer> all = running == 0 ? List.of(exitStatuses) : null;
     if (decided != null || all != null) {
       MeshOutcome o = decided;
-      CompletableFuture.runAsync(() -> {
-        if (o != null) {
-          outcome.complete(o);
-        }
-        if (all != null) {
-          allExited.complete(all);
-        }
-      });
+      CompletableFuture.runAsync(
+          () -> {
+            if (o != null) {
+              outcome.complete(o);
+            }
+            if (all != null) {
+              allExited.complete(all);
+            }
+          });
     }
   }
 
@@ -272,26 +285,27 @@ public final class ProcMesh implements AutoCloseable {
   }
 
   /**
-   * Completes at the first failure (fail-fast, as mpirun), or once every proc has ended by
-   * itself, whichever comes first, with every exit status known then and that first failure.
-   * One value decides a launcher's exit status, so it never depends on which of two events was
-   * noticed first. Fails if the mesh is stopped before either.
+   * Completes at the first failure (fail-fast, as mpirun), or once every proc has ended by itself,
+   * whichever comes first, with every exit status known then and that first failure. One value
+   * decides a launcher's exit status, so it never depends on which of two events was noticed first.
+   * Fails if the mesh is stopped before either.
    */
   public CompletableFuture<MeshOutcome> outcome() {
     return outcome;
   }
 
   static ProcFailure toFailure(ProcExit exit) {
-    return new ProcFailure(exit.rank(), exit.pid(), exit.hostname(), exit.exitStatus(), exit.lastLines());
+    return new ProcFailure(
+        exit.rank(), exit.pid(), exit.hostname(), exit.exitStatus(), exit.lastLines());
   }
 
   /**
-   * Flushes (at most 3 s), then stops every proc: gracefully, then by force within about 5 s,
-   * with every process each of them started; then prints their last lines and what is still
-   * aggregated, waiting as long as this client's own stdout and stderr take to take them (a
-   * reader that pauses, a slow pipe: nothing is lost), and returns once the listener has heard
-   * every event. Calls still pending fail with an IllegalStateException. Idempotent; a second
-   * caller waits for the first one's stop.
+   * Flushes (at most 3 s), then stops every proc: gracefully, then by force within about 5 s, with
+   * every process each of them started; then prints their last lines and what is still aggregated,
+   * waiting as long as this client's own stdout and stderr take to take them (a reader that pauses,
+   * a slow pipe: nothing is lost), and returns once the listener has heard every event. Calls still
+   * pending fail with an IllegalStateException. Idempotent; a second caller waits for the first
+   * one's stop.
    */
   public void stop() {
     stopWaitingAtMost(null);
@@ -299,9 +313,9 @@ public final class ProcMesh implements AutoCloseable {
 
   /**
    * As {@link #stop()}, but waits at most {@code outputTimeout} for this client's own output to
-   * take the procs' last lines; those it could not write are counted in
-   * {@link #undeliveredLines()}. Called while another stop waits for the output (a Ctrl-C during
-   * a stop), it shortens that wait and returns once the mesh is stopped.
+   * take the procs' last lines; those it could not write are counted in {@link
+   * #undeliveredLines()}. Called while another stop waits for the output (a Ctrl-C during a stop),
+   * it shortens that wait and returns once the mesh is stopped.
    */
   public void stop(Duration outputTimeout) {
     if (outputTimeout == null) {
@@ -311,9 +325,9 @@ public final class ProcMesh implements AutoCloseable {
   }
 
   /**
-   * Lines the procs wrote that this client took in but could not write to its stdout or stderr:
-   * 0 after a stop() unless that output failed ({@link MeshEvent.OutputFailed}); after a
-   * {@link #stop(Duration)} that gave up, at least the lines it gave up on.
+   * Lines the procs wrote that this client took in but could not write to its stdout or stderr: 0
+   * after a stop() unless that output failed ({@link MeshEvent.OutputFailed}); after a {@link
+   * #stop(Duration)} that gave up, at least the lines it gave up on.
    */
   public long undeliveredLines() {
     return logging.undeliveredLines();
@@ -338,15 +352,18 @@ public final class ProcMesh implements AutoCloseable {
     }
     try {
       logging.flushBeforeStop();
-      IllegalStateException gone = new IllegalStateException(
-          "proc mesh " + meshId + " was stopped while this call was pending");
+      IllegalStateException gone =
+          new IllegalStateException(
+              "proc mesh " + meshId + " was stopped while this call was pending");
       for (Long id : List.copyOf(pending)) {
         host.requests().cancel(id, gone);
       }
       host.stopOnAgents(meshId);
       logging.drainAndStop();
-      allExited.completeExceptionally(new IllegalStateException("proc mesh " + meshId + " was stopped"));
-      outcome.completeExceptionally(new IllegalStateException("proc mesh " + meshId + " was stopped"));
+      allExited.completeExceptionally(
+          new IllegalStateException("proc mesh " + meshId + " was stopped"));
+      outcome.completeExceptionally(
+          new IllegalStateException("proc mesh " + meshId + " was stopped"));
       if (!events.onDeliveryThread()) { // (a listener that stops its mesh cannot wait for itself)
         events.drained().join();
       }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Paths;
 import java.util.Map;
-import monarch.internal.capture.LocalLogSender;
 import org.junit.jupiter.api.Test;
 
 /** The environment knobs: each bad value is an error naming the variable; empty is unset. */
@@ -21,18 +20,23 @@ class MonarchConfigTest {
     assertThat(from("HYPERACTOR_PREFIX_WITH_RANK", "FALSE").prefixWithRank()).isFalse();
     assertThat(from("MONARCH_LOG_POLICY", "drop").logPolicy()).isEqualTo(LogPolicy.DROP);
     assertThat(from("MONARCH_LOG_DIR", "/var/tmp/x").logDir()).isEqualTo(Paths.get("/var/tmp/x"));
-    assertThat(from("MONARCH_PROC_JVM_OPTS", " -Xmx1g  -Dx=1 ").procJvmOptions()).containsExactly("-Xmx1g", "-Dx=1");
+    assertThat(from("MONARCH_PROC_JVM_OPTS", " -Xmx1g  -Dx=1 ").procJvmOptions())
+        .containsExactly("-Xmx1g", "-Dx=1");
   }
 
   @Test
   void badValuesNameTheVariableAndTheValue() {
-    for (String[] bad : new String[][] {
-        {"HYPERACTOR_READ_LOG_BUFFER", "abc"}, {"HYPERACTOR_READ_LOG_BUFFER", "0"},
-        {"HYPERACTOR_READ_LOG_BUFFER", "-5"}, {"MONARCH_PROC_READY_TIMEOUT_MS", "1.5"},
-        {"HYPERACTOR_FORCE_FILE_LOG", "maybe"}, {"HYPERACTOR_MESH_ENABLE_LOG_FORWARDING", "2"},
-        {"MONARCH_LOG_POLICY", "fast"}}) {
-      assertThatThrownBy(() -> from(bad[0], bad[1])).as(bad[0] + "=" + bad[1])
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad[0])
+    for (String[] bad :
+        new String[][] {
+          {"HYPERACTOR_READ_LOG_BUFFER", "abc"}, {"HYPERACTOR_READ_LOG_BUFFER", "0"},
+          {"HYPERACTOR_READ_LOG_BUFFER", "-5"}, {"MONARCH_PROC_READY_TIMEOUT_MS", "1.5"},
+          {"HYPERACTOR_FORCE_FILE_LOG", "maybe"}, {"HYPERACTOR_MESH_ENABLE_LOG_FORWARDING", "2"},
+          {"MONARCH_LOG_POLICY", "fast"}
+        }) {
+      assertThatThrownBy(() -> from(bad[0], bad[1]))
+          .as(bad[0] + "=" + bad[1])
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(bad[0])
           .hasMessageContaining("'" + bad[1] + "'");
     }
   }

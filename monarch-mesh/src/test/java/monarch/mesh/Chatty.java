@@ -5,7 +5,10 @@ import java.util.logging.Logger;
 import monarch.actor.Actor;
 import monarch.actor.Endpoint;
 
-/** An actor that writes: prints to stdout/stderr and logs through java.util.logging, Log4j2 and SLF4J. */
+/**
+ * An actor that writes: prints to stdout/stderr and logs through java.util.logging, Log4j2 and
+ * SLF4J.
+ */
 public class Chatty extends Actor {
   private static final Logger JUL = Logger.getLogger(Chatty.class.getName());
 

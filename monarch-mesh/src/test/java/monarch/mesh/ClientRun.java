@@ -17,22 +17,30 @@ record ClientRun(int exitCode, List<Line> out, List<Line> err) {
   record Line(long atMillis, String text) {}
 
   static ClientRun run(Map<String, String> env, String mainClass, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), mainClass));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(env);
     long start = System.currentTimeMillis();
     Process p = pb.start();
     p.getOutputStream().close();
-    CompletableFuture<List<Line>> out = CompletableFuture.supplyAsync(() -> lines(p.getInputStream(), start));
-    CompletableFuture<List<Line>> err = CompletableFuture.supplyAsync(() -> lines(p.getErrorStream(), start));
+    CompletableFuture<List<Line>> out =
+        CompletableFuture.supplyAsync(() -> lines(p.getInputStream(), start));
+    CompletableFuture<List<Line>> err =
+        CompletableFuture.supplyAsync(() -> lines(p.getErrorStream(), start));
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("client did not exit within 60 s; stdout so far: " + out.getNow(null));
+      throw new AssertionError(
+          "client did not exit within 60 s; stdout so far: " + out.getNow(null));
     }
-    return new ClientRun(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+    return new ClientRun(
+        p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
   }
 
   private static List<Line> lines(InputStream in, long start) {
@@ -62,13 +70,20 @@ record ClientRun(int exitCode, List<Line> out, List<Line> err) {
 
   /** When the first stdout line matching regex arrived; fails if none did. */
   long when(String regex) {
-    return out.stream().filter(l -> l.text().matches(regex)).findFirst()
-        .orElseThrow(() -> new AssertionError("no stdout line matches " + regex + " in " + outText()))
+    return out.stream()
+        .filter(l -> l.text().matches(regex))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no stdout line matches " + regex + " in " + outText()))
         .atMillis();
   }
 
   String describe() {
-    return "exit " + exitCode + "\n--- stdout\n" + String.join("\n", outText()) + "\n--- stderr\n"
+    return "exit "
+        + exitCode
+        + "\n--- stdout\n"
+        + String.join("\n", outText())
+        + "\n--- stderr\n"
         + String.join("\n", errText());
   }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HostCaptureTest {
 
   @Test
-  void perProcFilesGetEveryLineAndADeadProcsLastLinesReachTheClient(@TempDir Path tmp) throws Exception {
+  void perProcFilesGetEveryLineAndADeadProcsLastLinesReachTheClient(@TempDir Path tmp)
+      throws Exception {
     Path logDir = tmp.resolve("logs");
     try (HostMesh host = HostMesh.local(MonarchConfig.fromEnvironment().withFileLog(logDir))) {
       ProcMesh pm = host.spawnProcs(Map.of("gpus", 2));
@@ -27,21 +28,27 @@ class HostCaptureTest {
       c.call(Chatty::printErr, "last words on stderr");
       pm.flush();
 
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(logDir))).isEqualTo("rwx------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(logDir)))
+          .isEqualTo("rwx------");
       List<Path> files;
       try (Stream<Path> s = Files.list(logDir)) {
         files = s.sorted().toList();
       }
       assertThat(files).hasSize(4);
-      Path out0 = files.stream().filter(p -> p.getFileName().toString().matches("rank0_.+_[0-9a-f]{8}\\.stdout"))
-          .findFirst().orElseThrow();
-      assertThat(Files.readAllLines(out0)).containsExactly("[0] to the file", "[0] to the file", "[0] to the file");
+      Path out0 =
+          files.stream()
+              .filter(p -> p.getFileName().toString().matches("rank0_.+_[0-9a-f]{8}\\.stdout"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(Files.readAllLines(out0))
+          .containsExactly("[0] to the file", "[0] to the file", "[0] to the file");
 
       new ProcessBuilder("kill", "-9", Long.toString(pm.pids().get(1))).start().waitFor();
       await().atMost(ofSeconds(5)).until(() -> !pm.failures().isEmpty());
       ProcFailure f = pm.failures().get(0);
       assertThat(f.rank()).isEqualTo(1);
-      assertThat(f.lastLines()).contains("[stdout] [1] to the file", "[stderr] [1] last words on stderr");
+      assertThat(f.lastLines())
+          .contains("[stdout] [1] to the file", "[stderr] [1] last words on stderr");
     }
   }
 }

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * loggingOption's level reaches Logback's root logger inside real procs: procs whose class path
- * has logback-classic in place of the test class path's slf4j-simple log through SLF4J, and
- * Logback's console appender (the proc's stdout) shows only what the level lets through. The
- * jars come from target/logback (copied there by the build, never on the client's class path).
+ * loggingOption's level reaches Logback's root logger inside real procs: procs whose class path has
+ * logback-classic in place of the test class path's slf4j-simple log through SLF4J, and Logback's
+ * console appender (the proc's stdout) shows only what the level lets through. The jars come from
+ * target/logback (copied there by the build, never on the client's class path).
  */
 class LogbackLevelTest {
   static PrintStream realOut;
@@ -59,9 +59,10 @@ class LogbackLevelTest {
       logback = jars.map(Path::toString).filter(p -> p.endsWith(".jar")).sorted().toList();
     }
     assertThat(logback).as("jars in %s", dir).hasSize(2);
-    String own = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(e -> !Paths.get(e).getFileName().toString().startsWith("slf4j-simple"))
-        .collect(Collectors.joining(File.pathSeparator));
+    String own =
+        Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(e -> !Paths.get(e).getFileName().toString().startsWith("slf4j-simple"))
+            .collect(Collectors.joining(File.pathSeparator));
     return own + File.pathSeparator + String.join(File.pathSeparator, logback);
   }
 
@@ -79,7 +80,8 @@ class LogbackLevelTest {
   void warningShowsWarnAndError() {
     String text = logBoth(30, "at WARNING");
     for (int r = 0; r < pm.size(); r++) {
-      assertThat(text).as("rank %d", r)
+      assertThat(text)
+          .as("rank %d", r)
           .containsPattern("\\] \\[" + r + "\\] .*WARN .*warn at WARNING\n")
           .containsPattern("\\] \\[" + r + "\\] .*ERROR .*error at WARNING\n");
     }
@@ -88,7 +90,8 @@ class LogbackLevelTest {
   @Test
   void errorHidesWarn() {
     String text = logBoth(40, "at ERROR");
-    assertThat(text).doesNotContain("warn at ERROR")
+    assertThat(text)
+        .doesNotContain("warn at ERROR")
         .contains("] [0] printed at ERROR\n", "] [1] printed at ERROR\n")
         .containsPattern("\\] \\[0\\] .*ERROR .*error at ERROR\n")
         .containsPattern("\\] \\[1\\] .*ERROR .*error at ERROR\n");
@@ -97,7 +100,8 @@ class LogbackLevelTest {
   @Test
   void fatalHidesError() {
     String text = logBoth(50, "at FATAL");
-    assertThat(text).doesNotContain("warn at FATAL", "error at FATAL")
+    assertThat(text)
+        .doesNotContain("warn at FATAL", "error at FATAL")
         .contains("] [0] printed at FATAL\n", "] [1] printed at FATAL\n");
   }
 }

@@ -87,25 +87,31 @@ class LoggingBarrierTest {
 
   @Test
   void overlappingFlushesAllReturn() {
-    assertTimeoutPreemptively(ofSeconds(15), () -> {
-      List<CompletableFuture<Void>> flushes = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        chatty.call(Chatty::print, "overlap-" + i);
-        flushes.add(pm.flushAsync());
-      }
-      CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new)).join();
-      assertThat(out.text()).contains("] [1] overlap-4\n");
-    });
+    assertTimeoutPreemptively(
+        ofSeconds(15),
+        () -> {
+          List<CompletableFuture<Void>> flushes = new ArrayList<>();
+          for (int i = 0; i < 5; i++) {
+            chatty.call(Chatty::print, "overlap-" + i);
+            flushes.add(pm.flushAsync());
+          }
+          CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new)).join();
+          assertThat(out.text()).contains("] [1] overlap-4\n");
+        });
   }
 
   @Test
   void aBlockedEndpointsEarlierLinesAreStillDelivered() {
     ActorMesh<Chatty> blocker = pm.spawn("blocker", Chatty.class);
     blocker.callAsync(Chatty::printThenBlock, "printed before blocking");
-    await().atMost(ofSeconds(10)).untilAsserted(() -> {
-      pm.flush();
-      assertThat(out.text()).contains("] [0] printed before blocking\n", "] [2] printed before blocking\n");
-    });
+    await()
+        .atMost(ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              pm.flush();
+              assertThat(out.text())
+                  .contains("] [0] printed before blocking\n", "] [2] printed before blocking\n");
+            });
   }
 
   @Test
@@ -119,7 +125,9 @@ class LoggingBarrierTest {
       chatty.call(Chatty::log4jError, "log4j error at FATAL level");
       chatty.call(Chatty::log4jFatal, "log4j fatal at FATAL level");
       pm.flush();
-      assertThat(out.text()).doesNotContain("log4j error at FATAL level").contains("log4j fatal at FATAL level");
+      assertThat(out.text())
+          .doesNotContain("log4j error at FATAL level")
+          .contains("log4j fatal at FATAL level");
     } finally {
       pm.loggingOption(true, null, 20);
     }
@@ -129,18 +137,23 @@ class LoggingBarrierTest {
   void badArgumentsNameTheArgument() {
     assertThatThrownBy(() -> pm.loggingOption(false, 5, 20))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("aggregateWindowSec").hasMessageContaining("streamToClient");
+        .hasMessageContaining("aggregateWindowSec")
+        .hasMessageContaining("streamToClient");
     assertThatThrownBy(() -> pm.loggingOption(true, null, 256))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("level");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("level");
     assertThatThrownBy(() -> pm.loggingOption(true, null, -1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("level");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("level");
     assertThatThrownBy(() -> pm.loggingOption(true, 0, 20))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("aggregateWindowSec");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("aggregateWindowSec");
   }
 
   @Test
   void flushWithForwardingOffIsASuccessfulNoOp() {
-    try (HostMesh other = HostMesh.local(MonarchConfig.fromEnvironment().withLogForwarding(false))) {
+    try (HostMesh other =
+        HostMesh.local(MonarchConfig.fromEnvironment().withLogForwarding(false))) {
       ProcMesh quiet = other.spawnProcs(Map.of("gpus", 1));
       quiet.flush();
       assertThat(quiet.flushAsync()).isCompleted();
@@ -155,25 +168,40 @@ class LoggingBarrierTest {
       ActorMesh<Chatty> c = mesh.spawn("c", Chatty.class);
       new ProcessBuilder("kill", "-9", Long.toString(mesh.pids().get(1))).start().waitFor();
       await().atMost(ofSeconds(5)).until(() -> !mesh.failures().isEmpty());
-      assertTimeoutPreemptively(ofSeconds(12), () ->
-          assertThatThrownBy(mesh::flush)
-              .isInstanceOf(FlushIncompleteException.class)
-              .hasMessageContaining("rank 1 is dead")
-              .satisfies(e -> assertThat(((FlushIncompleteException) e).missingRanks()).containsExactly(1)));
+      assertTimeoutPreemptively(
+          ofSeconds(12),
+          () ->
+              assertThatThrownBy(mesh::flush)
+                  .isInstanceOf(FlushIncompleteException.class)
+                  .hasMessageContaining("rank 1 is dead")
+                  .satisfies(
+                      e ->
+                          assertThat(((FlushIncompleteException) e).missingRanks())
+                              .containsExactly(1)));
       // rank 0 keeps streaming: a call on rank 0 alone is not possible through the mesh,
       // so the call fails for rank 1 while rank 0 still runs it and its line arrives
-      assertThatThrownBy(() -> c.call(Chatty::print, "still streaming")).isInstanceOf(ProcFailedException.class);
-      await().atMost(ofSeconds(10)).untilAsserted(() -> {
-        assertThatThrownBy(mesh::flush).isInstanceOf(FlushIncompleteException.class);
-        assertThat(out.text()).contains("] [0] still streaming\n");
-      });
+      assertThatThrownBy(() -> c.call(Chatty::print, "still streaming"))
+          .isInstanceOf(ProcFailedException.class);
+      await()
+          .atMost(ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                assertThatThrownBy(mesh::flush).isInstanceOf(FlushIncompleteException.class);
+                assertThat(out.text()).contains("] [0] still streaming\n");
+              });
       // the dead rank fails the level, yet the live ones still get the new window
-      assertThatThrownBy(() -> mesh.loggingOption(true, 30, 20)).isInstanceOf(ProcFailedException.class);
-      assertThatThrownBy(() -> c.call(Chatty::print, "held for the window")).isInstanceOf(ProcFailedException.class);
-      await().atMost(ofSeconds(10)).untilAsserted(() -> {
-        assertThatThrownBy(mesh::flush).isInstanceOf(FlushIncompleteException.class);
-        assertThat(out.text()).containsPattern("similar log lines\\S* \\[0\\] held for the window\n");
-      });
+      assertThatThrownBy(() -> mesh.loggingOption(true, 30, 20))
+          .isInstanceOf(ProcFailedException.class);
+      assertThatThrownBy(() -> c.call(Chatty::print, "held for the window"))
+          .isInstanceOf(ProcFailedException.class);
+      await()
+          .atMost(ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                assertThatThrownBy(mesh::flush).isInstanceOf(FlushIncompleteException.class);
+                assertThat(out.text())
+                    .containsPattern("similar log lines\\S* \\[0\\] held for the window\n");
+              });
     }
   }
 }

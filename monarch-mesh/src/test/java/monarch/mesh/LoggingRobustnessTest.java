@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Nothing lost or printed twice, and nothing hangs, where timing is against us: streaming
- * switched while a proc writes, procs stopped while their pipes are full and the client's
- * stdout is blocked, a line that never ends, calls on a stopped mesh or with a hung proc. One
- * local host (its agent inside this JVM, so its console is this stdout, captured).
+ * Nothing lost or printed twice, and nothing hangs, where timing is against us: streaming switched
+ * while a proc writes, procs stopped while their pipes are full and the client's stdout is blocked,
+ * a line that never ends, calls on a stopped mesh or with a hung proc. One local host (its agent
+ * inside this JVM, so its console is this stdout, captured).
  */
 class LoggingRobustnessTest {
   static PrintStream realOut;
@@ -79,15 +79,20 @@ class LoggingRobustnessTest {
       }
     }
     assertThat(missing).as("%s: lines of 0..%d not printed", what, seen.length - 1).isEmpty();
-    assertThat(repeated).as("%s: lines of 0..%d printed more than once", what, seen.length - 1).isEmpty();
+    assertThat(repeated)
+        .as("%s: lines of 0..%d printed more than once", what, seen.length - 1)
+        .isEmpty();
   }
 
   @Test
   void switchingStreamingWhileAProcWritesLosesAndRepeatsNothing() throws Exception {
     int lines = 300_000;
     String awk = "awk 'BEGIN { for (i = 0; i < " + lines + "; i++) print \"switch \" i }'";
-    ProcMesh pm = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(List.of("sh", "-c", awk)),
-        new LoggingOptions(true, null, 20));
+    ProcMesh pm =
+        host.spawnProcs(
+            Map.of("procs", 1),
+            ProcCommand.executable(List.of("sh", "-c", awk)),
+            new LoggingOptions(true, null, 20));
     int switches = 0;
     try {
       // On this local host a line streamed is printed by the client, one not streamed by the
@@ -101,12 +106,13 @@ class LoggingRobustnessTest {
       pm.stop();
     }
     assertThat(switches).as("switches while the proc wrote").isGreaterThan(1);
-    assertEachOnce(counts(out.text(), "switch", lines - 1), "streaming switched " + switches + " times");
+    assertEachOnce(
+        counts(out.text(), "switch", lines - 1), "streaming switched " + switches + " times");
   }
 
   /**
-   * Blocks every write until opened, then takes {@code slowMillis} per write (a slow reader);
-   * keeps everything written.
+   * Blocks every write until opened, then takes {@code slowMillis} per write (a slow reader); keeps
+   * everything written.
    */
   static final class Gate extends OutputStream {
     final LoggingBarrierTest.Capture kept = new LoggingBarrierTest.Capture();
@@ -145,13 +151,17 @@ class LoggingRobustnessTest {
       throws Exception {
     Path progress = dir.resolve("progress");
     // after each line, the number of the last line the pipe accepted
-    String script = "i=0; while :; do echo \"held $i\"; echo $i > '" + progress + "'; i=$((i+1)); done";
+    String script =
+        "i=0; while :; do echo \"held $i\"; echo $i > '" + progress + "'; i=$((i+1)); done";
     Gate gate = new Gate();
     System.setOut(new PrintStream(gate, true, StandardCharsets.UTF_8)); // the client's stdout
     ProcMesh pm;
     try {
-      pm = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(List.of("sh", "-c", script)),
-          new LoggingOptions(true, null, 20));
+      pm =
+          host.spawnProcs(
+              Map.of("procs", 1),
+              ProcCommand.executable(List.of("sh", "-c", script)),
+              new LoggingOptions(true, null, 20));
     } finally {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     }
@@ -160,12 +170,16 @@ class LoggingRobustnessTest {
       // The client is stuck on its first write, so the tee soon stops reading and the proc
       // blocks on a full pipe: its count stops moving (it writes thousands of lines a second).
       int[] seen = {-1};
-      await().atMost(ofSeconds(20)).pollInterval(ofMillis(250)).until(() -> {
-        int now = lastLine(progress);
-        boolean blocked = now > 1_000 && now == seen[0];
-        seen[0] = now;
-        return blocked;
-      });
+      await()
+          .atMost(ofSeconds(20))
+          .pollInterval(ofMillis(250))
+          .until(
+              () -> {
+                int now = lastLine(progress);
+                boolean blocked = now > 1_000 && now == seen[0];
+                seen[0] = now;
+                return blocked;
+              });
       // a barrier now cannot be confirmed, and says it is the client that is behind
       assertThatThrownBy(() -> LoggingMeshClient.spawn(pm).flushAsync(ofMillis(300)).join())
           .hasCauseInstanceOf(FlushIncompleteException.class)
@@ -182,7 +196,8 @@ class LoggingRobustnessTest {
       stopping.get(60, TimeUnit.SECONDS);
 
       // by the client itself ("[host pid] [0] held N"), not a fallback
-      assertEachOnce(counts(gate.kept.text(), Pattern.compile("\\d\\] \\[0\\] held (\\d+)\n"), last),
+      assertEachOnce(
+          counts(gate.kept.text(), Pattern.compile("\\d\\] \\[0\\] held (\\d+)\n"), last),
           "killed with a full pipe");
     } finally {
       gate.open(0); // a stuck client actor would hold the logging dispatcher every mesh shares
@@ -198,9 +213,15 @@ class LoggingRobustnessTest {
   @Test
   void aBarrierCoversAProgressBarThatNeverEndsItsLine() throws Exception {
     // a dot every 5 ms from one process (no fork per dot, so never a 20 ms pause)
-    ProcMesh pm = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(List.of("perl", "-e",
-        "$| = 1; print \"bar-start\\n\"; while (1) { print '.'; select(undef, undef, undef, 0.005) }")),
-        new LoggingOptions(true, null, 20));
+    ProcMesh pm =
+        host.spawnProcs(
+            Map.of("procs", 1),
+            ProcCommand.executable(
+                List.of(
+                    "perl",
+                    "-e",
+                    "$| = 1; print \"bar-start\\n\"; while (1) { print '.'; select(undef, undef, undef, 0.005) }")),
+            new LoggingOptions(true, null, 20));
     try {
       await().atMost(ofSeconds(10)).until(() -> out.text().contains("] bar-start\n"));
       assertTimeoutPreemptively(ofSeconds(3), pm::flush);
@@ -215,10 +236,16 @@ class LoggingRobustnessTest {
     ProcMesh pm = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(List.of("true")));
     LoggingMeshClient client = LoggingMeshClient.spawn(pm);
     pm.stop();
-    assertTimeoutPreemptively(ofSeconds(5), () -> {
-      assertThatThrownBy(client::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("is stopped");
-      assertThatThrownBy(pm::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("is stopped");
-    });
+    assertTimeoutPreemptively(
+        ofSeconds(5),
+        () -> {
+          assertThatThrownBy(client::flush)
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining("is stopped");
+          assertThatThrownBy(pm::flush)
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining("is stopped");
+        });
   }
 
   @Test

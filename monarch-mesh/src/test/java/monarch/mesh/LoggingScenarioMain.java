@@ -63,9 +63,12 @@ public final class LoggingScenarioMain {
       }
       case "exit-130-then-exit" -> {
         // a rank that exits 130 by itself, and a client that exits at once: no Ctrl-C here
-        ProcMesh failing = host.spawnProcs(Map.of("procs", 1), ProcCommand.executable(
-            java.util.List.of("sh", "-c", "echo my last words >&2; exit 130")),
-            new monarch.logging.LoggingOptions(true, null, 20));
+        ProcMesh failing =
+            host.spawnProcs(
+                Map.of("procs", 1),
+                ProcCommand.executable(
+                    java.util.List.of("sh", "-c", "echo my last words >&2; exit 130")),
+                new monarch.logging.LoggingOptions(true, null, 20));
         failing.outcome().join();
       }
       default -> throw new IllegalArgumentException(scenario);

@@ -39,8 +39,10 @@ class MeshLifecycleTest {
     ActorMesh<Worker> w = pm.spawn("w", Worker.class);
     CompletableFuture<Void> blocked = w.callAsync(Worker::block);
     pm.stop();
-    assertThatThrownBy(blocked::join).isInstanceOf(CompletionException.class)
-        .cause().isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(blocked::join)
+        .isInstanceOf(CompletionException.class)
+        .cause()
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("was stopped while this call was pending")
         .hasMessageNotContaining("status");
   }
@@ -72,23 +74,35 @@ class MeshLifecycleTest {
   /** A rank that exited leaving a quiet background child: flush does not wait for that child. */
   @Test
   void aFlushAfterARankExitedDoesNotWaitForItsBackgroundChild() throws Exception {
-    ProcMesh pm = host.spawnProcs(Map.of("gpus", 1), ProcCommand.executable(
-        List.of("sh", "-c", "printf 'progress 50%%'; sleep 30 &")), EVERY_LINE);
+    ProcMesh pm =
+        host.spawnProcs(
+            Map.of("gpus", 1),
+            ProcCommand.executable(List.of("sh", "-c", "printf 'progress 50%%'; sleep 30 &")),
+            EVERY_LINE);
     assertThat(pm.exitStatuses().get(20, TimeUnit.SECONDS)).containsExactly(0);
     assertTimeoutPreemptively(ofSeconds(5), pm::flush);
     pm.stop();
   }
 
-  /** What a caller chains on the outcome runs off the client's receiver, so it may stop the mesh. */
+  /**
+   * What a caller chains on the outcome runs off the client's receiver, so it may stop the mesh.
+   */
   @Test
   void aStopChainedOnTheOutcomeDoesNotWaitForItself() throws Exception {
-    ProcMesh pm = host.spawnProcs(Map.of("gpus", 1),
-        ProcCommand.executable(List.of("sh", "-c", "exit 3")), EVERY_LINE, e -> { });
-    CompletableFuture<Long> millis = pm.outcome().thenApply(o -> {
-      long t0 = System.nanoTime();
-      pm.stop();
-      return (System.nanoTime() - t0) / 1_000_000;
-    });
+    ProcMesh pm =
+        host.spawnProcs(
+            Map.of("gpus", 1),
+            ProcCommand.executable(List.of("sh", "-c", "exit 3")),
+            EVERY_LINE,
+            e -> {});
+    CompletableFuture<Long> millis =
+        pm.outcome()
+            .thenApply(
+                o -> {
+                  long t0 = System.nanoTime();
+                  pm.stop();
+                  return (System.nanoTime() - t0) / 1_000_000;
+                });
     assertThat(millis.get(30, TimeUnit.SECONDS)).isLessThan(5_000);
   }
 
@@ -97,14 +111,19 @@ class MeshLifecycleTest {
   void aListenerMayStopItsMesh() throws Exception {
     AtomicReference<ProcMesh> mesh = new AtomicReference<>();
     CompletableFuture<Void> stopped = new CompletableFuture<>();
-    MeshListener stopOnFailure = e -> {
-      if (e instanceof MeshEvent.ProcFailed) {
-        mesh.get().stop();
-        stopped.complete(null);
-      }
-    };
-    mesh.set(host.spawnProcs(Map.of("gpus", 1),
-        ProcCommand.executable(List.of("sh", "-c", "read x; exit 3")), EVERY_LINE, stopOnFailure));
+    MeshListener stopOnFailure =
+        e -> {
+          if (e instanceof MeshEvent.ProcFailed) {
+            mesh.get().stop();
+            stopped.complete(null);
+          }
+        };
+    mesh.set(
+        host.spawnProcs(
+            Map.of("gpus", 1),
+            ProcCommand.executable(List.of("sh", "-c", "read x; exit 3")),
+            EVERY_LINE,
+            stopOnFailure));
     mesh.get().pids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
     stopped.get(30, TimeUnit.SECONDS);
   }
@@ -116,19 +135,29 @@ class MeshLifecycleTest {
   @Test
   void aDaemonThatLeftTheGroupHoldsUpNeitherTheStopNorTheTees() throws Exception {
     String token = "4" + System.nanoTime() % 1000;
-    ProcMesh pm = host.spawnProcs(Map.of("gpus", 1), ProcCommand.executable(
-        List.of("sh", "-c", "echo started; setsid sleep " + token + " & exit 0")), EVERY_LINE);
+    ProcMesh pm =
+        host.spawnProcs(
+            Map.of("gpus", 1),
+            ProcCommand.executable(
+                List.of("sh", "-c", "echo started; setsid sleep " + token + " & exit 0")),
+            EVERY_LINE);
     try {
       assertThat(pm.exitStatuses().get(20, TimeUnit.SECONDS)).containsExactly(0);
       long t0 = System.nanoTime();
       pm.stop();
       assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_500);
       String mesh = "-" + pm.meshId() + "-";
-      await().atMost(ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
-          .noneMatch(t -> t.getName().contains(mesh)));
+      await()
+          .atMost(ofSeconds(5))
+          .until(
+              () ->
+                  Thread.getAllStackTraces().keySet().stream()
+                      .noneMatch(t -> t.getName().contains(mesh)));
     } finally {
-      ProcessHandle.allProcesses().filter(p -> p.info().arguments()
-          .map(a -> List.of(a).equals(List.of(token))).orElse(false)).forEach(ProcessHandle::destroyForcibly);
+      ProcessHandle.allProcesses()
+          .filter(
+              p -> p.info().arguments().map(a -> List.of(a).equals(List.of(token))).orElse(false))
+          .forEach(ProcessHandle::destroyForcibly);
     }
   }
 

@@ -44,11 +44,13 @@ class ProcFailureTest {
     assertThat(f.exitStatus()).isEqualTo(137);
     assertThat(f.describe()).contains("rank 1", "killed by signal 9");
 
-    assertTimeoutPreemptively(ofSeconds(5), () ->
-        assertThatThrownBy(() -> w.call(Worker::rank))
-            .isInstanceOf(ProcFailedException.class)
-            .hasMessageContaining("rank 1")
-            .hasMessageContaining("status 137"));
+    assertTimeoutPreemptively(
+        ofSeconds(5),
+        () ->
+            assertThatThrownBy(() -> w.call(Worker::rank))
+                .isInstanceOf(ProcFailedException.class)
+                .hasMessageContaining("rank 1")
+                .hasMessageContaining("status 137"));
     pm.stop();
   }
 
@@ -58,14 +60,21 @@ class ProcFailureTest {
     ActorMesh<Worker> w = pm.spawn("w", Worker.class);
     CompletableFuture<Void> blocked = w.callAsync(Worker::block);
     kill9(pm.pids().get(0));
-    assertTimeoutPreemptively(ofSeconds(5), () ->
-        assertThatThrownBy(blocked::get)
-            .isInstanceOf(ExecutionException.class)
-            .hasCauseInstanceOf(ProcFailedException.class)
-            .hasMessageContaining("rank 0"));
+    assertTimeoutPreemptively(
+        ofSeconds(5),
+        () ->
+            assertThatThrownBy(blocked::get)
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(ProcFailedException.class)
+                .hasMessageContaining("rank 0"));
     // rank 1 is still blocked in its endpoint; stop() must still end it within its bound
     assertTimeoutPreemptively(ofSeconds(8), () -> pm.stop());
-    await().atMost(ofSeconds(2)).until(() -> pm.pids().stream()
-        .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+    await()
+        .atMost(ofSeconds(2))
+        .until(
+            () ->
+                pm.pids().stream()
+                    .noneMatch(
+                        pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
   }
 }

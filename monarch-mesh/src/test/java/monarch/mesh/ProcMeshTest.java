@@ -50,8 +50,7 @@ class ProcMeshTest {
 
   @Test
   void procsSeeTheirRankEnvironment() {
-    assertThat(workers.call(Worker::env).get(3))
-        .containsExactly("3", "3", "4", "4", "true", "4/4");
+    assertThat(workers.call(Worker::env).get(3)).containsExactly("3", "3", "4", "4", "true", "4/4");
   }
 
   @Test
@@ -73,43 +72,53 @@ class ProcMeshTest {
   @Test
   void constructorArgumentsReachTheActor() {
     ActorMesh<Worker> greeters = pm.spawn("greeter", Worker.class, "hi");
-    assertThat(greeters.call(Worker::greet, "bob")).containsExactly(
-        "hi bob from 0", "hi bob from 1", "hi bob from 2", "hi bob from 3");
+    assertThat(greeters.call(Worker::greet, "bob"))
+        .containsExactly("hi bob from 0", "hi bob from 1", "hi bob from 2", "hi bob from 3");
   }
 
   @Test
   void badSpawnArgumentsAreClearErrors() {
     assertThatThrownBy(() -> host.spawnProcs(Map.of("gpus", 0)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("positive");
     assertThatThrownBy(() -> host.spawnProcs(Map.of("gpus", 1, "hosts", 2)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exactly one");
     assertThatThrownBy(() -> host.spawnProcs(Map.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly one");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exactly one");
   }
 
   @Test
   @SuppressWarnings({"unchecked", "rawtypes"})
   void badActorSpawnsAreClearErrors() {
     assertThatThrownBy(() -> pm.spawn("x", (Class) TestActors.NotAnActor.class))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not an actor");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not an actor");
     assertThatThrownBy(() -> pm.spawn("x", "no.such.Actor"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown actor class 'no.such.Actor'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown actor class 'no.such.Actor'");
     assertThatThrownBy(() -> pm.spawn("x", TestActors.NeedsInt.class, "not an int"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no public constructor").hasMessageContaining("(String)");
+        .hasMessageContaining("no public constructor")
+        .hasMessageContaining("(String)");
     assertThatThrownBy(() -> pm.spawn("x", TestActors.NeedsInt.class))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(int)");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("(int)");
     assertThatThrownBy(() -> pm.spawn("worker", Worker.class))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already has an actor");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already has an actor");
     assertThatThrownBy(() -> pm.spawn("thrower", TestActors.ThrowsInCtor.class))
         .isInstanceOf(ActorCallException.class)
-        .hasMessageContaining("rank 0").hasMessageContaining("bad config on 0");
+        .hasMessageContaining("rank 0")
+        .hasMessageContaining("bad config on 0");
   }
 
   @Test
   void lambdasThatAreNotMethodReferencesAreRefused() {
     assertThatThrownBy(() -> workers.call((EndpointRef.Value0<Worker, Integer>) w -> w.rank()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("method reference");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("method reference");
   }
 
   @Test
@@ -118,18 +127,24 @@ class ProcMeshTest {
     assertThat(pids).isEqualTo(pm.pids());
   }
 
-  /** Over the proc channel's frame limit, either way: a clear error at once, and the mesh goes on. */
+  /**
+   * Over the proc channel's frame limit, either way: a clear error at once, and the mesh goes on.
+   */
   @Test
   void aCallOverTheFrameLimitFailsAtOnceNamingTheSizeAndTheLimit() {
     int tooBig = 17 * 1024 * 1024;
-    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
-      assertThatThrownBy(() -> workers.call(Worker::size, new byte[tooBig]))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("the arguments: 17,825,7").hasMessageContaining("over the limit of 16,7");
-      assertThatThrownBy(() -> workers.call(Worker::bytes, tooBig))
-          .isInstanceOf(ActorCallException.class)
-          .hasMessageContaining("the result: 17,825,7").hasMessageContaining("over the limit of 16,7");
-    });
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(20),
+        () -> {
+          assertThatThrownBy(() -> workers.call(Worker::size, new byte[tooBig]))
+              .isInstanceOf(IllegalArgumentException.class)
+              .hasMessageContaining("the arguments: 17,825,7")
+              .hasMessageContaining("over the limit of 16,7");
+          assertThatThrownBy(() -> workers.call(Worker::bytes, tooBig))
+              .isInstanceOf(ActorCallException.class)
+              .hasMessageContaining("the result: 17,825,7")
+              .hasMessageContaining("over the limit of 16,7");
+        });
     assertThat(workers.call(Worker::size, new byte[1024 * 1024])).containsOnly(1024 * 1024);
     assertThat(workers.call(Worker::rank)).containsExactly(0, 1, 2, 3);
   }

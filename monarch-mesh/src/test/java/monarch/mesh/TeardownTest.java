@@ -7,11 +7,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +31,10 @@ class TeardownTest {
 
   static boolean isProc(ProcessHandle p) {
     try {
-      return new String(Files.readAllBytes(Paths.get("/proc", Long.toString(p.pid()), "cmdline")),
-          StandardCharsets.UTF_8).contains("monarch.internal.proc.ProcMain");
+      return new String(
+              Files.readAllBytes(Paths.get("/proc", Long.toString(p.pid()), "cmdline")),
+              StandardCharsets.UTF_8)
+          .contains("monarch.internal.proc.ProcMain");
     } catch (IOException e) {
       return false; // already gone
     }
@@ -53,9 +55,11 @@ class TeardownTest {
       pm.close();
 
       assertThatThrownBy(() -> w.call(Worker::rank))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("is stopped");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("is stopped");
       assertThatThrownBy(() -> pm.spawn("again", Worker.class))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("is stopped");
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("is stopped");
     }
   }
 
@@ -67,7 +71,8 @@ class TeardownTest {
     host.close();
     assertThat(pm.pids()).noneMatch(TeardownTest::alive);
     assertThatThrownBy(() -> host.spawnProcs(Map.of("gpus", 1)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
@@ -77,18 +82,24 @@ class TeardownTest {
   }
 
   @Test
-  void executablesOfAClientKilledWithSigkillExitWithinSecondsAndSoDoesAllTheyStarted() throws Exception {
+  void executablesOfAClientKilledWithSigkillExitWithinSecondsAndSoDoesAllTheyStarted()
+      throws Exception {
     // silent, so no write ever fails on a closed pipe; each also leaves an orphan behind, a
     // process whose parent is gone, which only its process group still ties to its rank
     List<Long> pids = startAndKillClient("2", "(sleep 60 &); echo ready; exec sleep 61");
-    List<Long> orphans = pids.stream().flatMap(p -> groupMembers(p).stream()).filter(p -> !pids.contains(p)).toList();
+    List<Long> orphans =
+        pids.stream()
+            .flatMap(p -> groupMembers(p).stream())
+            .filter(p -> !pids.contains(p))
+            .toList();
     assertThat(orphans).hasSize(2);
     try {
       await().atMost(ofSeconds(8)).until(() -> pids.stream().noneMatch(TeardownTest::alive));
       await().atMost(ofSeconds(8)).until(() -> orphans.stream().noneMatch(TeardownTest::alive));
     } finally { // nothing left behind by a failure either
       java.util.stream.Stream.concat(pids.stream(), orphans.stream())
-          .flatMap(p -> ProcessHandle.of(p).stream()).forEach(ProcessHandle::destroyForcibly);
+          .flatMap(p -> ProcessHandle.of(p).stream())
+          .forEach(ProcessHandle::destroyForcibly);
     }
   }
 
@@ -117,20 +128,26 @@ class TeardownTest {
   /** Starts KilledClientMain with {@code args}, reads its procs' pids, then SIGKILLs it. */
   static List<Long> startAndKillClient(String... args) throws Exception {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        KilledClientMain.class.getName()));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                KilledClientMain.class.getName()));
     cmd.addAll(List.of(args));
-    Process client = new ProcessBuilder(cmd)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process client = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<Long> pids;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
       // ranks that say "ready" are killed only once each has (their output streams here too)
-      int readyWanted = args.length > 1 && args[1].contains("echo ready") ? Integer.parseInt(args[0]) : 0;
+      int readyWanted =
+          args.length > 1 && args[1].contains("echo ready") ? Integer.parseInt(args[0]) : 0;
       int ready = 0;
       String pidsLine = null;
-      for (String line; (pidsLine == null || ready < readyWanted) && (line = out.readLine()) != null; ) {
+      for (String line;
+          (pidsLine == null || ready < readyWanted) && (line = out.readLine()) != null; ) {
         pidsLine = line.startsWith("PIDS ") ? line : pidsLine;
         ready += line.endsWith("] ready") ? 1 : 0;
       }

@@ -50,8 +50,12 @@ public final class TestActors {
 
     @Endpoint
     public List<String> env() {
-      return List.of(System.getenv("RANK"), System.getenv("LOCAL_RANK"), System.getenv("WORLD_SIZE"),
-          System.getenv("LOCAL_WORLD_SIZE"), String.valueOf(System.getenv("BOOTSTRAP_LOG_CHANNEL") != null),
+      return List.of(
+          System.getenv("RANK"),
+          System.getenv("LOCAL_RANK"),
+          System.getenv("WORLD_SIZE"),
+          System.getenv("LOCAL_WORLD_SIZE"),
+          String.valueOf(System.getenv("BOOTSTRAP_LOG_CHANNEL") != null),
           context().worldSize() + "/" + context().localWorldSize());
     }
 

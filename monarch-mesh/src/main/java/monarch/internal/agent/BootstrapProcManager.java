@@ -1,25 +1,12 @@
 package monarch.internal.agent;
 
-import monarch.internal.capture.FileAppender;
-import monarch.internal.launch.CdsArchive;
-
-import monarch.internal.protocol.AgentProtocol;
-import monarch.internal.protocol.ProcSpec;
-import monarch.internal.capture.LocalLogSender;
-import monarch.internal.capture.ReadWatch;
-import monarch.internal.launch.Executables;
-import monarch.internal.launch.ProcReaper;
-import monarch.internal.launch.StdioFifos;
-import monarch.internal.launch.ProcLauncher;
-
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -38,37 +25,51 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import monarch.config.MonarchConfig;
+import monarch.internal.capture.FileAppender;
+import monarch.internal.capture.LocalLogSender;
+import monarch.internal.capture.ReadWatch;
 import monarch.internal.channel.ProcFrame;
 import monarch.internal.channel.SocketDirectory;
+import monarch.internal.launch.CdsArchive;
+import monarch.internal.launch.Executables;
+import monarch.internal.launch.ProcLauncher;
+import monarch.internal.launch.ProcReaper;
+import monarch.internal.launch.StdioFifos;
+import monarch.internal.proc.ProcEnv;
+import monarch.internal.protocol.AgentProtocol;
 import monarch.internal.protocol.AgentProtocol.Event;
 import monarch.internal.protocol.AgentProtocol.ProcInfo;
-import monarch.internal.agent.LogForwardActor;
 import monarch.internal.protocol.LogForwardMessage;
-import org.apache.pekko.actor.typed.ActorRef;
-import monarch.internal.proc.ProcEnv;
+import monarch.internal.protocol.ProcSpec;
 import monarch.logging.LogLevel;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Launches and owns the procs of one host: serves each proc's channel socket before starting it,
  * pipes its stdio, routes requests to it and tears it down, gracefully and then by force within
- * {@link #STOP_BOUND_MILLIS}. Thread-safe; never blocks its caller except in {@link #close()}.
- * It knows nothing of Pekko: the HostAgent actor fronts it.
+ * {@link #STOP_BOUND_MILLIS}. Thread-safe; never blocks its caller except in {@link #close()}. It
+ * knows nothing of Pekko: the HostAgent actor fronts it.
  */
 public final class BootstrapProcManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BootstrapProcManager.class);
+
   /** Batches of one proc between its tees and the client: the data path's memory bound per proc. */
   static final int IN_FLIGHT_BATCHES = 32;
 
-  /** Creates a proc's LogForwardActor; called on the agent's thread, before the proc's tees start. */
+  /**
+   * Creates a proc's LogForwardActor; called on the agent's thread, before the proc's tees start.
+   */
   @FunctionalInterface
   public interface ForwarderFactory {
-    ActorRef<LogForwardMessage> create(LogForwardActor.Origin origin, LocalLogSender sender,
-        LogForwardActor.ProcControl proc);
+    ActorRef<LogForwardMessage> create(
+        LogForwardActor.Origin origin, LocalLogSender sender, LogForwardActor.ProcControl proc);
   }
+
   /** Graceful stop (Stop frame), then SIGTERM, then SIGKILL: each phase gets a share of this. */
   static final long STOP_BOUND_MILLIS = 5_000;
+
   private static final long GRACE_MILLIS = 3_000;
   private static final long TERM_MILLIS = 1_000;
 
@@ -76,17 +77,29 @@ public final class BootstrapProcManager implements AutoCloseable {
   private final boolean local;
   private final String hostname;
   final ProcLauncher launcher;
+
   /** Where the log directory is a per-user path under (java.io.tmpdir), or null (see files()). */
   private final Path logDirShared;
+
   private final Map<String, List<ProcHandle>> meshes = new ConcurrentHashMap<>();
   private volatile Path socketDir;
+
   /** Started with the first proc; signals procs' groups, and stops them if this JVM dies first. */
   private ProcReaper reaper;
+
   /** The threads every proc of this host shares: its channels, its ends, its tees' retries. */
   private final ChannelHub hub;
+
   /** Threads only while procs end (each end waits up to 2 s for an exit status and last lines). */
-  private final ExecutorService finisher = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 2, TimeUnit.SECONDS,
-      new SynchronousQueue<>(), daemons("monarch-proc-end"));
+  private final ExecutorService finisher =
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          2,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          daemons("monarch-proc-end"));
+
   private final ScheduledExecutorService teeRetries =
       Executors.newSingleThreadScheduledExecutor(daemons("monarch-tee-retry"));
   private final ProcHandle.Plumbing plumbing;
@@ -104,11 +117,14 @@ public final class BootstrapProcManager implements AutoCloseable {
     List<String> flags = ProcLauncher.startupFlags(config);
     // The archive's one-off training run (a JVM, about 2 CPU-s) starts with the first JVM proc,
     // not here: a mesh of executables never needs it.
-    this.launcher = new ProcLauncher(config, flags, CdsArchive.forClasspath(config.procClasspath(), flags));
+    this.launcher =
+        new ProcLauncher(config, flags, CdsArchive.forClasspath(config.procClasspath(), flags));
     // The default, ${java.io.tmpdir}/<user>/monarch, could have been made by another user first;
     // a directory chosen by name is the user's to vouch for.
-    this.logDirShared = config.logDir().equals(MonarchConfig.defaults().logDir())
-        ? Paths.get(System.getProperty("java.io.tmpdir")) : null;
+    this.logDirShared =
+        config.logDir().equals(MonarchConfig.defaults().logDir())
+            ? Paths.get(System.getProperty("java.io.tmpdir"))
+            : null;
     try {
       this.hub = new ChannelHub();
     } catch (IOException e) {
@@ -133,8 +149,14 @@ public final class BootstrapProcManager implements AutoCloseable {
    * Starts {@code count} JVM procs in parallel and completes when every one has dialed in. If any
    * fails to start, the others are stopped and the future fails with what went wrong.
    */
-  public CompletableFuture<List<ProcInfo>> spawn(String meshId, int count, int rankOffset,
-      int worldSize, int level, ProcSpec spec, Consumer<Event> events,
+  public CompletableFuture<List<ProcInfo>> spawn(
+      String meshId,
+      int count,
+      int rankOffset,
+      int worldSize,
+      int level,
+      ProcSpec spec,
+      Consumer<Event> events,
       ForwarderFactory forwarders) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the host agent is stopped"));
@@ -148,12 +170,16 @@ public final class BootstrapProcManager implements AutoCloseable {
         try {
           fifos = StdioFifos.create(dir, meshId + "-" + rankOffset, count);
         } catch (IOException e) {
-          log.debug("no FIFOs ({}): the procs' output comes through the JDK's pipes, polled", e.toString());
+          log.debug(
+              "no FIFOs ({}): the procs' output comes through the JDK's pipes, polled",
+              e.toString());
         }
       }
       List<String> command = launcher.command(spec);
-      Executables.Problem problem = spec instanceof ProcSpec.Executable e
-          ? Executables.check(e.argv().get(0), System.getenv().getOrDefault("PATH", "")) : null;
+      Executables.Problem problem =
+          spec instanceof ProcSpec.Executable e
+              ? Executables.check(e.argv().get(0), System.getenv().getOrDefault("PATH", ""))
+              : null;
       if (problem != null) {
         throw new Executables.CannotRun(problem);
       }
@@ -169,10 +195,18 @@ public final class BootstrapProcManager implements AutoCloseable {
         }
         // started first: if it cannot start, no proc is left running outside procs
         ProcReaper reaper = reaper();
-        ProcessBuilder pb = new ProcessBuilder(command)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        new ProcEnv(rank, i, worldSize, count, sock == null ? null : sock.toString(),
-            meshId + "/" + rank, hostname).exportTo(pb.environment());
+        ProcessBuilder pb =
+            new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        new ProcEnv(
+                rank,
+                i,
+                worldSize,
+                count,
+                sock == null ? null : sock.toString(),
+                meshId + "/" + rank,
+                hostname)
+            .exportTo(pb.environment());
         pb.environment().remove(ProcEnv.LOG_LEVEL); // never the agent's own, if it has one
         if (spec.hasChannel() && level != LogLevel.INFO.value()) {
           // in force before a main class runs; INFO, the default, is left to the proc's own config
@@ -193,8 +227,8 @@ public final class BootstrapProcManager implements AutoCloseable {
         }
         // in procs at once: whatever fails from here on, stopAll stops it
         reaper.watch(process.pid()); // the group's id: the proc leads it (ProcLauncher.SETSID)
-        ProcHandle proc = new ProcHandle(rank, hostname, meshId, process, server, sock, events,
-            spec, plumbing);
+        ProcHandle proc =
+            new ProcHandle(rank, hostname, meshId, process, server, sock, events, spec, plumbing);
         procs.add(proc);
         if (io != null) {
           io.started();
@@ -214,27 +248,36 @@ public final class BootstrapProcManager implements AutoCloseable {
           new IOException("cannot launch procs on " + hostname + ": " + e.getMessage(), e));
     }
     meshes.put(meshId, procs);
-    CompletableFuture<?>[] ready = procs.stream().map(ProcHandle::ready).toArray(CompletableFuture[]::new);
+    CompletableFuture<?>[] ready =
+        procs.stream().map(ProcHandle::ready).toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(ready)
         .orTimeout(config.procReadyTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .handle((ok, err) -> {
-          if (err == null) {
-            return procs.stream().map(p -> p.ready().join()).toList();
-          }
-          meshes.remove(meshId);
-          CompletableFuture.runAsync(() -> stopAll(procs));
-          Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-          String why = cause instanceof java.util.concurrent.TimeoutException
-              ? "procs were not ready within " + config.procReadyTimeout().toMillis() + " ms"
-              : cause.getMessage();
-          throw new CompletionException(new IOException("cannot start procs on " + hostname + ": " + why, cause));
-        });
+        .handle(
+            (ok, err) -> {
+              if (err == null) {
+                return procs.stream().map(p -> p.ready().join()).toList();
+              }
+              meshes.remove(meshId);
+              CompletableFuture.runAsync(() -> stopAll(procs));
+              Throwable cause =
+                  err instanceof CompletionException && err.getCause() != null
+                      ? err.getCause()
+                      : err;
+              String why =
+                  cause instanceof java.util.concurrent.TimeoutException
+                      ? "procs were not ready within "
+                          + config.procReadyTimeout().toMillis()
+                          + " ms"
+                      : cause.getMessage();
+              throw new CompletionException(
+                  new IOException("cannot start procs on " + hostname + ": " + why, cause));
+            });
   }
 
-  private void startTees(ProcHandle proc, int rank, long pid, ForwarderFactory forwarders,
-      StdioFifos.Pair io) {
-    byte[] prefix = config.prefixWithRank()
-        ? ("[" + rank + "] ").getBytes(StandardCharsets.UTF_8) : null;
+  private void startTees(
+      ProcHandle proc, int rank, long pid, ForwarderFactory forwarders, StdioFifos.Pair io) {
+    byte[] prefix =
+        config.prefixWithRank() ? ("[" + rank + "] ").getBytes(StandardCharsets.UTF_8) : null;
     LocalLogSender sender = null;
     ActorRef<LogForwardMessage> forwarder = null;
     if (forwarders != null) {
@@ -253,8 +296,11 @@ public final class BootstrapProcManager implements AutoCloseable {
     try {
       return FileAppender.create(config.logDir(), logDirShared, "rank" + rank, hostname);
     } catch (IOException e) {
-      log.warn("cannot create per-proc log files in {} ({}); streaming and the console go on"
-          + " (MONARCH_LOG_DIR chooses another directory)", config.logDir(), e.toString());
+      log.warn(
+          "cannot create per-proc log files in {} ({}); streaming and the console go on"
+              + " (MONARCH_LOG_DIR chooses another directory)",
+          config.logDir(),
+          e.toString());
       return null;
     }
   }
@@ -265,12 +311,18 @@ public final class BootstrapProcManager implements AutoCloseable {
   }
 
   /** Sends {@code frame} to every proc of the mesh; ranks that cannot answer get RankLost. */
-  public void broadcast(String meshId, long requestId, ProcFrame frame, boolean tracked,
-      Consumer<Event> events) {
+  public void broadcast(
+      String meshId, long requestId, ProcFrame frame, boolean tracked, Consumer<Event> events) {
     List<ProcHandle> procs = meshes.get(meshId);
     if (procs == null) {
-      events.accept(new AgentProtocol.ProcsFailed(requestId, "no mesh " + meshId + " on " + hostname
-          + " (it was stopped, or never started here)"));
+      events.accept(
+          new AgentProtocol.ProcsFailed(
+              requestId,
+              "no mesh "
+                  + meshId
+                  + " on "
+                  + hostname
+                  + " (it was stopped, or never started here)"));
       return;
     }
     for (ProcHandle p : procs) {
@@ -279,8 +331,8 @@ public final class BootstrapProcManager implements AutoCloseable {
   }
 
   /**
-   * Stops the mesh's procs within {@link #STOP_BOUND_MILLIS}; completes when all have exited,
-   * with their forwarders (none when forwarding is off).
+   * Stops the mesh's procs within {@link #STOP_BOUND_MILLIS}; completes when all have exited, with
+   * their forwarders (none when forwarding is off).
    */
   public CompletableFuture<List<ActorRef<LogForwardMessage>>> stop(String meshId) {
     List<ProcHandle> procs = meshes.remove(meshId);
@@ -289,11 +341,14 @@ public final class BootstrapProcManager implements AutoCloseable {
     }
     List<ActorRef<LogForwardMessage>> forwarders =
         procs.stream().map(ProcHandle::forwarder).filter(java.util.Objects::nonNull).toList();
-    return CompletableFuture.runAsync(() -> stopAll(procs), runnable -> {
-      Thread t = new Thread(runnable, "monarch-stop-" + meshId);
-      t.setDaemon(true);
-      t.start();
-    }).thenApply(ok -> forwarders);
+    return CompletableFuture.runAsync(
+            () -> stopAll(procs),
+            runnable -> {
+              Thread t = new Thread(runnable, "monarch-stop-" + meshId);
+              t.setDaemon(true);
+              t.start();
+            })
+        .thenApply(ok -> forwarders);
   }
 
   private void stopAll(List<ProcHandle> procs) {
@@ -303,7 +358,8 @@ public final class BootstrapProcManager implements AutoCloseable {
     // daemon), and is not the proc's: its tee ends at its first empty pipe (a tee still behind
     // a slow client reads everything first).
     try {
-      CompletableFuture.allOf(procs.stream().map(ProcHandle::teesDone).toArray(CompletableFuture[]::new))
+      CompletableFuture.allOf(
+              procs.stream().map(ProcHandle::teesDone).toArray(CompletableFuture[]::new))
           .get(TERM_MILLIS, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       procs.forEach(ProcHandle::endStreamsWhenEmpty);

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the channels of a host agent's JVM procs on one thread, whatever their number: accepts
- * each proc's dial on its socket, reads frames as they arrive and hands each to its proc's
- * {@link Handler}, and says when a channel has ended. It wakes only when a socket has something;
- * an idle proc costs it nothing. Writes to a proc happen on the writers' own threads
- * ({@link FrameChannel}). A handler runs on this thread and must not block.
+ * each proc's dial on its socket, reads frames as they arrive and hands each to its proc's {@link
+ * Handler}, and says when a channel has ended. It wakes only when a socket has something; an idle
+ * proc costs it nothing. Writes to a proc happen on the writers' own threads ({@link
+ * FrameChannel}). A handler runs on this thread and must not block.
  */
 final class ChannelHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChannelHub.class);
@@ -49,34 +49,39 @@ final class ChannelHub implements AutoCloseable {
     thread.start();
   }
 
-  /** Waits for the proc's dial on {@code server}, then serves its channel; {@code server} is closed after the dial. */
+  /**
+   * Waits for the proc's dial on {@code server}, then serves its channel; {@code server} is closed
+   * after the dial.
+   */
   void serve(ServerSocketChannel server, Handler handler) {
-    onThread(() -> {
-      try {
-        server.configureBlocking(false);
-        server.register(selector, SelectionKey.OP_ACCEPT, new Waiting(server, handler));
-      } catch (IOException | RuntimeException e) {
-        handler.ended(e instanceof IOException io ? io : new IOException(e));
-      }
-    });
+    onThread(
+        () -> {
+          try {
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT, new Waiting(server, handler));
+          } catch (IOException | RuntimeException e) {
+            handler.ended(e instanceof IOException io ? io : new IOException(e));
+          }
+        });
   }
 
   /**
-   * The proc has exited: a dial of its that this thread has not taken yet is taken now (it may
-   * have said Hello and ended at once, as a short main does); if it never dialed, its handler
-   * hears that the channel ended.
+   * The proc has exited: a dial of its that this thread has not taken yet is taken now (it may have
+   * said Hello and ended at once, as a short main does); if it never dialed, its handler hears that
+   * the channel ended.
    */
   void abandon(ServerSocketChannel server) {
-    onThread(() -> {
-      SelectionKey key = server.keyFor(selector);
-      if (key != null && key.attachment() instanceof Waiting w) {
-        accept(key, w);
-        if (key.isValid()) { // nothing to take: it never dialed
-          end(key, w.handler, new IOException("the proc did not dial its channel"));
-          close(server);
-        }
-      }
-    });
+    onThread(
+        () -> {
+          SelectionKey key = server.keyFor(selector);
+          if (key != null && key.attachment() instanceof Waiting w) {
+            accept(key, w);
+            if (key.isValid()) { // nothing to take: it never dialed
+              end(key, w.handler, new IOException("the proc did not dial its channel"));
+              close(server);
+            }
+          }
+        });
   }
 
   private void onThread(Runnable task) {
@@ -117,7 +122,8 @@ final class ChannelHub implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       if (!closed) {
-        log.error("the proc channels' thread failed; procs of this agent can no longer be reached", e);
+        log.error(
+            "the proc channels' thread failed; procs of this agent can no longer be reached", e);
       }
     }
   }
@@ -127,7 +133,8 @@ final class ChannelHub implements AutoCloseable {
     try {
       r.run();
     } catch (RuntimeException e) {
-      log.error("a proc channel's handler failed; that proc's channel is now in an unknown state", e);
+      log.error(
+          "a proc channel's handler failed; that proc's channel is now in an unknown state", e);
     }
   }
 
@@ -161,13 +168,14 @@ final class ChannelHub implements AutoCloseable {
 
   private void read(SelectionKey key, Serving s) {
     try {
-      if (!s.channel.readAvailable(frame -> {
-        try {
-          s.handler.frame(frame);
-        } catch (IOException e) {
-          throw new HandlerFailed(e);
-        }
-      })) {
+      if (!s.channel.readAvailable(
+          frame -> {
+            try {
+              s.handler.frame(frame);
+            } catch (IOException e) {
+              throw new HandlerFailed(e);
+            }
+          })) {
         end(key, s.handler, null);
         close(s.channel);
       }

@@ -24,28 +24,31 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * One proc's forwarder, in its host agent: relays the tees' batches to the LogClientActor,
- * returns their permits to the LocalLogSender when the client has written them, sets the
- * sender's streaming flag on SetMode (the tees send batches only while it is on, and decide per
- * batch, so a switch never loses or repeats one), and runs the proc's side of a barrier: ask the
- * proc to flush its own buffers, then ask both tees for a marker, and ack the version to the
- * client once both markers came through. Data and acks leave this one actor in order, so the
- * client sees every relayed batch before the ack that covers it. When both streams have ended it
- * tells the client (after the last batch); it lives until its mesh has stopped and both streams
- * have ended, or its client actor is gone. It never reads a pipe and never blocks.
+ * One proc's forwarder, in its host agent: relays the tees' batches to the LogClientActor, returns
+ * their permits to the LocalLogSender when the client has written them, sets the sender's streaming
+ * flag on SetMode (the tees send batches only while it is on, and decide per batch, so a switch
+ * never loses or repeats one), and runs the proc's side of a barrier: ask the proc to flush its own
+ * buffers, then ask both tees for a marker, and ack the version to the client once both markers
+ * came through. Data and acks leave this one actor in order, so the client sees every relayed batch
+ * before the ack that covers it. When both streams have ended it tells the client (after the last
+ * batch); it lives until its mesh has stopped and both streams have ended, or its client actor is
+ * gone. It never reads a pipe and never blocks.
  */
 public final class LogForwardActor extends AbstractBehavior<LogForwardMessage> {
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
   /** Where forwarders and client actors run (monarch-pekko.conf says why). */
-  public static final DispatcherSelector DISPATCHER = DispatcherSelector.fromConfig("monarch.log-dispatcher");
+  public static final DispatcherSelector DISPATCHER =
+      DispatcherSelector.fromConfig("monarch.log-dispatcher");
+
   private static final int STREAMS = 2;
 
   /** What the forwarder needs from its proc and tees. */
   public interface ProcControl {
     /**
-     * Asks the proc to flush its stdout/stderr buffers; completes when it has, or cannot (it has
-     * no runtime, or has ended). A proc that never answers leaves it pending: its barriers then
-     * name it as silent.
+     * Asks the proc to flush its stdout/stderr buffers; completes when it has, or cannot (it has no
+     * runtime, or has ended). A proc that never answers leaves it pending: its barriers then name
+     * it as silent.
      */
     CompletableFuture<Void> flushStreams();
 
@@ -61,24 +64,35 @@ public final class LogForwardActor extends AbstractBehavior<LogForwardMessage> {
 
   private record ProcFlushed() implements LogForwardMessage.Local {}
 
-  private enum Tick implements LogForwardMessage.Local { HEARTBEAT }
+  private enum Tick implements LogForwardMessage.Local {
+    HEARTBEAT
+  }
 
   private final Origin origin;
   private final ActorRef<LogClientMessage> client;
   private final LocalLogSender sender;
   private final ProcControl proc;
+
   /** Barrier version -> markers still to come (one per stream). */
   private final Map<Long, Integer> barriers = new HashMap<>();
+
   /** Versions the proc flush in progress covers (null: none in progress). */
   private List<Long> flushing;
+
   /** Versions requested since that flush was asked for: they need a flush of their own. */
   private List<Long> nextFlush = new ArrayList<>();
+
   private int streamsEnded;
+
   /** Its mesh has stopped: it stops once both streams have ended. */
   private boolean stopping;
 
-  private LogForwardActor(ActorContext<LogForwardMessage> ctx, Origin origin,
-      ActorRef<LogClientMessage> client, LocalLogSender sender, ProcControl proc) {
+  private LogForwardActor(
+      ActorContext<LogForwardMessage> ctx,
+      Origin origin,
+      ActorRef<LogClientMessage> client,
+      LocalLogSender sender,
+      ProcControl proc) {
     super(ctx);
     this.origin = origin;
     this.client = client;
@@ -90,13 +104,16 @@ public final class LogForwardActor extends AbstractBehavior<LogForwardMessage> {
    * The spawner sets the sender's first streaming flag and attaches {@code sender} to the new ref
    * before any tee starts.
    */
-  public static Behavior<LogForwardMessage> create(Origin origin, ActorRef<LogClientMessage> client,
-      LocalLogSender sender, ProcControl proc) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(Tick.HEARTBEAT, HEARTBEAT);
-      ctx.watch(client); // nothing left to relay to once it is gone
-      return new LogForwardActor(ctx, origin, client, sender, proc);
-    }));
+  public static Behavior<LogForwardMessage> create(
+      Origin origin, ActorRef<LogClientMessage> client, LocalLogSender sender, ProcControl proc) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startTimerWithFixedDelay(Tick.HEARTBEAT, HEARTBEAT);
+                  ctx.watch(client); // nothing left to relay to once it is gone
+                  return new LogForwardActor(ctx, origin, client, sender, proc);
+                }));
   }
 
   @Override
@@ -117,12 +134,19 @@ public final class LogForwardActor extends AbstractBehavior<LogForwardMessage> {
   }
 
   /**
-   * A tee sent this batch while streaming was on (and kept it off a local console), so it goes
-   * to the client even if streaming has been switched off since.
+   * A tee sent this batch while streaming was on (and kept it off a local console), so it goes to
+   * the client even if streaming has been switched off since.
    */
   private Behavior<LogForwardMessage> onLog(LogMessage.Log log) {
-    client.tell(new LogClientMessage.Log(origin.hostname(), origin.pid(), origin.rank(),
-        log.target(), log.lines(), log.lineCount(), getContext().getSelf()));
+    client.tell(
+        new LogClientMessage.Log(
+            origin.hostname(),
+            origin.pid(),
+            origin.rank(),
+            log.target(),
+            log.lines(),
+            log.lineCount(),
+            getContext().getSelf()));
     return this;
   }
 
@@ -151,9 +175,9 @@ public final class LogForwardActor extends AbstractBehavior<LogForwardMessage> {
   }
 
   /**
-   * The mesh has stopped. Stopping now would strand a tee that is still draining its pipe
-   * (waiting for permits while the client catches up) and drop its last lines, so the forwarder
-   * goes once both streams have ended, or when its client actor does.
+   * The mesh has stopped. Stopping now would strand a tee that is still draining its pipe (waiting
+   * for permits while the client catches up) and drop its last lines, so the forwarder goes once
+   * both streams have ended, or when its client actor does.
    */
   private Behavior<LogForwardMessage> onStop() {
     stopping = true;

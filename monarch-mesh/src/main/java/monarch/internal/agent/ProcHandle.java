@@ -1,16 +1,10 @@
 package monarch.internal.agent;
 
-import monarch.internal.protocol.AgentProtocol;
-import monarch.internal.protocol.ProcSpec;
-import monarch.internal.capture.FileAppender;
-import monarch.internal.capture.LocalLogSender;
-import monarch.internal.capture.StreamForwarder;
-import monarch.internal.launch.StdioFifos;
-
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,23 +13,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import monarch.internal.capture.FileAppender;
+import monarch.internal.capture.LocalLogSender;
+import monarch.internal.capture.StreamForwarder;
 import monarch.internal.channel.FrameChannel;
 import monarch.internal.channel.FrameCodec;
 import monarch.internal.channel.FrameException;
-import monarch.internal.channel.RemoteFailure;
 import monarch.internal.channel.ProcFrame;
+import monarch.internal.channel.RemoteFailure;
+import monarch.internal.launch.StdioFifos;
+import monarch.internal.protocol.AgentProtocol;
 import monarch.internal.protocol.AgentProtocol.Event;
 import monarch.internal.protocol.AgentProtocol.ProcExit;
 import monarch.internal.protocol.AgentProtocol.ProcExited;
 import monarch.internal.protocol.AgentProtocol.ProcInfo;
 import monarch.internal.protocol.AgentProtocol.RankLost;
 import monarch.internal.protocol.AgentProtocol.RankReply;
-import monarch.internal.agent.LogForwardActor;
 import monarch.internal.protocol.LogForwardMessage;
+import monarch.internal.protocol.ProcSpec;
 import monarch.logging.OutputTarget;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
@@ -43,15 +40,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running proc as its host agent sees it: the process, its channel, its two tees, and the
- * requests it has not answered yet. The agent's {@link ChannelHub} serves its channel (the
- * proc's dial, its frames); when the channel ends, or an executable exits, it learns the exit
- * status and the tees' last lines (off the hub's thread) and answers every open request with
- * RankLost, so no caller waits on a dead proc. It is also the forwarder's
- * {@link LogForwardActor.ProcControl}: flush the proc's buffers, drain both tees. Its only
- * threads of its own are the two tees.
+ * requests it has not answered yet. The agent's {@link ChannelHub} serves its channel (the proc's
+ * dial, its frames); when the channel ends, or an executable exits, it learns the exit status and
+ * the tees' last lines (off the hub's thread) and answers every open request with RankLost, so no
+ * caller waits on a dead proc. It is also the forwarder's {@link LogForwardActor.ProcControl}:
+ * flush the proc's buffers, drain both tees. Its only threads of its own are the two tees.
  */
 final class ProcHandle implements LogForwardActor.ProcControl {
   private static final Logger log = LoggerFactory.getLogger(ProcHandle.class);
+
   /** After the channel closes, how long to wait for the exit status before reporting anyway. */
   private static final long EXIT_STATUS_WAIT_MILLIS = 2_000;
 
@@ -65,8 +62,10 @@ final class ProcHandle implements LogForwardActor.ProcControl {
   private final CompletableFuture<ProcInfo> ready = new CompletableFuture<>();
   private final CompletableFuture<ProcExit> exited = new CompletableFuture<>();
   private final Set<Long> open = ConcurrentHashMap.newKeySet();
+
   /** The agent's own requests to the proc (flush, ...), by negative id. */
   private final Map<Long, CompletableFuture<ProcFrame.Reply>> local = new ConcurrentHashMap<>();
+
   private final AtomicLong localIds = new AtomicLong();
   private final List<StreamForwarder> tees = new ArrayList<>(2);
   private volatile ActorRef<LogForwardMessage> forwarder;
@@ -82,8 +81,16 @@ final class ProcHandle implements LogForwardActor.ProcControl {
   private final Plumbing plumbing;
 
   /** {@code server} is null for an executable: it never dials, and is ready once started. */
-  ProcHandle(int rank, String hostname, String meshId, Process process, ServerSocketChannel server,
-      Path socketPath, Consumer<Event> events, ProcSpec spec, Plumbing plumbing) {
+  ProcHandle(
+      int rank,
+      String hostname,
+      String meshId,
+      Process process,
+      ServerSocketChannel server,
+      Path socketPath,
+      Consumer<Event> events,
+      ProcSpec spec,
+      Plumbing plumbing) {
     this.plumbing = plumbing;
     this.spec = spec;
     this.rank = rank;
@@ -97,22 +104,46 @@ final class ProcHandle implements LogForwardActor.ProcControl {
 
   /**
    * Starts the tees on the proc's stdout and stderr and serves its channel. The tees write to the
-   * files and the sender (either may be null) and to the host console, except what they stream
-   * when {@code quietWhileStreaming}. {@code io}: the agent's own FIFOs the proc writes, whose
-   * tees may block in a read (StreamForwarder); null for the JDK's pipes.
+   * files and the sender (either may be null) and to the host console, except what they stream when
+   * {@code quietWhileStreaming}. {@code io}: the agent's own FIFOs the proc writes, whose tees may
+   * block in a read (StreamForwarder); null for the JDK's pipes.
    */
-  void start(StdioFifos.Pair io, byte[] prefix, int batchLines, LocalLogSender sender,
-      FileAppender files, ActorRef<LogForwardMessage> forwarder, boolean quietWhileStreaming) {
+  void start(
+      StdioFifos.Pair io,
+      byte[] prefix,
+      int batchLines,
+      LocalLogSender sender,
+      FileAppender files,
+      ActorRef<LogForwardMessage> forwarder,
+      boolean quietWhileStreaming) {
     this.forwarder = forwarder;
     String name = meshId + "-r" + rank;
-    tees.add(new StreamForwarder("monarch-stdout-" + name,
-        io == null ? process.getInputStream() : io.stdout(), OutputTarget.STDOUT, prefix, batchLines,
-        process::isAlive, new StreamForwarder.Sinks(sender, files, System.out, quietWhileStreaming),
-        io == null ? null : new StreamForwarder.Blocking(plumbing.teeRetries(), () -> io.wake(true))).start());
-    tees.add(new StreamForwarder("monarch-stderr-" + name,
-        io == null ? process.getErrorStream() : io.stderr(), OutputTarget.STDERR, prefix, batchLines,
-        process::isAlive, new StreamForwarder.Sinks(sender, files, System.err, quietWhileStreaming),
-        io == null ? null : new StreamForwarder.Blocking(plumbing.teeRetries(), () -> io.wake(false))).start());
+    tees.add(
+        new StreamForwarder(
+                "monarch-stdout-" + name,
+                io == null ? process.getInputStream() : io.stdout(),
+                OutputTarget.STDOUT,
+                prefix,
+                batchLines,
+                process::isAlive,
+                new StreamForwarder.Sinks(sender, files, System.out, quietWhileStreaming),
+                io == null
+                    ? null
+                    : new StreamForwarder.Blocking(plumbing.teeRetries(), () -> io.wake(true)))
+            .start());
+    tees.add(
+        new StreamForwarder(
+                "monarch-stderr-" + name,
+                io == null ? process.getErrorStream() : io.stderr(),
+                OutputTarget.STDERR,
+                prefix,
+                batchLines,
+                process::isAlive,
+                new StreamForwarder.Sinks(sender, files, System.err, quietWhileStreaming),
+                io == null
+                    ? null
+                    : new StreamForwarder.Blocking(plumbing.teeRetries(), () -> io.wake(false)))
+            .start());
     if (io != null) {
       teesDone().whenComplete((ok, err) -> io.unlink());
     }
@@ -123,11 +154,14 @@ final class ProcHandle implements LogForwardActor.ProcControl {
     }
     plumbing.hub().serve(server, new Channel());
     // A proc that dies before it dials must not leave its socket waiting forever.
-    process.onExit().thenRun(() -> {
-      if (!ready.isDone()) {
-        plumbing.hub().abandon(server);
-      }
-    });
+    process
+        .onExit()
+        .thenRun(
+            () -> {
+              if (!ready.isDone()) {
+                plumbing.hub().abandon(server);
+              }
+            });
   }
 
   @Override
@@ -157,7 +191,9 @@ final class ProcHandle implements LogForwardActor.ProcControl {
 
   @Override
   public boolean failed() {
-    return !process.isAlive() && !stopping && (!spec.runsToCompletion() || process.exitValue() != 0);
+    return !process.isAlive()
+        && !stopping
+        && (!spec.runsToCompletion() || process.exitValue() != 0);
   }
 
   /**
@@ -170,7 +206,8 @@ final class ProcHandle implements LogForwardActor.ProcControl {
 
   /** Completes when both tees have reached the end of their streams. */
   CompletableFuture<Void> teesDone() {
-    return CompletableFuture.allOf(tees.stream().map(StreamForwarder::done).toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(
+        tees.stream().map(StreamForwarder::done).toArray(CompletableFuture[]::new));
   }
 
   ActorRef<LogForwardMessage> forwarder() {
@@ -226,8 +263,12 @@ final class ProcHandle implements LogForwardActor.ProcControl {
       } catch (FrameException e) {
         // this frame cannot be sent at all (too large): that request fails, the channel is fine
         if (open.remove(requestId) || tracked) {
-          events.accept(new RankReply(requestId, rank, null, RemoteFailure.of(
-              new IllegalArgumentException(e.getMessage()))));
+          events.accept(
+              new RankReply(
+                  requestId,
+                  rank,
+                  null,
+                  RemoteFailure.of(new IllegalArgumentException(e.getMessage()))));
         }
         return;
       } catch (IOException e) {
@@ -250,9 +291,15 @@ final class ProcHandle implements LogForwardActor.ProcControl {
     if (frame instanceof ProcFrame.SetLevel) {
       events.accept(new RankReply(requestId, rank, null, null));
     } else {
-      events.accept(new RankReply(requestId, rank, null, new monarch.internal.channel.RemoteFailure(
-          UnsupportedOperationException.class.getName(),
-          "rank " + rank + " runs an executable, which hosts no actors", "")));
+      events.accept(
+          new RankReply(
+              requestId,
+              rank,
+              null,
+              new monarch.internal.channel.RemoteFailure(
+                  UnsupportedOperationException.class.getName(),
+                  "rank " + rank + " runs an executable, which hosts no actors",
+                  "")));
     }
   }
 
@@ -295,20 +342,23 @@ final class ProcHandle implements LogForwardActor.ProcControl {
     @Override
     public void frame(ProcFrame frame) throws IOException {
       if (channel == null) {
-        if (!(frame instanceof ProcFrame.Hello hello) || hello.protocolVersion() != FrameCodec.VERSION) {
+        if (!(frame instanceof ProcFrame.Hello hello)
+            || hello.protocolVersion() != FrameCodec.VERSION) {
           throw new IOException("rank " + rank + " did not announce itself correctly: " + frame);
         }
         channel = connected;
         ready.complete(new ProcInfo(rank, process.pid(), hostname, forwarder));
       } else if (frame instanceof ProcFrame.Reply r) {
-        CompletableFuture<ProcFrame.Reply> mine = r.requestId() < 0 ? local.remove(r.requestId()) : null;
+        CompletableFuture<ProcFrame.Reply> mine =
+            r.requestId() < 0 ? local.remove(r.requestId()) : null;
         if (mine != null) {
           mine.complete(r);
         } else if (open.remove(r.requestId()) || r.failure() != null) {
           events.accept(new RankReply(r.requestId(), rank, r.value(), r.failure()));
         }
       } else {
-        log.warn("rank {} sent an unexpected {} frame; ignored", rank, frame.getClass().getSimpleName());
+        log.warn(
+            "rank {} sent an unexpected {} frame; ignored", rank, frame.getClass().getSimpleName());
       }
     }
 
@@ -339,7 +389,10 @@ final class ProcHandle implements LogForwardActor.ProcControl {
     local.clear();
     int status;
     try {
-      status = process.waitFor(EXIT_STATUS_WAIT_MILLIS, TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+      status =
+          process.waitFor(EXIT_STATUS_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+              ? process.exitValue()
+              : -1;
       // the last lines are only known once the tees have read the pipes to their end
       teesDone().get(EXIT_STATUS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -351,9 +404,15 @@ final class ProcHandle implements LogForwardActor.ProcControl {
     ProcExit exit = new ProcExit(rank, process.pid(), hostname, status, lastLines());
     exited.complete(exit);
     if (!ready.isDone()) {
-      ready.completeExceptionally(new IOException(
-          "rank " + rank + " (pid " + process.pid() + ") exited with status " + status
-              + " before it was ready"));
+      ready.completeExceptionally(
+          new IOException(
+              "rank "
+                  + rank
+                  + " (pid "
+                  + process.pid()
+                  + ") exited with status "
+                  + status
+                  + " before it was ready"));
     }
     for (Long id : open) {
       if (open.remove(id)) {
@@ -364,14 +423,16 @@ final class ProcHandle implements LogForwardActor.ProcControl {
       boolean failure = !spec.runsToCompletion() || status != 0;
       if (failure) {
         // the client reports it to the user; this is the agent's own record
-        log.info("proc rank {} (pid {}) on {} exited unexpectedly with {}", rank, process.pid(),
-            hostname, AgentProtocol.describeStatus(status));
+        log.info(
+            "proc rank {} (pid {}) on {} exited unexpectedly with {}",
+            rank,
+            process.pid(),
+            hostname,
+            AgentProtocol.describeStatus(status));
       }
       events.accept(new ProcExited(meshId, exit, failure));
     }
   }
-
-
 
   private static void closeQuietly(java.io.Closeable c) {
     try {

@@ -21,15 +21,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A proc's stdout and stderr files on its host: {@code {basename}_{host}_{shortuuid}.stdout} and
- * {@code .stderr} (0600) under the log directory (created 0700; the default one, per user under
- * the shared java.io.tmpdir, is a {@link PrivateDirectory}). Each tee appends its own stream's
- * batches and the file is flushed after every batch and on close. A write that fails (disk full,
- * file gone) logs one warning and disables that file; it never throws into the tee, so the
- * console and streaming go on.
+ * {@code .stderr} (0600) under the log directory (created 0700; the default one, per user under the
+ * shared java.io.tmpdir, is a {@link PrivateDirectory}). Each tee appends its own stream's batches
+ * and the file is flushed after every batch and on close. A write that fails (disk full, file gone)
+ * logs one warning and disables that file; it never throws into the tee, so the console and
+ * streaming go on.
  */
 public final class FileAppender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileAppender.class);
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_FILE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
   private static final int BUFFER = 64 * 1024;
@@ -42,9 +43,9 @@ public final class FileAppender implements AutoCloseable {
   /**
    * Creates both files; an IOException here means the log directory itself is unusable.
    *
-   * @param shared null when {@code logDir} was chosen by name (MONARCH_LOG_DIR, run --files): it
-   *     is used as it is, and created 0700 if missing. Otherwise the shared directory that
-   *     {@code logDir} is a per-user path under: each directory below it must be private to us.
+   * @param shared null when {@code logDir} was chosen by name (MONARCH_LOG_DIR, run --files): it is
+   *     used as it is, and created 0700 if missing. Otherwise the shared directory that {@code
+   *     logDir} is a per-user path under: each directory below it must be private to us.
    */
   public static FileAppender create(Path logDir, Path shared, String basename, String host)
       throws IOException {
@@ -59,8 +60,15 @@ public final class FileAppender implements AutoCloseable {
       Path p = logDir.resolve(basename + "_" + host + "_" + id + "." + t.name().toLowerCase());
       a.paths.put(t, p);
       // 0600 whatever the umask: what a proc prints may be private, as the directory is
-      a.outs.put(t, new BufferedOutputStream(Channels.newOutputStream(Files.newByteChannel(p,
-          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_FILE)), BUFFER));
+      a.outs.put(
+          t,
+          new BufferedOutputStream(
+              Channels.newOutputStream(
+                  Files.newByteChannel(
+                      p,
+                      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                      OWNER_FILE)),
+              BUFFER));
     }
     return a;
   }
@@ -76,7 +84,9 @@ public final class FileAppender implements AutoCloseable {
     return paths.get(target);
   }
 
-  /** Appends one batch of '\n'-terminated lines and flushes it. Called by that stream's tee only. */
+  /**
+   * Appends one batch of '\n'-terminated lines and flushes it. Called by that stream's tee only.
+   */
   public void append(OutputTarget target, byte[] buf, int off, int len) {
     OutputStream out = outs.get(target);
     if (out == null) {
@@ -94,8 +104,10 @@ public final class FileAppender implements AutoCloseable {
     synchronized (outs) {
       OutputStream out = outs.put(target, null);
       if (out != null) {
-        log.warn("cannot write {} ({}); this file gets no more lines, streaming and the console go on",
-            paths.get(target), e.toString());
+        log.warn(
+            "cannot write {} ({}); this file gets no more lines, streaming and the console go on",
+            paths.get(target),
+            e.toString());
         try {
           out.close();
         } catch (IOException ignored) {

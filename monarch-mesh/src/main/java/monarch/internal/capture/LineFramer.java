@@ -18,8 +18,8 @@ import java.util.Objects;
  *   <li>A {@code '\r'} anywhere else (a progress bar redrawing itself) ends one state of the line:
  *       what came since the line began or since the last {@code '\r'} goes to {@link
  *       LineSink#state} unless empty, and the next state starts afresh, so states are never
- *       concatenated. The line's last state is what ends at {@code '\n'} (a line as usual), or
- *       at the end of the stream (a trailing {@code '\r'} then ends it too).
+ *       concatenated. The line's last state is what ends at {@code '\n'} (a line as usual), or at
+ *       the end of the stream (a trailing {@code '\r'} then ends it too).
  *   <li>The content is made valid UTF-8: each maximal invalid subpart (a bad lead byte, a lead byte
  *       whose continuation is wrong or cut short by {@code '\n'} or EOF, overlongs, surrogates,
  *       code points above U+10FFFF) becomes one U+FFFD, as in the WHATWG/Unicode "maximal subpart"
@@ -35,8 +35,8 @@ import java.util.Objects;
  *
  * <p>Memory: one line buffer of {@code prefix + maxLineSize + suffix} bytes, allocated in the
  * constructor and never grown; nothing is allocated per line or per chunk. Lines are handed to the
- * {@link LineSink} as a slice of that buffer, or, when a line lies wholly in the caller's chunk,
- * as the prefix and a slice of the chunk (not copied at all here).
+ * {@link LineSink} as a slice of that buffer, or, when a line lies wholly in the caller's chunk, as
+ * the prefix and a slice of the chunk (not copied at all here).
  *
  * <p>Speed: runs of ASCII are found eight bytes at a time and copied with {@link System#arraycopy};
  * only non-ASCII bytes go through the UTF-8 state machine.
@@ -82,7 +82,9 @@ public final class LineFramer {
   /** The current line was truncated (and emitted); dropping input up to the next '\n'. */
   private boolean discarding;
 
-  /** A '\r' was the last byte seen; whether it ends the line or a state depends on the next byte. */
+  /**
+   * A '\r' was the last byte seen; whether it ends the line or a state depends on the next byte.
+   */
   private boolean pendingCr;
 
   /** A '\r' ended a dropped rest at a chunk's end: a '\n' right after it belongs to it. */
@@ -149,7 +151,10 @@ public final class LineFramer {
         // decoder is idle and the next byte is ASCII again.
         do {
           step(chunk[i++] & 0xFF);
-        } while (i < end && !discarding && !discardedCr && (need != 0 || pendingCr || chunk[i] < 0));
+        } while (i < end
+            && !discarding
+            && !discardedCr
+            && (need != 0 || pendingCr || chunk[i] < 0));
       }
     }
   }
@@ -271,7 +276,9 @@ public final class LineFramer {
     return false;
   }
 
-  /** Drops a truncated line's rest up to its '\n' (consumed) or a '\r' that ends its state (left). */
+  /**
+   * Drops a truncated line's rest up to its '\n' (consumed) or a '\r' that ends its state (left).
+   */
   private int skipDiscarded(byte[] chunk, int i, int end) {
     int stop = indexOfLfCrOrNonAscii(chunk, i, end);
     while (stop < end && chunk[stop] < 0) {

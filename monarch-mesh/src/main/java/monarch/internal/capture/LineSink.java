@@ -18,10 +18,10 @@ public interface LineSink {
   void line(byte[] buf, int off, int len);
 
   /**
-   * Receives one complete line as two pieces: {@code prefix[0, prefixLen)} then
-   * {@code text[off, off + len)} (the framer's fast path, for a line wholly inside the chunk:
-   * nothing is copied before the sink sees it). Both are only valid during this call. By default
-   * the pieces are joined and passed to {@link #line(byte[], int, int)}.
+   * Receives one complete line as two pieces: {@code prefix[0, prefixLen)} then {@code text[off,
+   * off + len)} (the framer's fast path, for a line wholly inside the chunk: nothing is copied
+   * before the sink sees it). Both are only valid during this call. By default the pieces are
+   * joined and passed to {@link #line(byte[], int, int)}.
    */
   default void line(byte[] prefix, int prefixLen, byte[] text, int off, int len) {
     byte[] joined = new byte[prefixLen + len];
@@ -31,10 +31,10 @@ public interface LineSink {
   }
 
   /**
-   * Receives one state of a line that a lone {@code '\r'} ended (a progress bar redrawing
-   * itself): the line's content since it began or since its last state, prefix included, valid
-   * only during this call. A later state or the line's end supersedes it. By default a state is
-   * a line of its own.
+   * Receives one state of a line that a lone {@code '\r'} ended (a progress bar redrawing itself):
+   * the line's content since it began or since its last state, prefix included, valid only during
+   * this call. A later state or the line's end supersedes it. By default a state is a line of its
+   * own.
    */
   default void state(byte[] buf, int off, int len) {
     line(buf, off, len);

@@ -4,23 +4,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
-import monarch.internal.protocol.LogMessage;
 import monarch.config.LogPolicy;
+import monarch.internal.protocol.LogMessage;
 import monarch.logging.OutputTarget;
 
 /**
- * The ordered, bounded hand-off from a proc's two tees to its LogForwardActor. A batch takes one
- * of {@code maxInFlight} permits, returned when downstream acknowledges it, so at most
- * maxInFlight batches of one proc are between its tees and the client. When none is free the
- * policy decides: BACKPRESSURE makes the tee wait (the proc's writes then block, as on a slow
- * terminal; nothing is lost), DROP discards the batch, counts its lines and reports
- * {@code [N lines dropped]} in-band before the next batch that gets through. Flush markers
- * never wait and are never dropped. Once the forwarder is gone the sender is inactive: every
- * call returns at once and nothing is sent.
+ * The ordered, bounded hand-off from a proc's two tees to its LogForwardActor. A batch takes one of
+ * {@code maxInFlight} permits, returned when downstream acknowledges it, so at most maxInFlight
+ * batches of one proc are between its tees and the client. When none is free the policy decides:
+ * BACKPRESSURE makes the tee wait (the proc's writes then block, as on a slow terminal; nothing is
+ * lost), DROP discards the batch, counts its lines and reports {@code [N lines dropped]} in-band
+ * before the next batch that gets through. Flush markers never wait and are never dropped. Once the
+ * forwarder is gone the sender is inactive: every call returns at once and nothing is sent.
  */
 public final class LocalLogSender {
   /** What became of a batch: handed on, dropped and counted (DROP), or nowhere to go. */
-  public enum Outcome { SENT, DROPPED, INACTIVE }
+  public enum Outcome {
+    SENT,
+    DROPPED,
+    INACTIVE
+  }
 
   private volatile Consumer<LogMessage> downstream;
   private final LogPolicy policy;
@@ -29,6 +32,7 @@ public final class LocalLogSender {
   private final AtomicLongArray dropped = new AtomicLongArray(OutputTarget.values().length);
   private final byte[] droppedPrefix;
   private volatile boolean active = true;
+
   /** Drop notices sent without a permit whose acks must not release one. */
   private int unmetered;
 
@@ -36,10 +40,11 @@ public final class LocalLogSender {
 
   /** A sender whose forwarder attaches later (see {@link #attach}). */
   public LocalLogSender(int maxInFlight, LogPolicy policy, byte[] rankPrefix) {
-    this(m -> { }, maxInFlight, policy, rankPrefix);
+    this(m -> {}, maxInFlight, policy, rankPrefix);
   }
 
-  public LocalLogSender(Consumer<LogMessage> downstream, int maxInFlight, LogPolicy policy, byte[] rankPrefix) {
+  public LocalLogSender(
+      Consumer<LogMessage> downstream, int maxInFlight, LogPolicy policy, byte[] rankPrefix) {
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
     }
@@ -51,7 +56,8 @@ public final class LocalLogSender {
   }
 
   /** Hands a batch on, or drops and counts it (DROP policy), or finds the forwarder gone. */
-  public Outcome send(OutputTarget target, byte[] lines, int lineCount) throws InterruptedException {
+  public Outcome send(OutputTarget target, byte[] lines, int lineCount)
+      throws InterruptedException {
     if (!active) {
       return Outcome.INACTIVE;
     }
@@ -94,9 +100,9 @@ public final class LocalLogSender {
   }
 
   /**
-   * Posts a marker or the end of a stream; never blocks, never dropped. Drops not yet reported
-   * are reported just before it, so a barrier or the end of a stream never hides them; that
-   * notice goes out without a permit (one small batch per marker).
+   * Posts a marker or the end of a stream; never blocks, never dropped. Drops not yet reported are
+   * reported just before it, so a barrier or the end of a stream never hides them; that notice goes
+   * out without a permit (one small batch per marker).
    */
   private void post(OutputTarget target, LogMessage marker) {
     if (!active) {
@@ -132,8 +138,8 @@ public final class LocalLogSender {
 
   /**
    * Whether the tees send their batches to the client; a tee reads it once per batch, and a local
-   * agent's tee then keeps the batch off its console (the client's terminal). Set by the
-   * forwarder on SetMode.
+   * agent's tee then keeps the batch off its console (the client's terminal). Set by the forwarder
+   * on SetMode.
    */
   public boolean streaming() {
     return streaming;
@@ -148,5 +154,4 @@ public final class LocalLogSender {
     active = false;
     permits.release(maxInFlight);
   }
-
 }

@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Tells, from /proc, whether one thread of this JVM is asleep in the kernel reading a pipe: its
  * {@code wchan} names the pipe read routine ({@code pipe_read}; {@code anon_pipe_read} on newer
  * kernels). A thread woken by data, or on its way into or out of the read, shows something else
- * ({@code 0} while it can run), so "asleep in it" means nothing the pipe held has been taken
- * yet. This is what lets a tee block on its pipe instead of polling it and still place a
- * barrier's marker exactly (StreamForwarder). Where the kernel does not say (no /proc, no
- * symbol names), {@link #forCurrentThread()} returns null and tees poll instead.
+ * ({@code 0} while it can run), so "asleep in it" means nothing the pipe held has been taken yet.
+ * This is what lets a tee block on its pipe instead of polling it and still place a barrier's
+ * marker exactly (StreamForwarder). Where the kernel does not say (no /proc, no symbol names),
+ * {@link #forCurrentThread()} returns null and tees poll instead.
  */
 public final class ReadWatch {
   private final Path wchan;
@@ -61,8 +61,8 @@ public final class ReadWatch {
   }
 
   /**
-   * Whether a thread blocked reading an empty pipe is seen as such here. (Not in Probe: its
-   * reader thread runs a lambda of this class, which it could not while Probe initializes.)
+   * Whether a thread blocked reading an empty pipe is seen as such here. (Not in Probe: its reader
+   * thread runs a lambda of this class, which it could not while Probe initializes.)
    */
   private static boolean probe() {
     Process sleeper = null;
@@ -71,15 +71,18 @@ public final class ReadWatch {
       sleeper = new ProcessBuilder("sleep", "10").redirectErrorStream(true).start();
       InputStream pipe = sleeper.getInputStream();
       AtomicReference<ReadWatch> watch = new AtomicReference<>();
-      Thread reader = new Thread(() -> {
-        Path self = threadSelf();
-        watch.set(self == null ? null : new ReadWatch(self.resolve("wchan")));
-        try {
-          pipe.read();
-        } catch (IOException ignored) {
-          // the probe is over
-        }
-      }, "monarch-read-probe");
+      Thread reader =
+          new Thread(
+              () -> {
+                Path self = threadSelf();
+                watch.set(self == null ? null : new ReadWatch(self.resolve("wchan")));
+                try {
+                  pipe.read();
+                } catch (IOException ignored) {
+                  // the probe is over
+                }
+              },
+              "monarch-read-probe");
       reader.setDaemon(true);
       reader.start();
       boolean seen = false;

@@ -9,50 +9,49 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
-import monarch.internal.protocol.LogMessage;
 import monarch.logging.OutputTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tee of one proc stream (stdout or stderr): one task that reads the pipe, frames lines
- * ({@link LineFramer}: rank prefix, UTF-8 repair, 4 KiB cap), batches them and writes each batch
- * to the proc's file, to the {@link LocalLogSender} while it streams, and to the host console
- * (on a host agent inside the client, only what it does not stream).
+ * The tee of one proc stream (stdout or stderr): one task that reads the pipe, frames lines ({@link
+ * LineFramer}: rank prefix, UTF-8 repair, 4 KiB cap), batches them and writes each batch to the
+ * proc's file, to the {@link LocalLogSender} while it streams, and to the host console (on a host
+ * agent inside the client, only what it does not stream).
  *
  * <p>Waking. While data comes, the task reads what {@code available()} (FIONREAD) reports, under
- * its lock. Once the pipe has been empty for {@link #BLOCK_AFTER_NANOS} with nothing pending
- * (no marker owed, no unfinished line), it blocks in a plain read of the pipe, outside its lock,
- * and costs nothing until the proc writes again; until then, and whenever something is pending,
- * it parks briefly and is unparked by a drain request. Where the kernel cannot tell whether a
- * thread sleeps in a pipe read ({@link ReadWatch}), or without a retry scheduler, it never blocks
- * and parks with a backoff of at most {@link #MAX_IDLE_NANOS}.
+ * its lock. Once the pipe has been empty for {@link #BLOCK_AFTER_NANOS} with nothing pending (no
+ * marker owed, no unfinished line), it blocks in a plain read of the pipe, outside its lock, and
+ * costs nothing until the proc writes again; until then, and whenever something is pending, it
+ * parks briefly and is unparked by a drain request. Where the kernel cannot tell whether a thread
+ * sleeps in a pipe read ({@link ReadWatch}), or without a retry scheduler, it never blocks and
+ * parks with a backoff of at most {@link #MAX_IDLE_NANOS}.
  *
  * <p>Exact drain. A drain request's marker goes into the hand-off after every byte written to the
- * pipe before the request. Under the lock, bytes leave the pipe only as much as
- * {@code available()} says and are framed and handed off before the lock is released, so the
- * task turns a request into a marker due after {@code consumed + available()} bytes and places it
- * at exactly that offset. When the task is blocked in its read, the requester does the task's
- * part: holding the lock, if the pipe is empty and the task is asleep in the read (so the read
- * has taken nothing yet), every byte written so far has been framed and handed off, since the
- * task blocks only with nothing pending; the marker goes at once. If the task is on its way into
- * or out of that read, the requester tries again a moment later (the only waiting a request may
- * cause); if the pipe holds data, the task is waking up to it and takes the request itself. A
- * marker that falls inside a line waits for that line's end, so a barrier never splits a line
- * that is being written; only a writer that has paused mid-line (the pipe stays empty
- * {@link #PAUSE_NANOS}), or whose line has not ended {@link #MAX_EOL_WAIT_NANOS} after the marker
- * came due (a progress bar writing a dot at a time), gets its partial line sent as a line before
- * the marker. A request never blocks its caller, even under back-pressure.
+ * pipe before the request. Under the lock, bytes leave the pipe only as much as {@code available()}
+ * says and are framed and handed off before the lock is released, so the task turns a request into
+ * a marker due after {@code consumed + available()} bytes and places it at exactly that offset.
+ * When the task is blocked in its read, the requester does the task's part: holding the lock, if
+ * the pipe is empty and the task is asleep in the read (so the read has taken nothing yet), every
+ * byte written so far has been framed and handed off, since the task blocks only with nothing
+ * pending; the marker goes at once. If the task is on its way into or out of that read, the
+ * requester tries again a moment later (the only waiting a request may cause); if the pipe holds
+ * data, the task is waking up to it and takes the request itself. A marker that falls inside a line
+ * waits for that line's end, so a barrier never splits a line that is being written; only a writer
+ * that has paused mid-line (the pipe stays empty {@link #PAUSE_NANOS}), or whose line has not ended
+ * {@link #MAX_EOL_WAIT_NANOS} after the marker came due (a progress bar writing a dot at a time),
+ * gets its partial line sent as a line before the marker. A request never blocks its caller, even
+ * under back-pressure.
  *
  * <p>Batches: up to {@code maxBatchLines} lines or {@link #BATCH_BYTES} bytes, and whatever is
- * framed when the pipe runs empty goes at once. Memory per tee: one read buffer
- * ({@link #READ_BUFFER}), one batch buffer (BATCH_BYTES + one line), the framer's line buffer and
- * the {@link #RECENT_LINES} recent lines, copied once per batch (its last lines), not per line.
+ * framed when the pipe runs empty goes at once. Memory per tee: one read buffer ({@link
+ * #READ_BUFFER}), one batch buffer (BATCH_BYTES + one line), the framer's line buffer and the
+ * {@link #RECENT_LINES} recent lines, copied once per batch (its last lines), not per line.
  *
  * <p>At EOF it forwards the final partial line, then its stream's end.
  */
@@ -62,21 +61,26 @@ public final class StreamForwarder {
   static final int BATCH_BYTES = 64 * 1024;
   static final long MIN_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
   static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
   /**
-   * How long the pipe stays empty, with nothing pending, before the task blocks in a read: a
-   * writer that is just descheduled for a moment (a loaded machine) finds the task still polling,
-   * so a stream of lines costs one read per burst, not one wake-up per line.
+   * How long the pipe stays empty, with nothing pending, before the task blocks in a read: a writer
+   * that is just descheduled for a moment (a loaded machine) finds the task still polling, so a
+   * stream of lines costs one read per burst, not one wake-up per line.
    */
   static final long BLOCK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
   /** The longest park while only an unfinished line is pending (a prompt); a request unparks it. */
   static final long MAX_PARTIAL_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   /**
    * A progress bar's states ({@code '\r'}) go out at most this often; the latest one waits, and
    * goes when the interval has passed with the pipe empty, at a barrier, or at the stream's end.
    */
   static final long STATE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
   /** When a request came while the task was on its way into or out of a read. */
   static final long RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
   /** How soon a stop or end that could not reach the task is tried again. */
   private static final long WAKE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -84,11 +88,15 @@ public final class StreamForwarder {
 
   /**
    * Where the tee writes: the sender (batches to the client, while it is streaming), the proc's
-   * files and the host console; any of them may be absent. {@code quietWhileStreaming}: the
-   * console is the client's own terminal (a host agent inside the client), so a batch goes to
-   * one of the two, never both.
+   * files and the host console; any of them may be absent. {@code quietWhileStreaming}: the console
+   * is the client's own terminal (a host agent inside the client), so a batch goes to one of the
+   * two, never both.
    */
-  public record Sinks(LocalLogSender sender, FileAppender files, PrintStream console, boolean quietWhileStreaming) {}
+  public record Sinks(
+      LocalLogSender sender,
+      FileAppender files,
+      PrintStream console,
+      boolean quietWhileStreaming) {}
 
   private final InputStream pipe;
   private final OutputTarget target;
@@ -101,81 +109,119 @@ public final class StreamForwarder {
   private final byte[] batch;
   private int batchLen;
   private int batchLines;
+
   /** Where each of the batch's last RECENT_LINES lines starts (line k at k % RECENT_LINES). */
   private final int[] lineStarts = new int[RECENT_LINES];
+
   private long consumed;
+
   /** Requests not yet seen by the task; the task turns them into due markers. */
   private final Queue<Long> requested = new ConcurrentLinkedQueue<>();
+
   /** Markers the task owes, in order: {version, due byte offset}. Touched by the task only. */
   private final ArrayDeque<long[]> due = new ArrayDeque<>();
-  /** Markers whose bytes are all framed but whose last line is unfinished; they wait for its '\n'. */
+
+  /**
+   * Markers whose bytes are all framed but whose last line is unfinished; they wait for its '\n'.
+   */
   private final ArrayDeque<Long> awaitingEol = new ArrayDeque<>();
+
   /**
    * How long the pipe must stay empty with a line unfinished before a waiting marker sends the
    * partial line as a line: long enough that a writer descheduled in the middle of a write (a
-   * loaded machine) does not get its line split, short enough for a barrier after a print
-   * without a newline.
+   * loaded machine) does not get its line split, short enough for a barrier after a print without a
+   * newline.
    */
   static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
   /** The longest a due marker waits for the end of a line that keeps growing. */
   static final long MAX_EOL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   /** When the oldest marker in awaitingEol started waiting. */
   private long awaitingSince;
+
   /** When the pipe was first seen empty since the last read (0: not empty). */
   private long emptySince;
+
   /** The one yield since the last read was spent (see run). */
   private boolean yielded;
+
   private final Object endLock = new Object();
   private boolean ended;
   private final BatchSink batchSink = new BatchSink();
+
   /**
-   * The latest state of a progress bar's line not sent yet (see STATE_INTERVAL_NANOS): at most
-   * one line, replaced by every newer state, dropped by the line's end.
+   * The latest state of a progress bar's line not sent yet (see STATE_INTERVAL_NANOS): at most one
+   * line, replaced by every newer state, dropped by the line's end.
    */
   private final byte[] held;
+
   private int heldLen;
   private long lastStateNanos = System.nanoTime() - STATE_INTERVAL_NANOS;
+
   /** Guards the task's state below, the framer, the batch and the markers. */
   private final ReentrantLock lock = new ReentrantLock();
 
-  private enum State { RUNNING, PARKED, READING }
+  private enum State {
+    RUNNING,
+    PARKED,
+    READING
+  }
 
   /** What the task does when it does not hold the lock; guarded by lock. */
   private State state = State.RUNNING;
+
   /** The task's own watch (set as it starts); null: it never blocks in a read. */
   private volatile ReadWatch watch;
+
   /** Where a request that came at the wrong moment is tried again; null: the task never blocks. */
   private final ScheduledExecutorService retries;
+
   /** Makes a blocked read return (a byte into the pipe, which the task then drops); or null. */
   private final Runnable wakeReader;
+
   /**
-   * The proc is gone and so is every process of its group (its mesh stopped): whatever still
-   * holds the pipe open (a daemon that left the group) is not the proc's, and the stream ends at
-   * the first empty pipe instead of waiting for it.
+   * The proc is gone and so is every process of its group (its mesh stopped): whatever still holds
+   * the pipe open (a daemon that left the group) is not the proc's, and the stream ends at the
+   * first empty pipe instead of waiting for it.
    */
   private volatile boolean endWhenEmpty;
 
   /**
    * What lets a tee block in a read of its pipe: the pipe must be one whose {@code available()}
    * does not wait for that read (a FIFO read through a FileInputStream, not the JDK's process
-   * streams); {@code retries} is a scheduler shared by the host's tees; {@code wakeReader} writes
-   * a byte into the pipe, to make a blocked read return.
+   * streams); {@code retries} is a scheduler shared by the host's tees; {@code wakeReader} writes a
+   * byte into the pipe, to make a blocked read return.
    */
   public record Blocking(ScheduledExecutorService retries, Runnable wakeReader) {}
+
   private volatile boolean stopped;
   private volatile Throwable failure;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final Thread task;
 
   /** A tee that never blocks in a read (it polls, with a backoff). */
-  public StreamForwarder(String name, InputStream pipe, OutputTarget target, byte[] prefix,
-      int maxBatchLines, BooleanSupplier writerAlive, Sinks sinks) {
+  public StreamForwarder(
+      String name,
+      InputStream pipe,
+      OutputTarget target,
+      byte[] prefix,
+      int maxBatchLines,
+      BooleanSupplier writerAlive,
+      Sinks sinks) {
     this(name, pipe, target, prefix, maxBatchLines, writerAlive, sinks, (Blocking) null);
   }
 
   /** {@code blocking}: how it may block in a read when idle (null: it never does). */
-  public StreamForwarder(String name, InputStream pipe, OutputTarget target, byte[] prefix,
-      int maxBatchLines, BooleanSupplier writerAlive, Sinks sinks, Blocking blocking) {
+  public StreamForwarder(
+      String name,
+      InputStream pipe,
+      OutputTarget target,
+      byte[] prefix,
+      int maxBatchLines,
+      BooleanSupplier writerAlive,
+      Sinks sinks,
+      Blocking blocking) {
     this.retries = blocking == null ? null : blocking.retries();
     this.wakeReader = blocking == null ? null : blocking.wakeReader();
     this.pipe = pipe;
@@ -210,8 +256,8 @@ public final class StreamForwarder {
   }
 
   /**
-   * Asks for a {@code Flush(version)} marker after every byte written to the pipe before this
-   * call. Never blocks; after EOF the marker is posted at once.
+   * Asks for a {@code Flush(version)} marker after every byte written to the pipe before this call.
+   * Never blocks; after EOF the marker is posted at once.
    */
   public void requestDrain(long version) {
     synchronized (endLock) {
@@ -225,12 +271,12 @@ public final class StreamForwarder {
   }
 
   /**
-   * Sees that the requests get served: a parked task is unparked; for a task asleep in its read
-   * of an empty pipe the markers go now; a task on its way into or out of a read is asked again
-   * a moment later. Never blocks (the lock is only tried). Whoever holds the lock instead sees to
-   * the requests already queued: the task looks at them before it waits again (run), and every
-   * other holder (a requester, a retry, {@link #wake}) either serves them, leaves them to the
-   * task, or retries after letting go of the lock, so that its retry never finds it still held.
+   * Sees that the requests get served: a parked task is unparked; for a task asleep in its read of
+   * an empty pipe the markers go now; a task on its way into or out of a read is asked again a
+   * moment later. Never blocks (the lock is only tried). Whoever holds the lock instead sees to the
+   * requests already queued: the task looks at them before it waits again (run), and every other
+   * holder (a requester, a retry, {@link #wake}) either serves them, leaves them to the task, or
+   * retries after letting go of the lock, so that its retry never finds it still held.
    */
   private void serveIfIdle() {
     while (!requested.isEmpty()) {
@@ -242,7 +288,7 @@ public final class StreamForwarder {
       try {
         switch (state) {
           case PARKED -> LockSupport.unpark(task);
-          case RUNNING -> { } // between two turns: it takes them before it waits again
+          case RUNNING -> {} // between two turns: it takes them before it waits again
           case READING -> {
             if (watch == null || pipe.available() > 0) {
               // a blocking read on the JDK's pipe (a proc that is gone), or a task waking up to
@@ -282,9 +328,9 @@ public final class StreamForwarder {
   }
 
   /**
-   * The proc and its whole process group are gone (its mesh stopped): the stream ends at the
-   * first empty pipe, even if a process that left the group still holds it open; a tee asleep in
-   * its read now is woken for it.
+   * The proc and its whole process group are gone (its mesh stopped): the stream ends at the first
+   * empty pipe, even if a process that left the group still holds it open; a tee asleep in its read
+   * now is woken for it.
    */
   public void endWhenEmpty() {
     endWhenEmpty = true;
@@ -293,8 +339,8 @@ public final class StreamForwarder {
 
   /**
    * Makes sure the task sees {@code stopped} or {@code endWhenEmpty}: unparks it, or has its
-   * blocked read return; a task on its way into or out of the read, or a lock held by someone
-   * else, means trying again a moment later (until the task is out of its read for good).
+   * blocked read return; a task on its way into or out of the read, or a lock held by someone else,
+   * means trying again a moment later (until the task is out of its read for good).
    */
   private void wake() {
     LockSupport.unpark(task);
@@ -365,7 +411,7 @@ public final class StreamForwarder {
             emptySince = 0;
             continue;
           }
-            next = whenEmpty();
+          next = whenEmpty();
           state = next;
         } finally {
           lock.unlock();
@@ -400,7 +446,9 @@ public final class StreamForwarder {
           Thread.yield();
         } else {
           LockSupport.parkNanos(idle);
-          idle = Math.min(idle * 2, onlyPartialLinePending() ? MAX_PARTIAL_IDLE_NANOS : MAX_IDLE_NANOS);
+          idle =
+              Math.min(
+                  idle * 2, onlyPartialLinePending() ? MAX_PARTIAL_IDLE_NANOS : MAX_IDLE_NANOS);
         }
       }
     } catch (IOException e) {
@@ -419,11 +467,10 @@ public final class StreamForwarder {
   }
 
   /**
-   * The pipe is empty (under the lock): hands off what is framed, takes requests, sends a
-   * partial line a marker has waited for long enough, and says how to wait: in a blocking read
-   * once nothing is pending and the pipe has stayed empty a while (or the proc is gone, when the
-   * read returns the end of the stream), otherwise parked; null once the stream is to end here
-   * (endWhenEmpty).
+   * The pipe is empty (under the lock): hands off what is framed, takes requests, sends a partial
+   * line a marker has waited for long enough, and says how to wait: in a blocking read once nothing
+   * is pending and the pipe has stayed empty a while (or the proc is gone, when the read returns
+   * the end of the stream), otherwise parked; null once the stream is to end here (endWhenEmpty).
    */
   private State whenEmpty() throws IOException, InterruptedException {
     flushBatch();
@@ -434,7 +481,8 @@ public final class StreamForwarder {
     }
     if (!awaitingEol.isEmpty()
         && (now - emptySince >= PAUSE_NANOS || now - awaitingSince >= MAX_EOL_WAIT_NANOS)) {
-      // the writer stopped mid-line, or never ends it: the barrier covers the partial line as a line
+      // the writer stopped mid-line, or never ends it: the barrier covers the partial line as a
+      // line
       framer.finish();
       releaseAwaiting();
     }
@@ -456,16 +504,25 @@ public final class StreamForwarder {
       }
       return State.READING;
     }
-    boolean pending = !due.isEmpty() || !awaitingEol.isEmpty() || !requested.isEmpty()
-        || framer.hasPartialLine() || heldLen > 0;
-    return watch != null && !pending && now - emptySince >= BLOCK_AFTER_NANOS ? State.READING : State.PARKED;
+    boolean pending =
+        !due.isEmpty()
+            || !awaitingEol.isEmpty()
+            || !requested.isEmpty()
+            || framer.hasPartialLine()
+            || heldLen > 0;
+    return watch != null && !pending && now - emptySince >= BLOCK_AFTER_NANOS
+        ? State.READING
+        : State.PARKED;
   }
 
   /** Whether all the task waits for is the end of a line nobody asked a marker for (a prompt). */
   private boolean onlyPartialLinePending() {
     lock.lock();
     try {
-      return due.isEmpty() && awaitingEol.isEmpty() && requested.isEmpty() && framer.hasPartialLine();
+      return due.isEmpty()
+          && awaitingEol.isEmpty()
+          && requested.isEmpty()
+          && framer.hasPartialLine();
     } finally {
       lock.unlock();
     }
@@ -533,7 +590,9 @@ public final class StreamForwarder {
     }
   }
 
-  /** The framer's sink: each line is copied into the batch once, from wherever the framer has it. */
+  /**
+   * The framer's sink: each line is copied into the batch once, from wherever the framer has it.
+   */
   private final class BatchSink implements LineSink {
     @Override
     public void line(byte[] buf, int off, int len) {
@@ -551,7 +610,10 @@ public final class StreamForwarder {
       added(prefixLen + len);
     }
 
-    /** A progress bar's state: sent if the last one went long enough ago, else held in place of the last. */
+    /**
+     * A progress bar's state: sent if the last one went long enough ago, else held in place of the
+     * last.
+     */
     @Override
     public void state(byte[] buf, int off, int len) {
       long now = System.nanoTime();
@@ -624,8 +686,10 @@ public final class StreamForwarder {
     if (!(streamed && quiet)) {
       writeConsole();
     }
-    if (streamed && sinks.sender().send(target, Arrays.copyOf(batch, batchLen), batchLines)
-        == LocalLogSender.Outcome.INACTIVE && quiet) {
+    if (streamed
+        && sinks.sender().send(target, Arrays.copyOf(batch, batchLen), batchLines)
+            == LocalLogSender.Outcome.INACTIVE
+        && quiet) {
       // The forwarder is gone (its client stopped before this tee was done): a local agent's
       // console is that client's terminal, so the lines still reach it, if without host and pid.
       writeConsole();

@@ -12,17 +12,18 @@ import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
 /**
- * One end of a proc channel: a connected Unix socket that reads and writes whole frames. One
- * thread reads: blocking ({@link #read()}, a proc's own end) or, on a socket in non-blocking mode
- * that a selector serves (an agent's end), whatever has arrived ({@link #readAvailable}). Any
- * thread may write; writes are serialized, so frames never interleave, and on a non-blocking
- * socket a full buffer makes the writer wait for room, never the reader. It uses the
- * SocketChannel directly: JDK 17's Channels.newInputStream/newOutputStream hold one lock across a
- * blocking read, which would stall every writer.
+ * One end of a proc channel: a connected Unix socket that reads and writes whole frames. One thread
+ * reads: blocking ({@link #read()}, a proc's own end) or, on a socket in non-blocking mode that a
+ * selector serves (an agent's end), whatever has arrived ({@link #readAvailable}). Any thread may
+ * write; writes are serialized, so frames never interleave, and on a non-blocking socket a full
+ * buffer makes the writer wait for room, never the reader. It uses the SocketChannel directly: JDK
+ * 17's Channels.newInputStream/newOutputStream hold one lock across a blocking read, which would
+ * stall every writer.
  */
 public final class FrameChannel implements Closeable {
   /** The longest a writer waits for a proc to take bytes off a full channel. */
   static final long WRITE_TIMEOUT_MILLIS = 5_000;
+
   /** Reused read buffer; a frame larger than this gets a one-off buffer of exactly its size. */
   private static final int READ_BUFFER = 64 * 1024;
 
@@ -30,9 +31,12 @@ public final class FrameChannel implements Closeable {
   private final ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER);
   private final byte[] body = new byte[READ_BUFFER];
   private final Object writeLock = new Object();
+
   /** A frame being read by readAvailable: its length once the header is in, else -1. */
   private int pendingLength = -1;
+
   private ByteBuffer pendingBody;
+
   /** Where a writer waits for room on a non-blocking socket; opened the first time it must. */
   private volatile Selector writable;
 
@@ -41,9 +45,9 @@ public final class FrameChannel implements Closeable {
   }
 
   /**
-   * Reads, from a non-blocking socket, whatever has arrived, handing each complete frame to
-   * {@code frames}; a frame cut short waits for the rest. False at a clean end of stream (the
-   * peer closed between frames).
+   * Reads, from a non-blocking socket, whatever has arrived, handing each complete frame to {@code
+   * frames}; a frame cut short waits for the rest. False at a clean end of stream (the peer closed
+   * between frames).
    */
   public boolean readAvailable(Consumer<ProcFrame> frames) throws IOException {
     while (true) {
@@ -59,8 +63,10 @@ public final class FrameChannel implements Closeable {
         }
         pendingLength = FrameCodec.checkLength(header.flip().getInt());
         header.clear();
-        pendingBody = pendingLength <= body.length ? ByteBuffer.wrap(body, 0, pendingLength)
-            : ByteBuffer.allocate(pendingLength);
+        pendingBody =
+            pendingLength <= body.length
+                ? ByteBuffer.wrap(body, 0, pendingLength)
+                : ByteBuffer.allocate(pendingLength);
       }
       if (socket.read(pendingBody) < 0) {
         throw new EOFException("proc channel closed in the middle of a frame");
@@ -135,7 +141,8 @@ public final class FrameChannel implements Closeable {
     }
     if (ready == 0) {
       close(); // half a frame is out: the channel can carry nothing more
-      throw new IOException("the proc has not read its channel for " + WRITE_TIMEOUT_MILLIS + " ms");
+      throw new IOException(
+          "the proc has not read its channel for " + WRITE_TIMEOUT_MILLIS + " ms");
     }
   }
 

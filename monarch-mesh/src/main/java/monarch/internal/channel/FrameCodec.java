@@ -8,14 +8,16 @@ import java.nio.ByteBuffer;
 
 /**
  * Encodes and decodes proc-channel frames: a 4-byte big-endian length, one version byte, then the
- * frame as CBOR. The length covers the version byte and the body and may not exceed
- * {@link #MAX_FRAME_SIZE}, so a reader never allocates more than that for one frame. Stateless
- * and thread-safe; it never does I/O (see {@link FrameChannel}).
+ * frame as CBOR. The length covers the version byte and the body and may not exceed {@link
+ * #MAX_FRAME_SIZE}, so a reader never allocates more than that for one frame. Stateless and
+ * thread-safe; it never does I/O (see {@link FrameChannel}).
  */
 public final class FrameCodec {
   public static final byte VERSION = 1;
+
   /** Upper bound of one frame: bounds a reader's buffer; a larger call argument is refused. */
   public static final int MAX_FRAME_SIZE = 16 * 1024 * 1024;
+
   static final int HEADER = 4;
 
   private static final ObjectMapper CBOR =
@@ -35,8 +37,12 @@ public final class FrameCodec {
     int length = body.length + 1;
     if (length > MAX_FRAME_SIZE) {
       throw new FrameException(
-          frame.getClass().getSimpleName() + " frame of " + length
-              + " bytes exceeds the proc channel's maximum of " + MAX_FRAME_SIZE + " bytes");
+          frame.getClass().getSimpleName()
+              + " frame of "
+              + length
+              + " bytes exceeds the proc channel's maximum of "
+              + MAX_FRAME_SIZE
+              + " bytes");
     }
     ByteBuffer buf = ByteBuffer.allocate(HEADER + length);
     buf.putInt(length).put(VERSION).put(body).flip();
@@ -65,8 +71,12 @@ public final class FrameCodec {
     }
     int length = checkLength(frame.getInt(start));
     if (frame.remaining() - HEADER < length) {
-      throw new FrameException("truncated proc-channel frame: header says " + length
-          + " bytes, " + (frame.remaining() - HEADER) + " follow");
+      throw new FrameException(
+          "truncated proc-channel frame: header says "
+              + length
+              + " bytes, "
+              + (frame.remaining() - HEADER)
+              + " follow");
     }
     ProcFrame decoded;
     if (frame.hasArray()) {
@@ -84,8 +94,11 @@ public final class FrameCodec {
   static ProcFrame decode(byte[] buf, int off, int length) throws FrameException {
     if (buf[off] != VERSION) {
       throw new FrameException(
-          "proc-channel protocol version " + buf[off] + " is not supported (this side speaks "
-              + VERSION + "); are the agent and the proc from the same monarch build?");
+          "proc-channel protocol version "
+              + buf[off]
+              + " is not supported (this side speaks "
+              + VERSION
+              + "); are the agent and the proc from the same monarch build?");
     }
     try {
       return CBOR.readValue(buf, off + 1, length - 1, ProcFrame.class);

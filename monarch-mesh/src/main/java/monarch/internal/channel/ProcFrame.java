@@ -1,17 +1,12 @@
 package monarch.internal.channel;
 
-
-
-
-
-
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * The proc channel's protocol: what a host agent and one of its procs say to each other over the
- * proc's Unix socket. Arguments and results travel as opaque CBOR bytes: only the proc, which
- * knows the endpoint's parameter types, decodes arguments; only the client decodes results.
+ * proc's Unix socket. Arguments and results travel as opaque CBOR bytes: only the proc, which knows
+ * the endpoint's parameter types, decodes arguments; only the client decodes results.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "t")
 @JsonSubTypes({
@@ -29,7 +24,8 @@ public sealed interface ProcFrame {
   record Hello(int rank, long pid, int protocolVersion) implements ProcFrame {}
 
   /** Agent to proc: construct {@code className} with the CBOR-encoded array {@code args}. */
-  record SpawnActor(long requestId, String name, String className, byte[] args) implements ProcFrame {}
+  record SpawnActor(long requestId, String name, String className, byte[] args)
+      implements ProcFrame {}
 
   /** Agent to proc: run an endpoint. A call with {@code wantsReply == false} is a broadcast. */
   record Call(long requestId, String actor, String endpoint, byte[] args, boolean wantsReply)

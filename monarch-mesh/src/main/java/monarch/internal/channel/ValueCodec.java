@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 
 /**
- * CBOR for endpoint arguments and results. The sender writes values without type information;
- * the receiver decodes them with the declared Java types of the endpoint (the proc for arguments,
- * the client for results), so only the endpoint name and plain values cross the wire. Encoded
- * arguments and results are held to {@link #MAX_ENCODED}, so a call always fits one frame.
+ * CBOR for endpoint arguments and results. The sender writes values without type information; the
+ * receiver decodes them with the declared Java types of the endpoint (the proc for arguments, the
+ * client for results), so only the endpoint name and plain values cross the wire. Encoded arguments
+ * and results are held to {@link #MAX_ENCODED}, so a call always fits one frame.
  */
 public final class ValueCodec {
   /**
@@ -46,9 +46,10 @@ public final class ValueCodec {
 
   /** "the arguments: 17,000,000 bytes encoded, over the limit of ..." */
   static String tooLarge(String what, int bytes) {
-    return String.format("%s: %,d bytes encoded, over the limit of %,d bytes that a call's arguments "
-        + "or its result may take (one proc-channel frame is at most %,d bytes)", what, bytes,
-        MAX_ENCODED, FrameCodec.MAX_FRAME_SIZE);
+    return String.format(
+        "%s: %,d bytes encoded, over the limit of %,d bytes that a call's arguments "
+            + "or its result may take (one proc-channel frame is at most %,d bytes)",
+        what, bytes, MAX_ENCODED, FrameCodec.MAX_FRAME_SIZE);
   }
 
   /** Decodes an argument array; null if it does not hold exactly {@code types.length} values. */

@@ -7,47 +7,47 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Groups the log lines of one aggregation window by similarity, for the client's
- * {@code [N similar log lines] <first line>} output.
+ * Groups the log lines of one aggregation window by similarity, for the client's {@code [N similar
+ * log lines] <first line>} output.
  *
- * <p>The rule (the spec; {@code NaiveAggregator} in the tests is its literal form): a line L
- * joins the group g, in creation order, with the smallest d(L, rep(g)) = lev(L, rep(g)) /
- * max(|L|, |rep(g)|) among those with d &lt; {@link #THRESHOLD}, the earliest on a tie, where
- * rep(g) is g's first line and lev the Levenshtein distance over UTF-16 chars (d of two empty
- * strings is 0). Otherwise L starts a group, or, once {@code maxGroups} groups exist, is an
- * overflow line. Every decision here is the same as the naive one, down to ties and the strict
- * threshold: filters only skip a group when a lower bound on its distance proves it cannot win,
- * and the winner is chosen by the same double expression. The one exception is a line whose
- * distances would cost more than {@link #WORK_PER_LINE}: it takes the closest group found
- * within that budget, or if there is none it is printed on its own, like an overflow line.
+ * <p>The rule (the spec; {@code NaiveAggregator} in the tests is its literal form): a line L joins
+ * the group g, in creation order, with the smallest d(L, rep(g)) = lev(L, rep(g)) / max(|L|,
+ * |rep(g)|) among those with d &lt; {@link #THRESHOLD}, the earliest on a tie, where rep(g) is g's
+ * first line and lev the Levenshtein distance over UTF-16 chars (d of two empty strings is 0).
+ * Otherwise L starts a group, or, once {@code maxGroups} groups exist, is an overflow line. Every
+ * decision here is the same as the naive one, down to ties and the strict threshold: filters only
+ * skip a group when a lower bound on its distance proves it cannot win, and the winner is chosen by
+ * the same double expression. The one exception is a line whose distances would cost more than
+ * {@link #WORK_PER_LINE}: it takes the closest group found within that budget, or if there is none
+ * it is printed on its own, like an overflow line.
  *
  * <p>How a line finds its group, cheapest first: an exact-match table; the group of the line
- * before, when the two differ so little that no other group can be as close (see
- * {@link #closeToLast}; a repeated message whose numbers change stops there); a hint (the group the last
+ * before, when the two differ so little that no other group can be as close (see {@link
+ * #closeToLast}; a repeated message whose numbers change stops there); a hint (the group the last
  * line of the same shape joined) tried first so the bound is tight early; then the groups on its
- * key's candidate list (a key is a length and a skeleton, the line without its hex digits; the
- * list holds the groups that bounds shared by every line of the key leave in reach; lines
- * without a cached key sweep the groups in order of length difference instead). Per group, lower
- * bounds: the triangle inequality through the best group so far (representatives are pairwise
- * at least the threshold apart), char-bucket level masks, the bucket histogram (bag distance),
- * and Levenshtein of the two hex-digit projections; then Levenshtein itself, trimmed of the
- * common prefix and suffix: Myers' one-word bit-vector when at most 64 chars are left, else
- * Ukkonen's band for the best distance so far, 64 cells at a time, in as many words as the band
- * needs. Lines of 256 chars and more also get a q-gram bound, which tells long random text
- * (encoded blobs, tokens) apart without any distance.
+ * key's candidate list (a key is a length and a skeleton, the line without its hex digits; the list
+ * holds the groups that bounds shared by every line of the key leave in reach; lines without a
+ * cached key sweep the groups in order of length difference instead). Per group, lower bounds: the
+ * triangle inequality through the best group so far (representatives are pairwise at least the
+ * threshold apart), char-bucket level masks, the bucket histogram (bag distance), and Levenshtein
+ * of the two hex-digit projections; then Levenshtein itself, trimmed of the common prefix and
+ * suffix: Myers' one-word bit-vector when at most 64 chars are left, else Ukkonen's band for the
+ * best distance so far, 64 cells at a time, in as many words as the band needs. Lines of 256 chars
+ * and more also get a q-gram bound, which tells long random text (encoded blobs, tokens) apart
+ * without any distance.
  *
  * <p>Owns, per group: the first line (its chars, and its hex digits alone), its count, and that
- * filter data; plus the exact-match table, groups sorted by length, the hint table, the key
- * table and reusable scratch. Memory is bounded by {@code maxGroups}: per group O(first line's
- * length); at most min(2 maxGroups, 16384) keys of at most 512 skeleton chars (and 4 table
- * slots each), with candidate lists of at most 64 maxGroups ints in all (allocated: twice that,
- * plus 64 per key); the exact-match table at most 4 maxGroups ints; 4,096 hints and 1,024
- * first-sight marks; scratch that grows with the longest lines seen, never per line: the match
- * masks, (128 + a line's distinct non-ASCII chars) rows of up to 1.15 L / 64 + 5 words for lines
- * of up to L chars (the widest band's words included; about 2.7 MiB at most for 4 KiB lines),
- * and a 4 L-slot char-to-row table. It never keeps a line other than a
- * group's first, allocates per line only when a group or key is created (or a byte line is not
- * ASCII), never prints, and is not thread-safe (one window, one owner).
+ * filter data; plus the exact-match table, groups sorted by length, the hint table, the key table
+ * and reusable scratch. Memory is bounded by {@code maxGroups}: per group O(first line's length);
+ * at most min(2 maxGroups, 16384) keys of at most 512 skeleton chars (and 4 table slots each), with
+ * candidate lists of at most 64 maxGroups ints in all (allocated: twice that, plus 64 per key); the
+ * exact-match table at most 4 maxGroups ints; 4,096 hints and 1,024 first-sight marks; scratch that
+ * grows with the longest lines seen, never per line: the match masks, (128 + a line's distinct
+ * non-ASCII chars) rows of up to 1.15 L / 64 + 5 words for lines of up to L chars (the widest
+ * band's words included; about 2.7 MiB at most for 4 KiB lines), and a 4 L-slot char-to-row table.
+ * It never keeps a line other than a group's first, allocates per line only when a group or key is
+ * created (or a byte line is not ASCII), never prints, and is not thread-safe (one window, one
+ * owner).
  */
 public final class Aggregator {
   /** A line joins a group only if its normalized edit distance is strictly below this. */
@@ -64,27 +64,33 @@ public final class Aggregator {
   private static final byte[] ASCII_BUCKET = asciiBuckets();
   private static final int HINTS = 1 << 12;
   private static final int NO_LEV = Integer.MAX_VALUE / 2;
+
   /** SEPARATION[M] = separation(M) for the common lengths. */
   private static final int[] SEPARATION = separations(1 << 12);
+
   // Buckets 0..15 hold exactly the hex digits (0-9, a-f, A-F); the skeleton is everything else.
   private static final long SKELETON_BUCKETS = -1L << 16;
   private static final int MAX_SKELETON = 512;
+
   /** Lines of at least this many chars also get a q-gram set (see {@link #qgramBound}). */
   private static final int QGRAM_MIN = 256;
+
   private static final int Q = 3;
+
   /**
-   * Work allowed per line, in units of about 5 ns: one bit-parallel column of one 64-bit word,
-   * or four words of a q-gram set comparison. 2^16 is about 0.3 ms of distances, four times the
-   * most a line of LogCorpus needs (1,000 groups: at most about 17,000). A line that needs more
-   * (long lines near the threshold of many groups) joins the closest group found so far, or if
-   * none is found is printed on its own like an overflow line: the naive rule would take up to
-   * seconds per line there, and the client has to keep up with its procs. (Per-group filters
-   * cost a few ns each and are not counted: the group cap bounds them.)
+   * Work allowed per line, in units of about 5 ns: one bit-parallel column of one 64-bit word, or
+   * four words of a q-gram set comparison. 2^16 is about 0.3 ms of distances, four times the most a
+   * line of LogCorpus needs (1,000 groups: at most about 17,000). A line that needs more (long
+   * lines near the threshold of many groups) joins the closest group found so far, or if none is
+   * found is printed on its own like an overflow line: the naive rule would take up to seconds per
+   * line there, and the client has to keep up with its procs. (Per-group filters cost a few ns each
+   * and are not counted: the group cap bounds them.)
    */
   static final long WORK_PER_LINE = 1 << 16;
 
   private final int maxGroups;
   private int size;
+
   /** The group the previous line joined or founded, or -1. */
   private int last = -1;
 
@@ -98,32 +104,37 @@ public final class Aggregator {
   private long[][] repGrams; // the representative's q-gram set, null below QGRAM_MIN chars
 
   /**
-   * Exact-match table: open addressing by the representative's String hash, group + 1, 0 empty,
-   * at most half full. Representatives are pairwise distinct (see addLine).
+   * Exact-match table: open addressing by the representative's String hash, group + 1, 0 empty, at
+   * most half full. Representatives are pairwise distinct (see addLine).
    */
   private int[] exactSlots = new int[64];
+
   private int[] repHash;
+
   /**
-   * Groups sorted by representative length: ids, lengths and level masks (LEVELS per slot), so
-   * the scan sweeps the cheap filters' data in order.
+   * Groups sorted by representative length: ids, lengths and level masks (LEVELS per slot), so the
+   * scan sweeps the cheap filters' data in order.
    */
   private int[] byLen;
+
   private int[] sortedLens;
   private long[] sortedMasks;
+
   /** The same level masks by group. */
   private long[] masks;
 
   /**
    * Skeleton cache. A line's key is its length and its skeleton, the line with the hex digits
-   * deleted. Deleting the same chars from two strings never raises their distance (drop the
-   * deleted chars from an optimal alignment: no step costs more), so bounds on the skeletons and
-   * the length difference bound every line of the key alike. Per key: the groups those bounds
-   * could not rule out at the threshold (triples: group, bound, L1 distance of the skeleton
-   * buckets), and how many groups were checked; lines of one template share a handful of keys,
-   * so a line visits its key's list instead of sweeping every group in length range. A key whose
-   * list would pass the budget is not cached.
+   * deleted. Deleting the same chars from two strings never raises their distance (drop the deleted
+   * chars from an optimal alignment: no step costs more), so bounds on the skeletons and the length
+   * difference bound every line of the key alike. Per key: the groups those bounds could not rule
+   * out at the threshold (triples: group, bound, L1 distance of the skeleton buckets), and how many
+   * groups were checked; lines of one template share a handful of keys, so a line visits its key's
+   * list instead of sweeping every group in length range. A key whose list would pass the budget is
+   * not cached.
    */
   private final int maxKeys;
+
   private int[] keySlots; // open addressing, key + 1, 0 empty
   private int keyCount;
   private char[][] keyChars;
@@ -134,18 +145,22 @@ public final class Aggregator {
   private int[] keyChecked;
   private long candRoom;
   private static final int SEEN = 1 << 10;
+
   /** Skeleton hashes of lines that swept, by hash: a key is made when one comes back. */
   private final int[] seenOnce = new int[SEEN];
+
   private final long candBudget;
   // the line's skeleton
   private char[] skel = new char[256];
   private int skelLen;
   private int skelHash;
+
   /** Set by skeletonBound when it gets to the histogram: the skeleton buckets' L1 distance. */
   private int skelL1;
+
   /**
-   * Shape of a line (its chars other than 0-9 and a-f: numbers and hex ids), hashed -> the group
-   * it last joined, plus 1.
+   * Shape of a line (its chars other than 0-9 and a-f: numbers and hex ids), hashed -> the group it
+   * last joined, plus 1.
    */
   private final int[] hints = new int[HINTS];
 
@@ -156,21 +171,28 @@ public final class Aggregator {
   private final int[] lineHist = new int[BUCKETS];
   private int best;
   private double bestD;
+
   /** The best group's lev and representative length; bestLev is huge while there is none. */
   private int bestLev;
+
   private int bestLen;
+
   /** bestD * 2^32 rounded up, so (max * limitScale >>> 32) + 1 bounds any winning lev cheaply. */
   private long limitScale;
 
   /** The line's q-gram sets at its class and the two below (folded); class -1: none. */
   private final long[][] lineGrams = new long[3][];
+
   private int lineGramClass = -1;
+
   /** Work (distances, q-gram comparisons) spent on the current line, and whether it ran out. */
   private long work;
+
   private boolean exhausted;
 
   /** The line, and its hex digits alone (its projection), as rows of the bit-parallel band. */
   private final Pattern full = new Pattern();
+
   private final Pattern hex = new Pattern();
 
   /** {@code maxGroups}: the cap on groups per window, at least 1. */
@@ -217,9 +239,9 @@ public final class Aggregator {
 
   /**
    * Adds the line utf8[off, off + len), exactly as {@code add(new String(utf8, off, len, UTF_8))}
-   * would. A pure-ASCII line is read in place, and becomes a String only if it founds a group;
-   * any other line is decoded (malformed input replaced as that constructor does) and added as
-   * a String.
+   * would. A pure-ASCII line is read in place, and becomes a String only if it founds a group; any
+   * other line is decoded (malformed input replaced as that constructor does) and added as a
+   * String.
    */
   public boolean add(byte[] utf8, int off, int len) {
     Objects.checkFromIndexSize(off, len, utf8.length);
@@ -255,8 +277,8 @@ public final class Aggregator {
   }
 
   /**
-   * Adds the line now in line[0, len) with String hash {@code hash}; it is {@code s}, or if that
-   * is null the ASCII bytes bytes[off, off + len).
+   * Adds the line now in line[0, len) with String hash {@code hash}; it is {@code s}, or if that is
+   * null the ASCII bytes bytes[off, off + len).
    */
   private boolean addLine(int len, int hash, String s, byte[] bytes, int off) {
     work = 0;
@@ -307,13 +329,13 @@ public final class Aggregator {
   /**
    * Whether the line in line[0, len) surely joins group {@code last}, every other group being
    * strictly farther. With the common prefix and suffix trimmed, e bounds lev(line, rep): the
-   * longer leftover (substitute, then insert or delete the rest), or for leftovers of equal
-   * length the chars that differ (substitutions alone). If {@code last} is the only group, e / max
-   * below THRESHOLD is all the rule asks. Otherwise: representatives are pairwise at least
-   * THRESHOLD apart (a later one joined none of the earlier ones), so for any other group g,
-   * lev(line, g) >= THRESHOLD * max(|g|, |rep|) - e, and with 2e + 1 <= THRESHOLD * |rep| that
-   * makes d(line, g) > d(line, rep) whatever g's length (the 1 is the margin for the naive rule's
-   * rounding), while d(line, rep) <= THRESHOLD / 2 joins. The naive scan picks the same group.
+   * longer leftover (substitute, then insert or delete the rest), or for leftovers of equal length
+   * the chars that differ (substitutions alone). If {@code last} is the only group, e / max below
+   * THRESHOLD is all the rule asks. Otherwise: representatives are pairwise at least THRESHOLD
+   * apart (a later one joined none of the earlier ones), so for any other group g, lev(line, g) >=
+   * THRESHOLD * max(|g|, |rep|) - e, and with 2e + 1 <= THRESHOLD * |rep| that makes d(line, g) >
+   * d(line, rep) whatever g's length (the 1 is the margin for the naive rule's rounding), while
+   * d(line, rep) <= THRESHOLD / 2 joins. The naive scan picks the same group.
    */
   private boolean closeToLast(int len) {
     char[] r = repChars[last];
@@ -375,7 +397,8 @@ public final class Aggregator {
       if (g < 0) {
         return -1;
       }
-      if (repHash[g] == hash && lens[g] == len
+      if (repHash[g] == hash
+          && lens[g] == len
           && Arrays.equals(repChars[g], 0, len, line, 0, len)) {
         return g;
       }
@@ -503,8 +526,8 @@ public final class Aggregator {
   }
 
   /**
-   * The line's key with its candidate list brought up to date, created if new; -1 if there is
-   * no room for it or its list, and the line sweeps instead.
+   * The line's key with its candidate list brought up to date, created if new; -1 if there is no
+   * room for it or its list, and the line sweeps instead.
    */
   private int findKey() {
     int mask = keySlots.length - 1;
@@ -523,7 +546,8 @@ public final class Aggregator {
         return extendKey(k) ? k : -1;
       }
       char[] kc = keyChars[k];
-      if (keyHash[k] == skelHash && keyN[k] == n
+      if (keyHash[k] == skelHash
+          && keyN[k] == n
           && Arrays.equals(kc, 0, kc.length, skel, 0, skelLen)) {
         return keyCandLen[k] >= 0 && extendKey(k) ? k : -1;
       }
@@ -674,12 +698,19 @@ public final class Aggregator {
       // the whole line's bucket bag distance, as in scanByLength
       int dl = Math.abs(n - r);
       int at = g * LEVELS;
-      int onlyLine = Long.bitCount(a0 & ~gm[at]) + Long.bitCount(a1 & ~gm[at + 1])
-          + Long.bitCount(a2 & ~gm[at + 2]) + Long.bitCount(a3 & ~gm[at + 3]);
-      int onlyRep = Long.bitCount(gm[at] & ~a0) + Long.bitCount(gm[at + 1] & ~a1)
-          + Long.bitCount(gm[at + 2] & ~a2) + Long.bitCount(gm[at + 3] & ~a3);
-      lb = Math.max(lb,
-          n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl));
+      int onlyLine =
+          Long.bitCount(a0 & ~gm[at])
+              + Long.bitCount(a1 & ~gm[at + 1])
+              + Long.bitCount(a2 & ~gm[at + 2])
+              + Long.bitCount(a3 & ~gm[at + 3]);
+      int onlyRep =
+          Long.bitCount(gm[at] & ~a0)
+              + Long.bitCount(gm[at + 1] & ~a1)
+              + Long.bitCount(gm[at + 2] & ~a2)
+              + Long.bitCount(gm[at + 3] & ~a3);
+      lb =
+          Math.max(
+              lb, n >= r ? Math.max(onlyLine, onlyRep + dl) : Math.max(onlyRep, onlyLine + dl));
       if (lb <= limit) {
         consider(g, r, lb, false, c[i + 2]);
       }
@@ -687,8 +718,8 @@ public final class Aggregator {
   }
 
   /**
-   * Visits groups in order of |length difference| from the line, stopping each side once the
-   * length bound alone (lev >= |length difference|) rules out every further group.
+   * Visits groups in order of |length difference| from the line, stopping each side once the length
+   * bound alone (lev >= |length difference|) rules out every further group.
    */
   private void scanByLength(int skip) {
     int[] sl = sortedLens;
@@ -754,12 +785,12 @@ public final class Aggregator {
   }
 
   /**
-   * A lower bound on lev(line, rep(g)) for any group g whose representative has length r, from
-   * the best group so far (lev e to the line): representatives are pairwise at d >= THRESHOLD
-   * (a later one founded its group only because every earlier one was that far), so
-   * lev(rep(g), rep(best)) >= separation(max(r, bestLen)), and by the triangle inequality
-   * lev(line, rep(g)) >= that - e. Once a close group is found (e small) it rules out every
-   * other group at once, without looking at them. Nondecreasing in r (separation is).
+   * A lower bound on lev(line, rep(g)) for any group g whose representative has length r, from the
+   * best group so far (lev e to the line): representatives are pairwise at d >= THRESHOLD (a later
+   * one founded its group only because every earlier one was that far), so lev(rep(g), rep(best))
+   * >= separation(max(r, bestLen)), and by the triangle inequality lev(line, rep(g)) >= that - e.
+   * Once a close group is found (e small) it rules out every other group at once, without looking
+   * at them. Nondecreasing in r (separation is).
    */
   private int triangleBound(int r) {
     return separation(Math.max(r, bestLen)) - bestLev;
@@ -767,8 +798,8 @@ public final class Aggregator {
 
   /**
    * A length above which no right-side group (r >= n) can win, from the triangle bound: there
-   * separation(r) >= 0.1499 r (below), so the bound is at least 0.1499 r - e, while a winner's
-   * lev is at most upperLimit(r) <= (bestD + 2^-32) r + 1, and the first grows faster.
+   * separation(r) >= 0.1499 r (below), so the bound is at least 0.1499 r - e, while a winner's lev
+   * is at most upperLimit(r) <= (bestD + 2^-32) r + 1, and the first grows faster.
    */
   private double rightStop() {
     double slope = 0.1499 - bestD - 0x1p-32;
@@ -807,8 +838,8 @@ public final class Aggregator {
 
   /**
    * An upper bound on the distance a group whose longer side is {@code max} chars could have and
-   * still win: at least the largest lev with (double) lev / max <= bestD (for any max a String
-   * can have). Used by cheap filters only; {@link #exactLimit} decides.
+   * still win: at least the largest lev with (double) lev / max <= bestD (for any max a String can
+   * have). Used by cheap filters only; {@link #exactLimit} decides.
    */
   private int upperLimit(int max) {
     // a winner's lev / max rounds to at most bestD, so lev < bestD * max + 1, and that is at
@@ -826,9 +857,9 @@ public final class Aggregator {
 
   /**
    * The largest lev that would win against the best so far, by the naive rule's own double
-   * comparison: d < bestD, or d == bestD for a group created earlier than the best (ties go to
-   * the earliest group). Before any candidate bestD is THRESHOLD and only d < THRESHOLD counts.
-   * Returns -1 if none.
+   * comparison: d < bestD, or d == bestD for a group created earlier than the best (ties go to the
+   * earliest group). Before any candidate bestD is THRESHOLD and only d < THRESHOLD counts. Returns
+   * -1 if none.
    */
   private int exactLimit(int max, boolean tieWins) {
     int k = (int) (bestD * max);
@@ -847,8 +878,8 @@ public final class Aggregator {
   }
 
   /**
-   * Evaluates group g (representative length r) against the line, given a lower bound lb on
-   * their distance; makes it the best, and returns true, if it beats the best so far.
+   * Evaluates group g (representative length r) against the line, given a lower bound lb on their
+   * distance; makes it the best, and returns true, if it beats the best so far.
    */
   private boolean consider(int g, int r, int lb, boolean hinted, int skelL1) {
     if (exhausted) {
@@ -876,8 +907,7 @@ public final class Aggregator {
     // it; on the corpus it settles most near misses (ids, hashes) at about half the columns.
     // Not for the hint, which usually wins and then needs the full distance anyway.
     char[] rh = repHex[g];
-    if (!hinted && hex.len + rh.length < n + r
-        && levenshteinAtMost(hex, rh, rh.length, k) > k) {
+    if (!hinted && hex.len + rh.length < n + r && levenshteinAtMost(hex, rh, rh.length, k) > k) {
       return false;
     }
     int lev = levenshteinAtMost(full, repChars[g], r, k);
@@ -890,10 +920,10 @@ public final class Aggregator {
   }
 
   /**
-   * max(|L \ R|, |R \ L|) over bucket histograms (saturated, which only lowers it). With S the
-   * sum of |hL - hR| and the two differences summing to S and differing by |n - r|, it is
-   * (S + |n - r|) / 2. skelL1, if not -1, is that sum over the skeleton buckets (16 and up),
-   * the same for every line of a key and kept with its candidates.
+   * max(|L \ R|, |R \ L|) over bucket histograms (saturated, which only lowers it). With S the sum
+   * of |hL - hR| and the two differences summing to S and differing by |n - r|, it is (S + |n - r|)
+   * / 2. skelL1, if not -1, is that sum over the skeleton buckets (16 and up), the same for every
+   * line of a key and kept with its candidates.
    */
   private int bagDistance(int g, int dl, int skelL1) {
     int[] lh = lineHist;
@@ -908,8 +938,8 @@ public final class Aggregator {
   }
 
   /**
-   * lev(line, b[0, m)) if it is at most k, else some value above k. A common prefix and suffix
-   * cost nothing (lev(xAy, xBy) = lev(A, B)), so they are trimmed first.
+   * lev(line, b[0, m)) if it is at most k, else some value above k. A common prefix and suffix cost
+   * nothing (lev(xAy, xBy) = lev(A, B)), so they are trimmed first.
    */
   private int levenshteinAtMost(Pattern pat, char[] b, int m, int k) {
     char[] a = pat.chars;
@@ -949,13 +979,14 @@ public final class Aggregator {
 
   /** Bits of the band vectors (pv, mv) over band positions [0, bits), as +1s minus -1s. */
   private long[] widePv = new long[4];
+
   private long[] wideMv = new long[4];
 
   /**
-   * {@link #bandBitParallel} for bands wider than 64 cells: the same diagonal band, held in
-   * {@code words} words, each column advanced word by word (the horizontal delta leaving a
-   * word's last row enters the next word's first, as in Myers' blocks) and then shifted down
-   * one row across the words. Same results: exact when the distance is at most k, else above k.
+   * {@link #bandBitParallel} for bands wider than 64 cells: the same diagonal band, held in {@code
+   * words} words, each column advanced word by word (the horizontal delta leaving a word's last row
+   * enters the next word's first, as in Myers' blocks) and then shifted down one row across the
+   * words. Same results: exact when the distance is at most k, else above k.
    */
   private int bandWide(Pattern pat, int p, int n, char[] b, int m, int k, int words) {
     pat.ensure(words);
@@ -1064,8 +1095,8 @@ public final class Aggregator {
   }
 
   /**
-   * Fills lineGrams with the line's q-gram set: bit h & (2^class - 1) for each q-gram's hash
-   * h, so folding a set in half (OR of its halves) gives the set of the class below.
+   * Fills lineGrams with the line's q-gram set: bit h & (2^class - 1) for each q-gram's hash h, so
+   * folding a set in half (OR of its halves) gives the set of the class below.
    */
   private int fillLineGrams() {
     int c = gramClass(n);
@@ -1101,9 +1132,9 @@ public final class Aggregator {
    * A lower bound on lev(line, rep(g)) from their q-gram sets: an edit destroys at most Q of a
    * string's q-grams and creates at most Q, so every hashed q-gram of one string that the other
    * lacks entirely costs a Q-th of an edit (merging hash bits only lowers the count). Compared at
-   * the smaller of the two classes. 0 when either string is too short to have a set. Random
-   * text (encoded blobs, tokens) shares almost no q-grams, which settles long lines that the
-   * char histogram cannot tell apart.
+   * the smaller of the two classes. 0 when either string is too short to have a set. Random text
+   * (encoded blobs, tokens) shares almost no q-grams, which settles long lines that the char
+   * histogram cannot tell apart.
    */
   private int qgramBound(int g, int r) {
     long[] rg = repGrams[g];
@@ -1138,9 +1169,9 @@ public final class Aggregator {
 
   /**
    * Myers' bit-vector Levenshtein for rows line[p, p + n) with n <= 64 (one word, no band), columns
-   * b[p, p + m); exact, or some value above k once the cell on the final diagonal exceeds k (as
-   * in {@link #bandBitParallel}; checked every 4 columns). Fewer operations per column than the
-   * band: the hex projections and most trimmed lines fit.
+   * b[p, p + m); exact, or some value above k once the cell on the final diagonal exceeds k (as in
+   * {@link #bandBitParallel}; checked every 4 columns). Fewer operations per column than the band:
+   * the hex projections and most trimmed lines fit.
    */
   private static int myers(Pattern pat, int p, int n, char[] b, int m, int k) {
     pat.ensure(1);
@@ -1181,19 +1212,19 @@ public final class Aggregator {
   }
 
   /**
-   * Ukkonen's band computed 64 cells at a time (Myers' bit-vector step, laid along the band as
-   * in Hyyro's banded variant). Rows are line[p, p + n), columns b[p, p + m); the band holds the
+   * Ukkonen's band computed 64 cells at a time (Myers' bit-vector step, laid along the band as in
+   * Hyyro's banded variant). Rows are line[p, p + n), columns b[p, p + m); the band holds the
    * diagonals t = col - row in [tlo, thi], w = thi - tlo + 1 <= k + 1 <= 64 of them, and slides
-   * down one row per column. Cells just outside it are taken as their in-band neighbour + 1,
-   * which is never below their true value and keeps every delta in {-1, 0, 1}. So each computed
-   * value is at least the true one and at most the best path inside the band: exact when the
-   * distance is <= k (its optimal path stays inside), above k otherwise. Rows above the first
-   * are virtual (value col - row, no matches), which makes the first row col as it should be.
+   * down one row per column. Cells just outside it are taken as their in-band neighbour + 1, which
+   * is never below their true value and keeps every delta in {-1, 0, 1}. So each computed value is
+   * at least the true one and at most the best path inside the band: exact when the distance is <=
+   * k (its optimal path stays inside), above k otherwise. Rows above the first are virtual (value
+   * col - row, no matches), which makes the first row col as it should be.
    *
-   * <p>Early exit: values never decrease along a diagonal, so the cell on the final diagonal
-   * (col - row = m - n) in any column bounds the result from below; once it exceeds k, stop.
-   * (It is also the least of cell + |its diagonal - (m - n)| over the column, the cost of any
-   * path through the column, so no other cell gives a better bound.)
+   * <p>Early exit: values never decrease along a diagonal, so the cell on the final diagonal (col -
+   * row = m - n) in any column bounds the result from below; once it exceeds k, stop. (It is also
+   * the least of cell + |its diagonal - (m - n)| over the column, the cost of any path through the
+   * column, so no other cell gives a better bound.)
    */
   private static int bandBitParallel(Pattern pat, int p, int n, char[] b, int m, int k) {
     pat.ensure(1);
@@ -1249,10 +1280,10 @@ public final class Aggregator {
   }
 
   /**
-   * A string as the rows of the bit-parallel band: its chars [0, len) and, built on first use,
-   * the match masks peq[row(c) * stride + word], bit i + 64 for char i. An ASCII char is its own
-   * row; the string's other chars get rows 128 and up (a column char the string lacks matches
-   * nothing). Memory: (128 + distinct non-ASCII chars) * stride words, for the longest line.
+   * A string as the rows of the bit-parallel band: its chars [0, len) and, built on first use, the
+   * match masks peq[row(c) * stride + word], bit i + 64 for char i. An ASCII char is its own row;
+   * the string's other chars get rows 128 and up (a column char the string lacks matches nothing).
+   * Memory: (128 + distinct non-ASCII chars) * stride words, for the longest line.
    */
   private static final class Pattern {
     char[] chars = new char[256];
@@ -1260,13 +1291,18 @@ public final class Aggregator {
     long[] peq = new long[128 * 6];
     int stride = 6;
     boolean ready;
+
     /** The words of peq the last fill set, to zero before the next (cheaper than per char). */
     private int[] cleared = new int[256];
+
     private int clearedLen;
+
     /** Scratch: each char's row. */
     private int[] rows = new int[256];
+
     /** Non-ASCII chars -> row: open addressing, char + 1 (0 empty) and row; extras in use. */
     private int[] extraKeys = new int[16];
+
     private int[] extraRows = new int[16];
     private int extras;
 
@@ -1306,9 +1342,9 @@ public final class Aggregator {
     }
 
     /**
-     * Builds the masks with room for a band of {@code words} words: 64-bit windows starting up
-     * to 64 words + 63 bits past the string's end. A wider stride or more rows than that do no
-     * harm, so the layout only ever grows (no allocation per line).
+     * Builds the masks with room for a band of {@code words} words: 64-bit windows starting up to
+     * 64 words + 63 bits past the string's end. A wider stride or more rows than that do no harm,
+     * so the layout only ever grows (no allocation per line).
      */
     void fill(int words) {
       if (extras > 0) {
@@ -1360,8 +1396,8 @@ public final class Aggregator {
     reps[g] = s;
     repChars[g] = Arrays.copyOf(line, n);
     repHex[g] = Arrays.copyOf(hex.chars, hex.len);
-    repGrams[g] = lineGramClass < 0 ? null
-        : Arrays.copyOf(lineGrams[0], (1 << lineGramClass) >>> 6);
+    repGrams[g] =
+        lineGramClass < 0 ? null : Arrays.copyOf(lineGrams[0], (1 << lineGramClass) >>> 6);
     counts[g] = 1;
     lens[g] = n;
     int off = g * BUCKETS;

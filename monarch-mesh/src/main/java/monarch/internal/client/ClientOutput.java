@@ -1,30 +1,29 @@
 package monarch.internal.client;
 
-import monarch.internal.protocol.LogForwardMessage;
-
 import java.io.PrintStream;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import monarch.internal.capture.LineFramer;
+import monarch.internal.protocol.LogForwardMessage;
 import monarch.logging.OutputTarget;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The LogClientActor's writer: coalesces what the actor prints into one buffer per target and
- * writes each buffer with one call, so a burst of relayed batches costs a few large writes, not
- * one write and flush per batch. Also holds the acks owed for batches taken in, and sends them
- * only once what those batches printed has been written: the forwarders' permits (the
- * end-to-end back-pressure) come back no sooner than the bytes leave the process. It keeps the
- * {@link OutputLedger}'s count of lines written; a target whose stream fails (PrintStream's
- * error flag: a reader that closed the pipe, a full disk) is reported there once, and from then
- * on its lines are dropped and counted, never written, so the procs are not held up by it.
+ * writes each buffer with one call, so a burst of relayed batches costs a few large writes, not one
+ * write and flush per batch. Also holds the acks owed for batches taken in, and sends them only
+ * once what those batches printed has been written: the forwarders' permits (the end-to-end
+ * back-pressure) come back no sooner than the bytes leave the process. It keeps the {@link
+ * OutputLedger}'s count of lines written; a target whose stream fails (PrintStream's error flag: a
+ * reader that closed the pipe, a full disk) is reported there once, and from then on its lines are
+ * dropped and counted, never written, so the procs are not held up by it.
  *
- * <p>The actor calls {@link #flush} before it answers anyone (a barrier, a drain, a mode
- * switch) and when its mailbox has run dry, so buffering never delays a line past the next
- * message the actor handles. Memory: {@link #CAPACITY} bytes per target plus one counter per
- * forwarder with unacked batches. Never touches stdin; never blocks except in the write itself.
+ * <p>The actor calls {@link #flush} before it answers anyone (a barrier, a drain, a mode switch)
+ * and when its mailbox has run dry, so buffering never delays a line past the next message the
+ * actor handles. Memory: {@link #CAPACITY} bytes per target plus one counter per forwarder with
+ * unacked batches. Never touches stdin; never blocks except in the write itself.
  */
 final class ClientOutput {
   /** Per-target buffer; any single line (at most 4 KiB plus its suffix and headers) fits it. */
@@ -33,12 +32,15 @@ final class ClientOutput {
   private final Map<OutputTarget, PrintStream> streams = new EnumMap<>(OutputTarget.class);
   private final byte[][] buffers = new byte[OutputTarget.values().length][];
   private final int[] used = new int[OutputTarget.values().length];
+
   /** Lines in each buffer (a group of N aggregated lines counts N), not yet written. */
   private final long[] pendingLines = new long[OutputTarget.values().length];
+
   private final boolean[] failed = new boolean[OutputTarget.values().length];
   private final Map<ActorRef<LogForwardMessage>, Integer> owed = new LinkedHashMap<>();
   private final OutputLedger ledger;
   private final LongSupplier nanoClock;
+
   /** When the last write returned (it may have waited long for a reader that paused). */
   private long lastWriteNanos;
 

@@ -11,10 +11,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The client's single ActorSystem, started on first use and shared by every HostMesh of the JVM
- * (an ActorSystem costs about a second to start); the one piece of static state the client has.
- * Its threads are daemons, so it never keeps the client alive. What must happen if the JVM exits
- * first (closing meshes, so procs never outlive their client) is a task of the system's
+ * The client's single ActorSystem, started on first use and shared by every HostMesh of the JVM (an
+ * ActorSystem costs about a second to start); the one piece of static state the client has. Its
+ * threads are daemons, so it never keeps the client alive. What must happen if the JVM exits first
+ * (closing meshes, so procs never outlive their client) is a task of the system's
  * CoordinatedShutdown, which Pekko runs from a JVM shutdown hook.
  */
 public final class ClientRuntime {
@@ -41,7 +41,9 @@ public final class ClientRuntime {
 
   static Config config() {
     return ConfigFactory.defaultOverrides()
-        .withFallback(ConfigFactory.parseResources(ClientRuntime.class.getClassLoader(), "monarch-pekko.conf"))
+        .withFallback(
+            ConfigFactory.parseResources(
+                ClientRuntime.class.getClassLoader(), "monarch-pekko.conf"))
         .withFallback(ConfigFactory.load(ClientRuntime.class.getClassLoader()))
         .resolve();
   }
@@ -52,15 +54,22 @@ public final class ClientRuntime {
   }
 
   /**
-   * Runs {@code task} (on its own thread) if the JVM exits before the returned handle is
-   * cancelled; the exit waits for it, within the phase's timeout (monarch-pekko.conf).
+   * Runs {@code task} (on its own thread) if the JVM exits before the returned handle is cancelled;
+   * the exit waits for it, within the phase's timeout (monarch-pekko.conf).
    */
   public static Cancellable onExit(Runnable task) {
-    return CoordinatedShutdown.get(system()).addCancellableTask(EXIT_PHASE, uniqueName("close"),
-        () -> CompletableFuture.runAsync(task, r -> {
-          Thread t = new Thread(r, "monarch-exit");
-          t.setDaemon(true);
-          t.start();
-        }).handle((ok, err) -> Done.getInstance()));
+    return CoordinatedShutdown.get(system())
+        .addCancellableTask(
+            EXIT_PHASE,
+            uniqueName("close"),
+            () ->
+                CompletableFuture.runAsync(
+                        task,
+                        r -> {
+                          Thread t = new Thread(r, "monarch-exit");
+                          t.setDaemon(true);
+                          t.start();
+                        })
+                    .handle((ok, err) -> Done.getInstance()));
   }
 }

@@ -25,6 +25,7 @@ public final class EndpointRefs {
           }
         }
       };
+
   /** ClassValue computes from a class; this hands it the instance being resolved. */
   private static final ThreadLocal<Object> INSTANCES = new ThreadLocal<>();
 
@@ -39,11 +40,13 @@ public final class EndpointRefs {
     } finally {
       INSTANCES.remove();
     }
-    if (lambda == null || lambda.getImplMethodName().startsWith("lambda$")
+    if (lambda == null
+        || lambda.getImplMethodName().startsWith("lambda$")
         || (lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeVirtual
             && lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeInterface)) {
       throw new IllegalArgumentException(
-          "pass a method reference to an @Endpoint method, such as " + actorClass.getSimpleName()
+          "pass a method reference to an @Endpoint method, such as "
+              + actorClass.getSimpleName()
               + "::myEndpoint; a lambda or a static method cannot be called remotely");
     }
     return EndpointTable.of(actorClass).endpoint(lambda.getImplMethodName());

@@ -45,18 +45,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one client-side log coordinator of a ProcMesh, and the one registry of its forwarders.
- * Prints relayed lines as {@code [host pid] line} on the client's stdout or stderr (by target)
- * or, with an aggregation window, groups them per target ({@link Aggregator}) and prints each
- * window as a block. Runs barriers: allocates versions, sends each expected forwarder its
- * marker request, counts one ack per rank, prints what is aggregated when the last ack arrives
- * and only then answers, so the caller's return means it is on the terminal. A finished barrier
- * also completes every older one still open (its markers came first). Runs set_mode's exact
- * switch (barrier, streaming to every forwarder, barrier, window) and the teardown drain. What it
- * prints goes through {@link ClientOutput}: a burst of batches becomes one write, made when the
- * actor reaches the OutputDue it queued behind them, or before it answers anyone; the batches'
- * acks (the end-to-end back-pressure) leave right after that write. Memory: the aggregators'
- * groups (capped per window), the output buffers, and one entry per open barrier or drain.
+ * The one client-side log coordinator of a ProcMesh, and the one registry of its forwarders. Prints
+ * relayed lines as {@code [host pid] line} on the client's stdout or stderr (by target) or, with an
+ * aggregation window, groups them per target ({@link Aggregator}) and prints each window as a
+ * block. Runs barriers: allocates versions, sends each expected forwarder its marker request,
+ * counts one ack per rank, prints what is aggregated when the last ack arrives and only then
+ * answers, so the caller's return means it is on the terminal. A finished barrier also completes
+ * every older one still open (its markers came first). Runs set_mode's exact switch (barrier,
+ * streaming to every forwarder, barrier, window) and the teardown drain. What it prints goes
+ * through {@link ClientOutput}: a burst of batches becomes one write, made when the actor reaches
+ * the OutputDue it queued behind them, or before it answers anyone; the batches' acks (the
+ * end-to-end back-pressure) leave right after that write. Memory: the aggregators' groups (capped
+ * per window), the output buffers, and one entry per open barrier or drain.
  */
 public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   private static final Logger log = LoggerFactory.getLogger(LogClientActor.class);
@@ -65,7 +65,9 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   private static final String WINDOW_TIMER = "window";
 
   /** Write out what is buffered (queued behind a burst of Logs). */
-  private enum OutputDue implements SelfMessage { INSTANCE }
+  private enum OutputDue implements SelfMessage {
+    INSTANCE
+  }
 
   /** The window of the pending aggregate ended. */
   private record WindowEnded(long windowId) implements SelfMessage {}
@@ -79,17 +81,24 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   private final TimerScheduler<LogClientMessage> timers;
   private final ClientOutput out;
   private final OutputLedger ledger;
+
   /** Monotonic nanoseconds: where the window's deadline arithmetic reads "now". */
   private final LongSupplier nanoClock;
+
   /** An OutputDue is in the mailbox: the buffered output is written when it comes up. */
   private boolean outputDue;
+
   /** Index = rank; empty until the mesh's procs are ready. */
   private List<ActorRef<LogForwardMessage>> forwarders = List.of();
+
   /** "[host pid] " per rank (one proc each; pids alone may repeat across hosts), as bytes. */
   private final Map<Integer, byte[]> headers = new HashMap<>();
+
   private final Map<OutputTarget, Aggregator> aggregators = new EnumMap<>(OutputTarget.class);
+
   /** The targets whose group counts are coloured: each a terminal, and NO_COLOR unset. */
   private final Set<OutputTarget> coloured = EnumSet.noneOf(OutputTarget.class);
+
   private Integer windowSec;
   private long windowId;
   private boolean windowOpen;
@@ -99,9 +108,12 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   private final TreeMap<Long, Barrier> barriers = new TreeMap<>();
   private final Map<Integer, Long> lastHeard = new HashMap<>();
   private final Set<Integer> ended = new HashSet<>();
+
   /** Teardown drains waiting for ranks' StreamsEnded, by id. */
   private final Map<Long, Drain> drains = new HashMap<>();
+
   private long nextDrainId;
+
   /** Shutting down: a barrier opened now (by a set_mode step) ends at once, unconfirmed. */
   private boolean stopping;
 
@@ -121,8 +133,14 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     }
   }
 
-  private LogClientActor(ActorContext<LogClientMessage> ctx, TimerScheduler<LogClientMessage> timers,
-      PrintStream out, PrintStream err, Integer windowSec, OutputLedger ledger, LongSupplier nanoClock) {
+  private LogClientActor(
+      ActorContext<LogClientMessage> ctx,
+      TimerScheduler<LogClientMessage> timers,
+      PrintStream out,
+      PrintStream err,
+      Integer windowSec,
+      OutputLedger ledger,
+      LongSupplier nanoClock) {
     super(ctx);
     this.timers = timers;
     this.ledger = ledger;
@@ -141,13 +159,14 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     }
   }
 
-  public static Behavior<LogClientMessage> create(PrintStream out, PrintStream err, Integer windowSec) {
+  public static Behavior<LogClientMessage> create(
+      PrintStream out, PrintStream err, Integer windowSec) {
     return create(out, err, windowSec, new OutputLedger());
   }
 
   /** {@code ledger}: where it counts the lines it takes in and writes, and says if output fails. */
-  public static Behavior<LogClientMessage> create(PrintStream out, PrintStream err, Integer windowSec,
-      OutputLedger ledger) {
+  public static Behavior<LogClientMessage> create(
+      PrintStream out, PrintStream err, Integer windowSec, OutputLedger ledger) {
     return create(out, err, windowSec, ledger, System::nanoTime);
   }
 
@@ -156,10 +175,16 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
    * tells no time, so a test on a manual scheduler passes that scheduler's clock; with the wall
    * clock, a window that SetMode shortens would end by real time, not by the test's.
    */
-  static Behavior<LogClientMessage> create(PrintStream out, PrintStream err, Integer windowSec,
-      OutputLedger ledger, LongSupplier nanoClock) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new LogClientActor(ctx, timers, out, err, windowSec, ledger, nanoClock)));
+  static Behavior<LogClientMessage> create(
+      PrintStream out,
+      PrintStream err,
+      Integer windowSec,
+      OutputLedger ledger,
+      LongSupplier nanoClock) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new LogClientActor(ctx, timers, out, err, windowSec, ledger, nanoClock)));
   }
 
   @Override
@@ -218,7 +243,8 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
 
   /** "[host pid] ": what precedes each line the client prints on its own. */
   private byte[] header(Log m) {
-    return headers.computeIfAbsent(m.rank(),
+    return headers.computeIfAbsent(
+        m.rank(),
         rank -> ("[" + m.hostname() + " " + m.pid() + "] ").getBytes(StandardCharsets.UTF_8));
   }
 
@@ -227,7 +253,8 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
       windowOpen = true;
       windowStartNanos = nanoClock.getAsLong();
       windowStart = LocalDateTime.now();
-      timers.startSingleTimer(WINDOW_TIMER, new WindowEnded(++windowId), Duration.ofSeconds(windowSec));
+      timers.startSingleTimer(
+          WINDOW_TIMER, new WindowEnded(++windowId), Duration.ofSeconds(windowSec));
     }
     Aggregator agg = aggregators.get(m.target());
     byte[] lines = m.lines();
@@ -249,22 +276,25 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     return this;
   }
 
-  /** The window in force from now; pending groups print first when it goes, a shorter one tightens the deadline. */
+  /**
+   * The window in force from now; pending groups print first when it goes, a shorter one tightens
+   * the deadline.
+   */
   private void applyWindow(Integer w) {
     if (w == null) {
       printAggregates();
     } else if (windowOpen) {
       long remaining = windowStartNanos + Duration.ofSeconds(w).toNanos() - nanoClock.getAsLong();
-      timers.startSingleTimer(WINDOW_TIMER, new WindowEnded(++windowId),
-          Duration.ofNanos(Math.max(0, remaining)));
+      timers.startSingleTimer(
+          WINDOW_TIMER, new WindowEnded(++windowId), Duration.ofNanos(Math.max(0, remaining)));
     }
     windowSec = w;
     out.flush();
   }
 
   /**
-   * Prints every pending group, stdout's then stderr's, each target as one block, once; then
-   * writes out everything buffered, so a caller answered after this has it on the terminal.
+   * Prints every pending group, stdout's then stderr's, each target as one block, once; then writes
+   * out everything buffered, so a caller answered after this has it on the terminal.
    */
   private void printAggregates() {
     timers.cancel(WINDOW_TIMER);
@@ -283,11 +313,15 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
       long lines = 0;
       for (Aggregator.Group g : agg.drain()) {
         String count = "[" + g.count() + " similar log lines]";
-        sb.append(coloured.contains(t) ? "\u001b[33m" + count + "\u001b[0m" : count).append(' ')
-            .append(g.firstLine()).append('\n');
+        sb.append(coloured.contains(t) ? "\u001b[33m" + count + "\u001b[0m" : count)
+            .append(' ')
+            .append(g.firstLine())
+            .append('\n');
         lines += g.count();
       }
-      sb.append("<<< Aggregated Logs (").append(STAMP.format(LocalDateTime.now())).append(") <<<\n");
+      sb.append("<<< Aggregated Logs (")
+          .append(STAMP.format(LocalDateTime.now()))
+          .append(") <<<\n");
       out.append(t, sb.toString().getBytes(StandardCharsets.UTF_8), lines);
     }
     out.flush();
@@ -300,7 +334,9 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
    */
   static boolean isTerminal(int fd) {
     try {
-      String to = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+      String to =
+          java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd))
+              .toString();
       return to.startsWith("/dev/pts/") || to.startsWith("/dev/tty") || to.equals("/dev/console");
     } catch (java.io.IOException | UnsupportedOperationException e) {
       return System.console() != null;
@@ -315,8 +351,8 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   }
 
   /** Opens barrier v over {@code expected}: each of their forwarders is asked for its marker. */
-  private void startBarrier(List<Integer> expected, long timeoutMillis, boolean print,
-      Consumer<FlushDone> onDone) {
+  private void startBarrier(
+      List<Integer> expected, long timeoutMillis, boolean print, Consumer<FlushDone> onDone) {
     long v = ++nextVersion;
     if (stopping) {
       onDone.accept(new FlushDone(v, List.copyOf(expected), List.of()));
@@ -338,8 +374,10 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     heard(a.rank());
     Barrier b = barriers.get(a.version());
     if (b == null) {
-      log.debug("ack of barrier {} from rank {} with no such barrier open (stale); ignored",
-          a.version(), a.rank());
+      log.debug(
+          "ack of barrier {} from rank {} with no such barrier open (stale); ignored",
+          a.version(),
+          a.rank());
       return this;
     }
     if (b.missing.remove(a.rank()) && a.procFailed()) {
@@ -352,10 +390,9 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   }
 
   /**
-   * Barrier v is complete. Its ranks' markers for every older barrier came before theirs for v,
-   * so those ranks are done with the older ones too: an older barrier that waited for nothing
-   * else is complete as well. Prints (if any of the released asks), then answers them, oldest
-   * first.
+   * Barrier v is complete. Its ranks' markers for every older barrier came before theirs for v, so
+   * those ranks are done with the older ones too: an older barrier that waited for nothing else is
+   * complete as well. Prints (if any of the released asks), then answers them, oldest first.
    */
   private void complete(long v) {
     Barrier done = barriers.get(v);
@@ -379,7 +416,9 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     for (Map.Entry<Long, Barrier> e : released) {
       barriers.remove(e.getKey());
       timers.cancel("flush-" + e.getKey());
-      e.getValue().onDone.accept(new FlushDone(e.getKey(), List.of(), List.copyOf(e.getValue().dead)));
+      e.getValue()
+          .onDone
+          .accept(new FlushDone(e.getKey(), List.of(), List.copyOf(e.getValue().dead)));
     }
   }
 
@@ -388,9 +427,17 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     if (b != null) {
       long now = nanoClock.getAsLong();
       // the caller learns which ranks; the times are for whoever reads the debug log
-      log.debug("barrier {} timed out; no ack from ranks {} (last heard from them {})", t.version(),
-          b.missing, b.missing.stream().map(r -> lastHeard.containsKey(r)
-              ? (now - lastHeard.get(r)) / 1_000_000 + " ms ago" : "never").toList());
+      log.debug(
+          "barrier {} timed out; no ack from ranks {} (last heard from them {})",
+          t.version(),
+          b.missing,
+          b.missing.stream()
+              .map(
+                  r ->
+                      lastHeard.containsKey(r)
+                          ? (now - lastHeard.get(r)) / 1_000_000 + " ms ago"
+                          : "never")
+              .toList());
       if (b.print) {
         printAggregates();
       } else {
@@ -411,15 +458,23 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
    */
   private Behavior<LogClientMessage> onSetMode(SetMode m) {
     Set<Integer> silent = new TreeSet<>();
-    startBarrier(m.liveRanks(), m.stepMillis(), false, before -> {
-      silent.addAll(before.missingRanks());
-      forwarders.forEach(f -> f.tell(new LogForwardMessage.SetMode(m.streamToClient())));
-      startBarrier(m.liveRanks(), m.stepMillis(), false, after -> {
-        silent.addAll(after.missingRanks());
-        applyWindow(m.windowSec());
-        m.replyTo().tell(new ModeSet(List.copyOf(silent)));
-      });
-    });
+    startBarrier(
+        m.liveRanks(),
+        m.stepMillis(),
+        false,
+        before -> {
+          silent.addAll(before.missingRanks());
+          forwarders.forEach(f -> f.tell(new LogForwardMessage.SetMode(m.streamToClient())));
+          startBarrier(
+              m.liveRanks(),
+              m.stepMillis(),
+              false,
+              after -> {
+                silent.addAll(after.missingRanks());
+                applyWindow(m.windowSec());
+                m.replyTo().tell(new ModeSet(List.copyOf(silent)));
+              });
+        });
     return this;
   }
 
@@ -440,13 +495,14 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   }
 
   private void startDrainTimer(long id) {
-    timers.startSingleTimer("drain-" + id, new DrainIdle(id), Duration.ofMillis(drains.get(id).idleMillis()));
+    timers.startSingleTimer(
+        "drain-" + id, new DrainIdle(id), Duration.ofMillis(drains.get(id).idleMillis()));
   }
 
   /**
    * No batch came for the drain's idle time, unless this actor spent it blocked in a write (a
-   * reader that paused): the procs' next batches wait for the acks that write released, so the
-   * idle time counts again from when the write returned.
+   * reader that paused): the procs' next batches wait for the acks that write released, so the idle
+   * time counts again from when the write returned.
    */
   private Behavior<LogClientMessage> onDrainIdle(DrainIdle t) {
     Drain d = drains.get(t.drainId());
@@ -456,8 +512,8 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     long sinceWrite = nanoClock.getAsLong() - out.lastWriteNanos();
     long idle = Duration.ofMillis(d.idleMillis()).toNanos();
     if (sinceWrite < idle) {
-      timers.startSingleTimer("drain-" + t.drainId(), new DrainIdle(t.drainId()),
-          Duration.ofNanos(idle - sinceWrite));
+      timers.startSingleTimer(
+          "drain-" + t.drainId(), new DrainIdle(t.drainId()), Duration.ofNanos(idle - sinceWrite));
       return this;
     }
     drains.remove(t.drainId());
@@ -486,8 +542,15 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     // a barrier still open can no longer complete: its caller learns who did not ack
     List<Map.Entry<Long, Barrier>> open = new ArrayList<>(barriers.entrySet());
     barriers.clear();
-    open.forEach(e -> e.getValue().onDone.accept(
-        new FlushDone(e.getKey(), List.copyOf(e.getValue().missing), List.copyOf(e.getValue().dead))));
+    open.forEach(
+        e ->
+            e.getValue()
+                .onDone
+                .accept(
+                    new FlushDone(
+                        e.getKey(),
+                        List.copyOf(e.getValue().missing),
+                        List.copyOf(e.getValue().dead))));
     return Behaviors.stopped();
   }
 }

@@ -33,9 +33,9 @@ public final class OutputLedger {
   }
 
   /**
-   * Lines the actor took in but has not written: 0 once a lossless teardown is done; otherwise
-   * the lines its failed output dropped, and those it had not got to when its mesh gave up
-   * waiting (lines still on their way to it are not counted, so this is a lower bound then).
+   * Lines the actor took in but has not written: 0 once a lossless teardown is done; otherwise the
+   * lines its failed output dropped, and those it had not got to when its mesh gave up waiting
+   * (lines still on their way to it are not counted, so this is a lower bound then).
    */
   public long undelivered() {
     return received.get() - written.get();

@@ -7,9 +7,9 @@ import monarch.internal.protocol.AgentProtocol.RankLost;
 import monarch.internal.protocol.AgentProtocol.RankReply;
 
 /**
- * Collects one answer per rank for a request sent to every proc of a mesh, and completes with
- * all of them indexed by rank, or as soon as a rank is lost (missing slots then stay null).
- * A caller that stops waiting can still see who answered. Memory: one slot per rank.
+ * Collects one answer per rank for a request sent to every proc of a mesh, and completes with all
+ * of them indexed by rank, or as soon as a rank is lost (missing slots then stay null). A caller
+ * that stops waiting can still see who answered. Memory: one slot per rank.
  */
 public final class RankCollector implements Requests.Collector {
   private final RankOutcome[] outcomes;

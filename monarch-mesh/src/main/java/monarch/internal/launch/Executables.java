@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Finds a command the way execvp would (a name with a '/' as is, otherwise the first match on
- * PATH) and, when it cannot run, says why the way a shell does, with the shell's exit status:
- * 127 not found (the command, or the interpreter its {@code #!} line names), 126 found but not
- * executable (a directory, no execute permission). Procs start under setsid, which reports such
- * failures only after the fact; checking first makes them a launch error with a clear message.
+ * Finds a command the way execvp would (a name with a '/' as is, otherwise the first match on PATH)
+ * and, when it cannot run, says why the way a shell does, with the shell's exit status: 127 not
+ * found (the command, or the interpreter its {@code #!} line names), 126 found but not executable
+ * (a directory, no execute permission). Procs start under setsid, which reports such failures only
+ * after the fact; checking first makes them a launch error with a clear message.
  */
 public final class Executables {
   /** Why a command cannot run: a shell's exit status and message ("x: Is a directory"). */
@@ -75,8 +75,8 @@ public final class Executables {
     }
     String interpreter = interpreter(p);
     if (interpreter != null && !Files.isExecutable(Paths.get(interpreter))) {
-      return new Problem(NOT_FOUND,
-          command + ": bad interpreter: " + interpreter + ": No such file or directory");
+      return new Problem(
+          NOT_FOUND, command + ": bad interpreter: " + interpreter + ": No such file or directory");
     }
     return null;
   }

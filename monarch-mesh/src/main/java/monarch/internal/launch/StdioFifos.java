@@ -13,19 +13,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A proc's stdout and stderr as named pipes (FIFOs) of the agent's own, instead of the JDK's
- * Process pipes: to the proc they are the same (pipes: {@code S_ISFIFO}, blocking writes,
- * SIGPIPE without a reader), but the agent reads them through plain FileInputStreams, whose
- * {@code available()} does not wait for a read in progress on another thread (the JDK's process
- * streams are BufferedInputStreams, synchronized). That is what lets a tee block on its pipe
- * while a barrier's requester asks how much it holds (StreamForwarder).
+ * Process pipes: to the proc they are the same (pipes: {@code S_ISFIFO}, blocking writes, SIGPIPE
+ * without a reader), but the agent reads them through plain FileInputStreams, whose {@code
+ * available()} does not wait for a read in progress on another thread (the JDK's process streams
+ * are BufferedInputStreams, synchronized). That is what lets a tee block on its pipe while a
+ * barrier's requester asks how much it holds (StreamForwarder).
  *
  * <p>Made with mkfifo (one process for all of a spawn's FIFOs) in the agent's private socket
  * directory; each is opened for reading before the proc starts (a read-write holder keeps either
  * open from blocking) and handed to the proc as its stdout or stderr, after which the proc's ends
  * are the only writers: the tee sees the end of the stream when the proc and its children have
- * closed them. The names stay until the tees are done ({@link Pair#unlink}), so that the agent
- * can wake a tee blocked in its read ({@link Pair#wake}). Where mkfifo cannot run,
- * {@link #create} fails (and removes what it made) and the caller uses the JDK's pipes.
+ * closed them. The names stay until the tees are done ({@link Pair#unlink}), so that the agent can
+ * wake a tee blocked in its read ({@link Pair#wake}). Where mkfifo cannot run, {@link #create}
+ * fails (and removes what it made) and the caller uses the JDK's pipes.
  */
 public final class StdioFifos {
   private final List<Path> paths;
@@ -51,7 +51,8 @@ public final class StdioFifos {
       if (!mkfifo.waitFor(10, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
         mkfifo.destroyForcibly();
         fifos.discard(); // some may have been made
-        throw new IOException("mkfifo failed: " + new String(mkfifo.getInputStream().readAllBytes()).strip());
+        throw new IOException(
+            "mkfifo failed: " + new String(mkfifo.getInputStream().readAllBytes()).strip());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -124,7 +125,8 @@ public final class StdioFifos {
      * opening the FIFO's name for writing does not block while the reader has it open.
      */
     public void wake(boolean stdout) {
-      try (java.io.FileOutputStream w = new java.io.FileOutputStream(stdout ? out.toFile() : err.toFile())) {
+      try (java.io.FileOutputStream w =
+          new java.io.FileOutputStream(stdout ? out.toFile() : err.toFile())) {
         w.write(0);
       } catch (IOException e) {
         // gone already: so is the read

@@ -14,8 +14,8 @@ import monarch.internal.channel.RemoteFailure;
 import monarch.internal.channel.ValueCodec;
 
 /**
- * One actor instance in a proc and its mailbox: a single thread that constructs the actor and
- * then runs its calls one at a time, in arrival order. It never reads the channel; replies go out
+ * One actor instance in a proc and its mailbox: a single thread that constructs the actor and then
+ * runs its calls one at a time, in arrival order. It never reads the channel; replies go out
  * through the {@link ReplySink}. The mailbox is unbounded in count, but what can be in it is
  * bounded by what the client has in flight (a blocking call per caller, or broadcasts).
  */
@@ -34,29 +34,35 @@ final class ActorHost {
     this.name = name;
     this.replies = replies;
     this.mailbox =
-        new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "actor-" + name);
-          t.setDaemon(true);
-          return t;
-        });
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "actor-" + name);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Queues construction; its outcome is the reply to {@code requestId}. */
   void start(long requestId, String className, byte[] args, Context context) {
-    mailbox.execute(() -> {
-      try {
-        instance = construct(className, args, context);
-        replies.reply(ProcFrame.Reply.ok(requestId, null));
-      } catch (Throwable t) {
-        Throwable cause = unwrap(t);
-        startFailure = RemoteFailure.of(cause);
-        replies.reply(ProcFrame.Reply.failed(requestId, startFailure));
-      }
-    });
+    mailbox.execute(
+        () -> {
+          try {
+            instance = construct(className, args, context);
+            replies.reply(ProcFrame.Reply.ok(requestId, null));
+          } catch (Throwable t) {
+            Throwable cause = unwrap(t);
+            startFailure = RemoteFailure.of(cause);
+            replies.reply(ProcFrame.Reply.failed(requestId, startFailure));
+          }
+        });
   }
 
-  private static Object construct(String className, byte[] args, Context context)
-      throws Exception {
+  private static Object construct(String className, byte[] args, Context context) throws Exception {
     Class<?> cls = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
     EndpointTable.of(cls);
     int arity = ValueCodec.argCount(args);
@@ -72,22 +78,27 @@ final class ActorHost {
       return Actor.createWith(context, () -> c.newInstance(values));
     }
     throw new IllegalArgumentException(
-        "no public constructor of " + className + " takes " + arity + " argument(s) of the given types"
+        "no public constructor of "
+            + className
+            + " takes "
+            + arity
+            + " argument(s) of the given types"
             + (last == null ? "" : " (" + last.getMessage() + ")"));
   }
 
   void call(ProcFrame.Call call) {
-    mailbox.execute(() -> {
-      ProcFrame.Reply reply;
-      try {
-        reply = ProcFrame.Reply.ok(call.requestId(), invoke(call));
-      } catch (Throwable t) {
-        reply = ProcFrame.Reply.failed(call.requestId(), RemoteFailure.of(unwrap(t)));
-      }
-      if (call.wantsReply() || reply.failure() != null) {
-        replies.reply(reply);
-      }
-    });
+    mailbox.execute(
+        () -> {
+          ProcFrame.Reply reply;
+          try {
+            reply = ProcFrame.Reply.ok(call.requestId(), invoke(call));
+          } catch (Throwable t) {
+            reply = ProcFrame.Reply.failed(call.requestId(), RemoteFailure.of(unwrap(t)));
+          }
+          if (call.wantsReply() || reply.failure() != null) {
+            replies.reply(reply);
+          }
+        });
   }
 
   private byte[] invoke(ProcFrame.Call call) throws Throwable {

@@ -20,8 +20,8 @@ import monarch.internal.channel.SocketDirectory;
 import monarch.internal.channel.ValueCodec;
 
 /**
- * The workload a JVM proc runs once, with -XX:ArchiveClassesAtExit, so the host agent can build
- * the proc's AppCDS archive: it walks the proc's start-up path (Unix socket, frame codec, actor
+ * The workload a JVM proc runs once, with -XX:ArchiveClassesAtExit, so the host agent can build the
+ * proc's AppCDS archive: it walks the proc's start-up path (Unix socket, frame codec, actor
  * construction and a call) so those classes come pre-parsed from the archive afterwards.
  */
 final class CdsTraining {
@@ -58,7 +58,10 @@ final class CdsTraining {
         agentSide.read();
         BlockingQueue<ProcFrame.Reply> replies = new ArrayBlockingQueue<>(4);
         ActorHost host = new ActorHost("warmup", replies::add);
-        host.start(1, WarmupActor.class.getName(), ValueCodec.encodeArgs("hi"),
+        host.start(
+            1,
+            WarmupActor.class.getName(),
+            ValueCodec.encodeArgs("hi"),
             new Context("warmup", 0, 1, 0, 1, "train", "localhost"));
         host.call(new ProcFrame.Call(2, "warmup", "rank", ValueCodec.encodeArgs(), true));
         for (int i = 0; i < 2; i++) {

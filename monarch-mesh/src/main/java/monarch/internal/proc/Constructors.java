@@ -14,7 +14,8 @@ public final class Constructors {
   /** Client side: the constructors that accept these Java values, or a clear error. */
   public static void check(Class<?> actorClass, Object[] args) {
     if (Modifier.isAbstract(actorClass.getModifiers())) {
-      throw new IllegalArgumentException(actorClass.getName() + " is abstract and cannot be spawned");
+      throw new IllegalArgumentException(
+          actorClass.getName() + " is abstract and cannot be spawned");
     }
     if (actorClass.getEnclosingClass() != null && !Modifier.isStatic(actorClass.getModifiers())) {
       throw new IllegalArgumentException(
@@ -26,8 +27,12 @@ public final class Constructors {
       }
     }
     throw new IllegalArgumentException(
-        "no public constructor of " + actorClass.getName() + " accepts arguments "
-            + describe(args) + "; public constructors: " + describe(actorClass));
+        "no public constructor of "
+            + actorClass.getName()
+            + " accepts arguments "
+            + describe(args)
+            + "; public constructors: "
+            + describe(actorClass));
   }
 
   /** The public constructors with {@code arity} parameters, in declaration order. */
@@ -76,8 +81,11 @@ public final class Constructors {
       return "none";
     }
     return Arrays.stream(cs)
-        .map(c -> Arrays.stream(c.getParameterTypes()).map(Class::getSimpleName)
-            .collect(Collectors.joining(", ", "(", ")")))
+        .map(
+            c ->
+                Arrays.stream(c.getParameterTypes())
+                    .map(Class::getSimpleName)
+                    .collect(Collectors.joining(", ", "(", ")")))
         .collect(Collectors.joining(" "));
   }
 }

@@ -37,7 +37,9 @@ public final class EndpointTable {
       Method previous = found.put(m.getName(), m);
       if (previous != null && !previous.equals(m) && !isBridgePair(previous, m)) {
         throw new IllegalArgumentException(
-            actorClass.getName() + " has two @Endpoint methods named '" + m.getName()
+            actorClass.getName()
+                + " has two @Endpoint methods named '"
+                + m.getName()
                 + "'; endpoint names must be unique because only the name crosses the wire");
       }
     }
@@ -63,8 +65,12 @@ public final class EndpointTable {
     Method m = endpoints.get(name);
     if (m == null) {
       throw new IllegalArgumentException(
-          actorClass.getName() + " has no @Endpoint method named '" + name + "' (endpoints: "
-              + endpoints.keySet() + ")");
+          actorClass.getName()
+              + " has no @Endpoint method named '"
+              + name
+              + "' (endpoints: "
+              + endpoints.keySet()
+              + ")");
     }
     return m;
   }

@@ -8,14 +8,15 @@ import java.util.logging.Logger;
 /**
  * The logging plane inside a JVM proc: sets the root level of java.util.logging always, and of
  * Logback or Log4j2 when they are on the proc's class path (found by reflection: no dependency on
- * either). Levels are Python's numbers: a level n shows records of n and above, so 50 (FATAL)
- * hides ERROR. It never touches the proc's stdout or stderr.
+ * either). Levels are Python's numbers: a level n shows records of n and above, so 50 (FATAL) hides
+ * ERROR. It never touches the proc's stdout or stderr.
  */
 final class LoggerRuntimeActor {
   /** Above SEVERE (= ERROR): what JUL needs to hide ERROR records at FATAL. */
-  static final Level FATAL = new Level("FATAL", 1100) {
-    private static final long serialVersionUID = 1L;
-  };
+  static final Level FATAL =
+      new Level("FATAL", 1100) {
+        private static final long serialVersionUID = 1L;
+      };
 
   private LoggerRuntimeActor() {}
 
@@ -81,7 +82,8 @@ final class LoggerRuntimeActor {
   private static void setLog4j2(int level) {
     try {
       ClassLoader cl = Thread.currentThread().getContextClassLoader();
-      Class<?> configurator = Class.forName("org.apache.logging.log4j.core.config.Configurator", false, cl);
+      Class<?> configurator =
+          Class.forName("org.apache.logging.log4j.core.config.Configurator", false, cl);
       Class<?> levelClass = Class.forName("org.apache.logging.log4j.Level", true, cl);
       Object lvl = levelClass.getMethod("toLevel", String.class).invoke(null, log4j2Level(level));
       Method set = configurator.getMethod("setRootLevel", levelClass);

@@ -7,7 +7,12 @@ import java.util.Map;
  * executables too (RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE); the rest is monarch's own.
  */
 public record ProcEnv(
-    int rank, int localRank, int worldSize, int localWorldSize, String channel, String procId,
+    int rank,
+    int localRank,
+    int worldSize,
+    int localWorldSize,
+    String channel,
+    String procId,
     String hostname) {
 
   public static final String RANK = "RANK";
@@ -17,6 +22,7 @@ public record ProcEnv(
   public static final String CHANNEL = "BOOTSTRAP_LOG_CHANNEL";
   public static final String PROC_ID = "MONARCH_PROC_ID";
   public static final String HOSTNAME = "MONARCH_HOSTNAME";
+
   /** A JVM proc's first log level, when it is not INFO (java.util.logging's own default). */
   public static final String LOG_LEVEL = "MONARCH_LOG_LEVEL";
 
@@ -40,8 +46,12 @@ public record ProcEnv(
           CHANNEL + " is not set: a monarch proc is started by a host agent, not by hand");
     }
     return new ProcEnv(
-        intVar(env, RANK), intVar(env, LOCAL_RANK), intVar(env, WORLD_SIZE),
-        intVar(env, LOCAL_WORLD_SIZE), channel, env.getOrDefault(PROC_ID, "proc"),
+        intVar(env, RANK),
+        intVar(env, LOCAL_RANK),
+        intVar(env, WORLD_SIZE),
+        intVar(env, LOCAL_WORLD_SIZE),
+        channel,
+        env.getOrDefault(PROC_ID, "proc"),
         env.getOrDefault(HOSTNAME, "localhost"));
   }
 

@@ -14,14 +14,14 @@ import monarch.internal.channel.ProcFrame;
 import monarch.internal.channel.RemoteFailure;
 
 /**
- * The light runtime of a JVM proc: dial the host agent's socket, announce the rank, host actors
- * and run their calls, and exit when the channel closes, so a proc never outlives its agent. It
- * loads no Pekko class and prints nothing to stdout: everything the proc writes there is the
- * user's.
+ * The light runtime of a JVM proc: dial the host agent's socket, announce the rank, host actors and
+ * run their calls, and exit when the channel closes, so a proc never outlives its agent. It loads
+ * no Pekko class and prints nothing to stdout: everything the proc writes there is the user's.
  */
 public final class ProcMain {
   /** After a Stop or the channel's end, queued calls get this long before the proc exits. */
   static final long DRAIN_MILLIS = 2_000;
+
   /** If System.exit is held up (a user shutdown hook that hangs), the proc halts after this. */
   static final long EXIT_WATCHDOG_MILLIS = 3_000;
 
@@ -46,7 +46,8 @@ public final class ProcMain {
       SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
       socket.connect(UnixDomainSocketAddress.of(env.channel()));
       channel = new FrameChannel(socket);
-      channel.write(new ProcFrame.Hello(env.rank(), ProcessHandle.current().pid(), FrameCodec.VERSION));
+      channel.write(
+          new ProcFrame.Hello(env.rank(), ProcessHandle.current().pid(), FrameCodec.VERSION));
     } catch (Exception e) {
       System.err.println("monarch proc: cannot start: " + e.getMessage());
       System.exit(2);
@@ -68,24 +69,28 @@ public final class ProcMain {
   }
 
   /**
-   * A Java main class as a proc: it runs beside the channel (which still serves flushes and
-   * levels) and the proc exits when it returns: 0, or 1 if it threw. System.exit works as usual.
+   * A Java main class as a proc: it runs beside the channel (which still serves flushes and levels)
+   * and the proc exits when it returns: 0, or 1 if it threw. System.exit works as usual.
    */
   private static void runMain(String className, String[] mainArgs) {
-    Thread main = new Thread(() -> {
-      int status = 0;
-      try {
-        Class<?> cls = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
-        cls.getMethod("main", String[].class).invoke(null, (Object) mainArgs);
-      } catch (java.lang.reflect.InvocationTargetException e) {
-        e.getCause().printStackTrace();
-        status = 1;
-      } catch (ReflectiveOperationException e) {
-        System.err.println("monarch proc: cannot run " + className + ".main: " + e);
-        status = 1;
-      }
-      exit(status);
-    }, "main");
+    Thread main =
+        new Thread(
+            () -> {
+              int status = 0;
+              try {
+                Class<?> cls =
+                    Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+                cls.getMethod("main", String[].class).invoke(null, (Object) mainArgs);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                e.getCause().printStackTrace();
+                status = 1;
+              } catch (ReflectiveOperationException e) {
+                System.err.println("monarch proc: cannot run " + className + ".main: " + e);
+                status = 1;
+              }
+              exit(status);
+            },
+            "main");
     main.start();
   }
 
@@ -122,8 +127,12 @@ public final class ProcMain {
     } else if (frame instanceof ProcFrame.Call c) {
       ActorHost host = actors.get(c.actor());
       if (host == null) {
-        reply(ProcFrame.Reply.failed(c.requestId(), RemoteFailure.of(new IllegalStateException(
-            "no actor named '" + c.actor() + "' on rank " + env.rank()))));
+        reply(
+            ProcFrame.Reply.failed(
+                c.requestId(),
+                RemoteFailure.of(
+                    new IllegalStateException(
+                        "no actor named '" + c.actor() + "' on rank " + env.rank()))));
       } else {
         host.call(c);
       }
@@ -141,21 +150,34 @@ public final class ProcMain {
       }
     } else {
       System.err.println(
-          "monarch proc " + env.rank() + ": ignoring unexpected " + frame.getClass().getSimpleName());
+          "monarch proc "
+              + env.rank()
+              + ": ignoring unexpected "
+              + frame.getClass().getSimpleName());
     }
   }
 
   private void spawn(ProcFrame.SpawnActor s) {
     if (actors.containsKey(s.name())) {
-      reply(ProcFrame.Reply.failed(s.requestId(), RemoteFailure.of(new IllegalArgumentException(
-          "an actor named '" + s.name() + "' already runs on rank " + env.rank()))));
+      reply(
+          ProcFrame.Reply.failed(
+              s.requestId(),
+              RemoteFailure.of(
+                  new IllegalArgumentException(
+                      "an actor named '" + s.name() + "' already runs on rank " + env.rank()))));
       return;
     }
     ActorHost host = new ActorHost(s.name(), this::reply);
     actors.put(s.name(), host);
-    Context context = new Context(
-        s.name(), env.rank(), env.worldSize(), env.localRank(), env.localWorldSize(), env.procId(),
-        env.hostname());
+    Context context =
+        new Context(
+            s.name(),
+            env.rank(),
+            env.worldSize(),
+            env.localRank(),
+            env.localWorldSize(),
+            env.procId(),
+            env.hostname());
     host.start(s.requestId(), s.className(), s.args(), context);
   }
 
@@ -164,9 +186,17 @@ public final class ProcMain {
       channel.write(reply);
     } catch (FrameException e) {
       // too large to send (a value only the codec's own limit lets through): the call fails
-      reply(ProcFrame.Reply.failed(reply.requestId(), RemoteFailure.of(new IllegalStateException(
-          "the reply to request " + reply.requestId() + " on rank " + env.rank() + " cannot be sent: "
-              + e.getMessage()))));
+      reply(
+          ProcFrame.Reply.failed(
+              reply.requestId(),
+              RemoteFailure.of(
+                  new IllegalStateException(
+                      "the reply to request "
+                          + reply.requestId()
+                          + " on rank "
+                          + env.rank()
+                          + " cannot be sent: "
+                          + e.getMessage()))));
     } catch (IOException e) {
       // The channel is closing; the serve loop sees it too and the proc exits.
     }
@@ -175,14 +205,17 @@ public final class ProcMain {
   private static void exit(int status) {
     System.out.flush();
     System.err.flush();
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(EXIT_WATCHDOG_MILLIS);
-      } catch (InterruptedException ignored) {
-        // exiting anyway
-      }
-      Runtime.getRuntime().halt(status);
-    }, "monarch-exit-watchdog");
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(EXIT_WATCHDOG_MILLIS);
+              } catch (InterruptedException ignored) {
+                // exiting anyway
+              }
+              Runtime.getRuntime().halt(status);
+            },
+            "monarch-exit-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
     System.exit(status);

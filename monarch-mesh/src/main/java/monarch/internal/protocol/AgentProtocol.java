@@ -1,15 +1,12 @@
 package monarch.internal.protocol;
 
 import java.util.List;
-import monarch.internal.protocol.WireMessage;
 import monarch.internal.channel.RemoteFailure;
-import monarch.internal.protocol.LogClientMessage;
-import monarch.internal.protocol.LogForwardMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What a client and a host agent say to each other. Commands go to the agent; events come back
- * to the ProcMesh's receiver in the client. Every record is a {@link WireMessage}, so the same
+ * What a client and a host agent say to each other. Commands go to the agent; events come back to
+ * the ProcMesh's receiver in the client. Every record is a {@link WireMessage}, so the same
  * protocol works in-process and over Artery.
  */
 public final class AgentProtocol {
@@ -19,18 +16,26 @@ public final class AgentProtocol {
   public sealed interface Command extends WireMessage {}
 
   /** A host agent's notes to itself: local only, never on the wire. */
-  public non-sealed interface SelfMessage extends Command,
-      org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+  public non-sealed interface SelfMessage
+      extends Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
   /**
-   * Start {@code count} procs for a mesh; ranks rankOffset.. ; events go to {@code client}. With
-   * a {@code logClient}, each proc gets a LogForwardActor relaying to it from the first byte on
+   * Start {@code count} procs for a mesh; ranks rankOffset.. ; events go to {@code client}. With a
+   * {@code logClient}, each proc gets a LogForwardActor relaying to it from the first byte on
    * (streaming as {@code streamToClient} says); without one, log forwarding is off.
    */
   public record SpawnProcs(
-      long requestId, String meshId, int count, int rankOffset, int worldSize,
-      ActorRef<Event> client, ActorRef<LogClientMessage> logClient, boolean streamToClient,
-      int level, ProcSpec spec) implements Command {}
+      long requestId,
+      String meshId,
+      int count,
+      int rankOffset,
+      int worldSize,
+      ActorRef<Event> client,
+      ActorRef<LogClientMessage> logClient,
+      boolean streamToClient,
+      int level,
+      ProcSpec spec)
+      implements Command {}
 
   /** set_mode's level on this host's procs; one RankReply per rank once the proc has applied it. */
   public record SetLevel(long requestId, String meshId, int level) implements Command {}
@@ -42,8 +47,8 @@ public final class AgentProtocol {
 
   /** Run an endpoint on every proc of the mesh on this host; broadcast if !wantsReply. */
   public record CallActor(
-      long requestId, String meshId, String actor, String endpoint, byte[] args,
-      boolean wantsReply) implements Command {}
+      long requestId, String meshId, String actor, String endpoint, byte[] args, boolean wantsReply)
+      implements Command {}
 
   /** Stop the mesh's procs: gracefully, then by force within a bound. */
   public record StopProcs(long requestId, String meshId) implements Command {}
@@ -55,7 +60,8 @@ public final class AgentProtocol {
   public sealed interface Event extends WireMessage {}
 
   /** A ready proc; {@code forwarder} is its LogForwardActor, null when forwarding is off. */
-  public record ProcInfo(int rank, long pid, String hostname, ActorRef<LogForwardMessage> forwarder) {}
+  public record ProcInfo(
+      int rank, long pid, String hostname, ActorRef<LogForwardMessage> forwarder) {}
 
   /** "status 137 (killed by signal 9)": 128 + n is how a process killed by signal n exits. */
   public static String describeStatus(int status) {
@@ -66,7 +72,8 @@ public final class AgentProtocol {
   }
 
   /** How a proc ended: its exit status and the last lines it wrote. */
-  public record ProcExit(int rank, long pid, String hostname, int exitStatus, List<String> lastLines) {}
+  public record ProcExit(
+      int rank, long pid, String hostname, int exitStatus, List<String> lastLines) {}
 
   public record ProcsReady(long requestId, List<ProcInfo> procs) implements Event {}
 

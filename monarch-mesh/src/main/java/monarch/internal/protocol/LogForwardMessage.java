@@ -1,13 +1,16 @@
 package monarch.internal.protocol;
 
 /**
- * What a LogForwardActor handles: the client actor's controls ({@code SetMode},
- * {@code ForceSyncFlush}, acks of relayed batches), its agent's {@code Stop}, and {@link Local}
- * messages from its own proc's tees and timers, which never cross the wire.
+ * What a LogForwardActor handles: the client actor's controls ({@code SetMode}, {@code
+ * ForceSyncFlush}, acks of relayed batches), its agent's {@code Stop}, and {@link Local} messages
+ * from its own proc's tees and timers, which never cross the wire.
  */
 public sealed interface LogForwardMessage
-    permits LogForwardMessage.SetMode, LogForwardMessage.ForceSyncFlush, LogForwardMessage.Ack,
-        LogForwardMessage.Stop, LogForwardMessage.Local {
+    permits LogForwardMessage.SetMode,
+        LogForwardMessage.ForceSyncFlush,
+        LogForwardMessage.Ack,
+        LogForwardMessage.Stop,
+        LogForwardMessage.Local {
 
   /** Start or stop relaying this proc's lines to the client. */
   record SetMode(boolean streamToClient) implements LogForwardMessage, WireMessage {}
@@ -25,6 +28,6 @@ public sealed interface LogForwardMessage
   record Stop() implements LogForwardMessage, WireMessage {}
 
   /** From inside the forwarder's own host agent (its tees, its timers): never serialized. */
-  non-sealed interface Local extends LogForwardMessage,
-      org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+  non-sealed interface Local
+      extends LogForwardMessage, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 }

@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * What one proc runs, as its host agent launches it; what follows from that is said here and
- * nowhere else. An actor host and a Java main class are JVM procs with a channel to their agent;
- * an executable is the proc itself, with none. A proc that runs a command ends by itself, and
- * status 0 is its success; an actor host that ends is a failure.
+ * nowhere else. An actor host and a Java main class are JVM procs with a channel to their agent; an
+ * executable is the proc itself, with none. A proc that runs a command ends by itself, and status 0
+ * is its success; an actor host that ends is a failure.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({

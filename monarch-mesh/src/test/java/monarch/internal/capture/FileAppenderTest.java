@@ -33,7 +33,8 @@ class FileAppenderTest {
     Files.setPosixFilePermissions(userDir, PosixFilePermissions.fromString("rwxrwxrwx"));
     giveToNobody(userDir);
 
-    assertThatThrownBy(() -> FileAppender.create(userDir.resolve("monarch"), shared, "rank0", "host"))
+    assertThatThrownBy(
+            () -> FileAppender.create(userDir.resolve("monarch"), shared, "rank0", "host"))
         .isInstanceOf(IOException.class)
         .hasMessageStartingWith(userDir + " is owned by nobody");
     assertThat(userDir.resolve("monarch")).doesNotExist();

@@ -355,7 +355,8 @@ class LineFramerTest {
   void aStateOverTheLimitIsTruncatedAndTheNextStartsAfresh() {
     assertThat(frame(3, null, utf8("abcd\rx\n"))).containsExactly("abc" + SUFFIX, "x");
     assertThat(frame(3, null, utf8("abc\rx\n"))).containsExactly("abc", "x");
-    assertThat(frame(3, null, utf8("abcdef\r"), utf8("\n"), utf8("y\n"))).containsExactly("abc" + SUFFIX, "y");
+    assertThat(frame(3, null, utf8("abcdef\r"), utf8("\n"), utf8("y\n")))
+        .containsExactly("abc" + SUFFIX, "y");
     assertThat(frame(3, null, utf8("ab\r"))).containsExactly("ab");
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.CompletableFuture;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -13,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,8 @@ class FrameCodecTest {
     ProcFrame.SpawnActor spawn = (ProcFrame.SpawnActor) reader.read();
     assertThat(spawn.args()).isEqualTo(args);
     assertThat(((ProcFrame.Call) reader.read()).endpoint()).isEqualTo("rank");
-    assertThat(((ProcFrame.Reply) reader.read()).failure()).isEqualTo(new RemoteFailure("T", "m", "st"));
+    assertThat(((ProcFrame.Reply) reader.read()).failure())
+        .isEqualTo(new RemoteFailure("T", "m", "st"));
     assertThat(reader.read()).isInstanceOf(ProcFrame.Stop.class);
     writer.close();
     assertThat(reader.read()).as("clean end of stream").isNull();
@@ -68,13 +69,15 @@ class FrameCodecTest {
     byte[] big = new byte[1 << 20];
     big[big.length - 1] = 9;
     // the socket buffer is smaller than the frame: write from another thread, as the proc would
-    CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
-      try {
-        writer.write(ProcFrame.Reply.ok(1, big));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Void> sent =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                writer.write(ProcFrame.Reply.ok(1, big));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     assertThat(((ProcFrame.Reply) reader.read()).value()).isEqualTo(big);
     sent.join();
   }
@@ -83,28 +86,32 @@ class FrameCodecTest {
   void oversizedFrameIsRefusedBySender() {
     byte[] huge = new byte[FrameCodec.MAX_FRAME_SIZE];
     assertThatThrownBy(() -> writer.write(ProcFrame.Reply.ok(1, huge)))
-        .isInstanceOf(FrameException.class).hasMessageContaining("exceeds");
+        .isInstanceOf(FrameException.class)
+        .hasMessageContaining("exceeds");
   }
 
   @Test
   void oversizedLengthIsRejectedWithoutAllocating() throws IOException {
     raw.write(ByteBuffer.allocate(4).putInt(0, Integer.MAX_VALUE));
     assertThatThrownBy(reader::read)
-        .isInstanceOf(FrameException.class).hasMessageContaining("outside 1..");
+        .isInstanceOf(FrameException.class)
+        .hasMessageContaining("outside 1..");
   }
 
   @Test
   void wrongVersionIsAClearError() throws IOException {
     raw.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 2, 99, 0}));
     assertThatThrownBy(reader::read)
-        .isInstanceOf(FrameException.class).hasMessageContaining("version 99");
+        .isInstanceOf(FrameException.class)
+        .hasMessageContaining("version 99");
   }
 
   @Test
   void garbageBodyIsAMalformedFrame() throws IOException {
     raw.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 4, FrameCodec.VERSION, (byte) 0xff, 1, 2}));
     assertThatThrownBy(reader::read)
-        .isInstanceOf(FrameException.class).hasMessageContaining("malformed");
+        .isInstanceOf(FrameException.class)
+        .hasMessageContaining("malformed");
   }
 
   @Test
@@ -118,7 +125,8 @@ class FrameCodecTest {
   void inMemoryDecodeUndoesEncodeAndStopsAtTheFrameEnd() throws IOException {
     ByteBuffer hello = FrameCodec.encode(new ProcFrame.Hello(3, 42, FrameCodec.VERSION));
     ByteBuffer level = FrameCodec.encode(new ProcFrame.SetLevel(9, 30));
-    ByteBuffer two = ByteBuffer.allocate(hello.remaining() + level.remaining()).put(hello).put(level).flip();
+    ByteBuffer two =
+        ByteBuffer.allocate(hello.remaining() + level.remaining()).put(hello).put(level).flip();
     assertThat(FrameCodec.decode(two)).isEqualTo(new ProcFrame.Hello(3, 42, FrameCodec.VERSION));
     assertThat(FrameCodec.decode(two)).isEqualTo(new ProcFrame.SetLevel(9, 30));
     assertThat(two.hasRemaining()).isFalse();
@@ -130,9 +138,11 @@ class FrameCodecTest {
   void inMemoryDecodeRejectsATruncatedFrame() throws IOException {
     ByteBuffer frame = FrameCodec.encode(new ProcFrame.FlushStreams(5));
     assertThatThrownBy(() -> FrameCodec.decode(frame.limit(frame.limit() - 1)))
-        .isInstanceOf(FrameException.class).hasMessageContaining("truncated");
+        .isInstanceOf(FrameException.class)
+        .hasMessageContaining("truncated");
     assertThatThrownBy(() -> FrameCodec.decode(ByteBuffer.allocate(2)))
-        .isInstanceOf(FrameException.class).hasMessageContaining("no complete header");
+        .isInstanceOf(FrameException.class)
+        .hasMessageContaining("no complete header");
   }
 
   @Test

@@ -63,8 +63,10 @@ public class PrivateDirectoryTest {
 
   @Test
   void aBadParentRefusesEverythingBelowIt() throws IOException {
-    Path parent = Files.createDirectory(shared.resolve("monarch-u"),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path parent =
+        Files.createDirectory(
+            shared.resolve("monarch-u"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     giveToNobody(parent);
     Path dir = parent.resolve("cds");
 
@@ -76,8 +78,10 @@ public class PrivateDirectoryTest {
 
   @Test
   void aSymbolicLinkIsRefusedAndNotFollowed() throws IOException {
-    Path target = Files.createDirectory(shared.resolve("elsewhere"),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path target =
+        Files.createDirectory(
+            shared.resolve("elsewhere"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path link = Files.createSymbolicLink(shared.resolve("monarch-u"), target);
 
     assertThatThrownBy(() -> PrivateDirectory.ensure(shared, link.resolve("sock")))
@@ -105,8 +109,10 @@ public class PrivateDirectoryTest {
 
   @Test
   void aPrivateFileIsARegularFileOfOursThatOnlyWeCanReadOrWrite() throws IOException {
-    Path file = Files.createFile(shared.resolve("f"),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path file =
+        Files.createFile(
+            shared.resolve("f"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Path link = Files.createSymbolicLink(shared.resolve("link"), file);
     assertThat(PrivateDirectory.isPrivateFile(file)).isTrue();
     assertThat(PrivateDirectory.isPrivateFile(link)).as("a link, even to a private file").isFalse();
@@ -135,14 +141,17 @@ public class PrivateDirectoryTest {
   }
 
   static String mode(Path p) throws IOException {
-    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+    return PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
   }
 
   /** Gives {@code p} to user nobody; skips the test when we may not (we are not root). */
   public static void giveToNobody(Path p) throws IOException {
-    UserPrincipal nobody = p.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    UserPrincipal nobody =
+        p.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
     try {
-      Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setOwner(nobody);
+      Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setOwner(nobody);
     } catch (FileSystemException e) {
       Assumptions.abort("only root can give a file to another user: " + e);
     }

@@ -26,7 +26,8 @@ class AggregatorTest {
 
   @Test
   void rejectsCapBelowOne() {
-    assertThatThrownBy(() -> new Aggregator(0)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new Aggregator(0))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxGroups");
     assertThatThrownBy(() -> new Aggregator(-1)).isInstanceOf(IllegalArgumentException.class);
   }
@@ -39,8 +40,12 @@ class AggregatorTest {
 
   @Test
   void linesDifferingByANumberGroupUnderTheirFirstLine() {
-    assertThat(run(10, "[0] step 1234 loss 0.5321", "[1] step 1235 loss 0.5322",
-        "[2] step 1236 loss 0.5320"))
+    assertThat(
+            run(
+                10,
+                "[0] step 1234 loss 0.5321",
+                "[1] step 1235 loss 0.5322",
+                "[2] step 1236 loss 0.5320"))
         .containsExactly(new Group("[0] step 1234 loss 0.5321", 3));
   }
 
@@ -65,8 +70,7 @@ class AggregatorTest {
     String between = "value 11000000000000"; // 2 edits from a and from b
     assertThat(NaiveAggregator.distance(between, a))
         .isEqualTo(NaiveAggregator.distance(between, b));
-    assertThat(run(10, a, b, bLike, between))
-        .containsExactly(new Group(a, 2), new Group(b, 2));
+    assertThat(run(10, a, b, bLike, between)).containsExactly(new Group(a, 2), new Group(b, 2));
   }
 
   @Test
@@ -90,8 +94,9 @@ class AggregatorTest {
     assertThat(a.add("yet another unrelated thing")).isFalse();
     assertThat(a.add("first line of one kind!")).isTrue(); // still joins at the cap
     assertThat(a.groupCount()).isEqualTo(2);
-    assertThat(a.drain()).containsExactly(new Group("first line of one kind", 2),
-        new Group("a second, different line", 1));
+    assertThat(a.drain())
+        .containsExactly(
+            new Group("first line of one kind", 2), new Group("a second, different line", 1));
   }
 
   @Test
@@ -122,8 +127,13 @@ class AggregatorTest {
   @Test
   void asciiLineAgainstNonAsciiRepresentative() {
     String rep = "[0] caf\u00e9 au lait 12345 \u2713";
-    List<String> lines = List.of(rep, "[1] cafe au lait 12346 v", "[2] cafe au lait 12347 \u2713",
-        "[3] cafe au lait 99999 x", "[4] caf\u00e9 au lait 12345 \u2713");
+    List<String> lines =
+        List.of(
+            rep,
+            "[1] cafe au lait 12346 v",
+            "[2] cafe au lait 12347 \u2713",
+            "[3] cafe au lait 99999 x",
+            "[4] caf\u00e9 au lait 12345 \u2713");
     assertSameAsNaive(10, lines);
     assertThat(run(10, lines.toArray(new String[0])).get(0).count()).isGreaterThan(2);
   }
@@ -138,9 +148,9 @@ class AggregatorTest {
 
   private static void matchesNaiveOnRandomLines(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
-    String[] alphabets =
-        {"ab", "abc", "a b", "01", "xyz\u00e9", "a\uD83D\uDE00", "ab0 [].", "abcdefghij",
-            "abc\u00e9"};
+    String[] alphabets = {
+      "ab", "abc", "a b", "01", "xyz\u00e9", "a\uD83D\uDE00", "ab0 [].", "abcdefghij", "abc\u00e9"
+    };
     int[] caps = {1, 2, 3, 8, 30, 1000};
     int windows = 0;
     int lines = 0;
@@ -189,16 +199,19 @@ class AggregatorTest {
   }
 
   /**
-   * Lines built like the corpus's id-carrying ones: one fixed text with hex and digit fields,
-   * so that many pairs share a skeleton and sit just above or below the threshold, with
-   * upper-case hex, fields of varying width, non-ASCII text and long lines mixed in.
+   * Lines built like the corpus's id-carrying ones: one fixed text with hex and digit fields, so
+   * that many pairs share a skeleton and sit just above or below the threshold, with upper-case
+   * hex, fields of varying width, non-ASCII text and long lines mixed in.
    */
   @Test
   void matchesNaiveOnIdLinesNearTheThreshold() {
     SplittableRandom rnd = new SplittableRandom(7);
-    String[] texts = {"[%] request % done status=ok id=% took %ms",
-        "Saving caf\u00e9 state: % keys, % bytes, sha %",
-        "{\"ts\": %, \"event\": \"x\", \"id\": \"%-%\"}", "%"};
+    String[] texts = {
+      "[%] request % done status=ok id=% took %ms",
+      "Saving caf\u00e9 state: % keys, % bytes, sha %",
+      "{\"ts\": %, \"event\": \"x\", \"id\": \"%-%\"}",
+      "%"
+    };
     for (int w = 0; w < 40; w++) {
       String text = texts[w % texts.length];
       int[] widths = new int[8];
@@ -211,8 +224,11 @@ class AggregatorTest {
       }
       List<String> window = new ArrayList<>();
       for (int i = 0; i < 120; i++) {
-        String line = rnd.nextInt(3) == 0 ? fill(rnd, text, widths, w % 3 == 0)
-            : mutate(rnd, bases.get(rnd.nextInt(bases.size())), rnd.nextInt(8), "0123456789abcdefA");
+        String line =
+            rnd.nextInt(3) == 0
+                ? fill(rnd, text, widths, w % 3 == 0)
+                : mutate(
+                    rnd, bases.get(rnd.nextInt(bases.size())), rnd.nextInt(8), "0123456789abcdefA");
         window.add(line);
       }
       assertSameAsNaive(w % 4 == 0 ? 5 : 1000, window);
@@ -220,14 +236,13 @@ class AggregatorTest {
   }
 
   /**
-   * Long lines (k >= 64: the wide band, and the q-gram bound) near the threshold: edits spread
-   * over a shared text, ASCII and not, with lengths that differ.
+   * Long lines (k >= 64: the wide band, and the q-gram bound) near the threshold: edits spread over
+   * a shared text, ASCII and not, with lengths that differ.
    */
   @Test
   void matchesNaiveOnLongLinesNearTheThreshold() {
     SplittableRandom rnd = new SplittableRandom(5);
-    String[] alphabets = {BASE64,
-        "ab01 ", "ab\u00e9 ", cjk(300)};
+    String[] alphabets = {BASE64, "ab01 ", "ab\u00e9 ", cjk(300)};
     for (int w = 0; w < 12; w++) {
       String alphabet = alphabets[w % alphabets.length];
       String text = randomString(rnd, alphabet, 430 + rnd.nextInt(300));
@@ -253,16 +268,17 @@ class AggregatorTest {
       String l = window.get(i);
       assertThat(a.add(l)).isTrue();
       // the q-gram comparisons alone: at most a quarter unit a word, 1,024 words a group
-      assertThat(a.lastLineWork()).as("work for a line of %d chars", l.length())
+      assertThat(a.lastLineWork())
+          .as("work for a line of %d chars", l.length())
           .isLessThanOrEqualTo(256L * i);
     }
     assertThat(a.groupCount()).isEqualTo(60);
   }
 
   /**
-   * Long lines near the threshold of many groups: each line's work stops at the budget, a line
-   * that ran out is printed on its own (add returns false) or joins a close group found so far,
-   * and every line is either counted once or returned as printed alone.
+   * Long lines near the threshold of many groups: each line's work stops at the budget, a line that
+   * ran out is printed on its own (add returns false) or joins a close group found so far, and
+   * every line is either counted once or returned as printed alone.
    */
   @Test
   void workPerLineIsBounded() {
@@ -278,7 +294,9 @@ class AggregatorTest {
       boolean counted = a.add(new String(c));
       if (!counted) {
         alone++;
-        assertThat(a.lastLineExhausted()).as("only a line that ran out is printed alone here").isTrue();
+        assertThat(a.lastLineExhausted())
+            .as("only a line that ran out is printed alone here")
+            .isTrue();
       }
       assertThat(a.lastLineWork()).isLessThanOrEqualTo(Aggregator.WORK_PER_LINE);
     }
@@ -355,9 +373,9 @@ class AggregatorTest {
   }
 
   /**
-   * Runs of one message with a few chars changed, as progress lines are, next to messages just
-   * past the threshold from it: the "group of the line before" shortcut must still pick the
-   * naive rule's group. Small alphabets and short lines put other groups as close as they can be.
+   * Runs of one message with a few chars changed, as progress lines are, next to messages just past
+   * the threshold from it: the "group of the line before" shortcut must still pick the naive rule's
+   * group. Small alphabets and short lines put other groups as close as they can be.
    */
   @Test
   void runsOfOneMessageMatchNaive() {
@@ -367,10 +385,11 @@ class AggregatorTest {
       List<String> bases = new ArrayList<>();
       for (int b = 0; b < 6; b++) {
         int len = 8 + rnd.nextInt(b % 2 == 0 ? 40 : 200);
-        String base = b > 0 && rnd.nextBoolean()
-            // a neighbour of an earlier base, about at the threshold from it
-            ? mutate(rnd, bases.get(rnd.nextInt(b)), 1 + rnd.nextInt(12), alphabet)
-            : randomString(rnd, alphabet, len);
+        String base =
+            b > 0 && rnd.nextBoolean()
+                // a neighbour of an earlier base, about at the threshold from it
+                ? mutate(rnd, bases.get(rnd.nextInt(b)), 1 + rnd.nextInt(12), alphabet)
+                : randomString(rnd, alphabet, len);
         bases.add(base);
       }
       List<String> window = new ArrayList<>();
@@ -395,7 +414,10 @@ class AggregatorTest {
       List<String> window = new ArrayList<>(List.of(base));
       for (int i = 0; i < 400; i++) {
         int edits = (int) (0.15 * len) - 2 + rnd.nextInt(5);
-        String l = i % 2 == 0 ? substitute(rnd, base, edits) : mutate(rnd, base, edits, "abcdef0123456789");
+        String l =
+            i % 2 == 0
+                ? substitute(rnd, base, edits)
+                : mutate(rnd, base, edits, "abcdef0123456789");
         window.add(l);
       }
       assertSameAsNaive(1000, window);

@@ -1,7 +1,5 @@
 package monarch.internal.client;
 
-import monarch.internal.protocol.LogForwardMessage;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import monarch.internal.client.ClientRuntime;
+import monarch.internal.protocol.LogForwardMessage;
 import monarch.logging.OutputTarget;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -48,12 +46,16 @@ class ClientOutputTest {
 
   /** A forwarder stand-in recording each Ack with what the sink held when it arrived. */
   static ActorRef<LogForwardMessage> forwarder(String name, Sink sink, List<String> acks) {
-    return system.systemActorOf(Behaviors.receiveMessage(m -> {
-      if (m instanceof LogForwardMessage.Ack a) {
-        acks.add(a.batches() + "@" + sink.text().length());
-      }
-      return Behaviors.same();
-    }), name, org.apache.pekko.actor.typed.Props.empty());
+    return system.systemActorOf(
+        Behaviors.receiveMessage(
+            m -> {
+              if (m instanceof LogForwardMessage.Ack a) {
+                acks.add(a.batches() + "@" + sink.text().length());
+              }
+              return Behaviors.same();
+            }),
+        name,
+        org.apache.pekko.actor.typed.Props.empty());
   }
 
   static byte[] bytes(String s) {
@@ -64,7 +66,8 @@ class ClientOutputTest {
   void burstIsOneWriteWithHeadersAndItsAcksFollowTheWrite() {
     Sink out = new Sink();
     Sink err = new Sink();
-    ClientOutput o = new ClientOutput(new PrintStream(out), new PrintStream(err), new OutputLedger());
+    ClientOutput o =
+        new ClientOutput(new PrintStream(out), new PrintStream(err), new OutputLedger());
     List<String> acks = new CopyOnWriteArrayList<>();
     ActorRef<LogForwardMessage> fwd = forwarder("fwd-burst", out, acks);
 
@@ -90,7 +93,8 @@ class ClientOutputTest {
   @Test
   void moreThanTheBufferIsWrittenInOrderAndNothingIsLost() {
     Sink out = new Sink();
-    ClientOutput o = new ClientOutput(new PrintStream(out), new PrintStream(new Sink()), new OutputLedger());
+    ClientOutput o =
+        new ClientOutput(new PrintStream(out), new PrintStream(new Sink()), new OutputLedger());
     StringBuilder expected = new StringBuilder();
     StringBuilder batch = new StringBuilder();
     int lines = 3 * ClientOutput.CAPACITY / 100;
@@ -100,7 +104,8 @@ class ClientOutputTest {
       expected.append("[h 9] ").append(line);
     }
     o.appendLines(OutputTarget.STDOUT, bytes("[h 9] "), bytes(batch.toString()));
-    String big = "y".repeat(ClientOutput.CAPACITY + 5) + "\n"; // an aggregate block larger than the buffer
+    String big =
+        "y".repeat(ClientOutput.CAPACITY + 5) + "\n"; // an aggregate block larger than the buffer
     o.append(OutputTarget.STDOUT, bytes(big), 1);
     o.flush();
     assertThat(out.text()).isEqualTo(expected + big);

@@ -25,31 +25,39 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client actor's timers (aggregation window, barrier timeouts, the teardown drain's idle
- * time) on a manual clock: time moves only in {@link #pass}, so each deadline is checked to the
+ * The client actor's timers (aggregation window, barrier timeouts, the teardown drain's idle time)
+ * on a manual clock: time moves only in {@link #pass}, so each deadline is checked to the
  * millisecond, before and at it, with no waiting.
  *
- * <p>Ordering is what makes a "nothing yet" check sound. ManualTime runs a due timer on the
- * calling thread, so its message is in the actor's mailbox before {@code timePasses} returns;
- * a request sent after it and answered (a {@link #barrier}) proves the actor has handled it.
- * Every answer goes to the one {@link #replies} probe, so an answer that should not have come
- * yet arrives ahead of the barrier's and fails the check.
+ * <p>Ordering is what makes a "nothing yet" check sound. ManualTime runs a due timer on the calling
+ * thread, so its message is in the actor's mailbox before {@code timePasses} returns; a request
+ * sent after it and answered (a {@link #barrier}) proves the actor has handled it. Every answer
+ * goes to the one {@link #replies} probe, so an answer that should not have come yet arrives ahead
+ * of the barrier's and fails the check.
  */
 class LogClientActorTimersTest {
-  // the client's settings (its Jackson bindings): surefire's serialize-messages=on serializes every message
-  static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config().withFallback(ClientRuntime.config()));
+  // the client's settings (its Jackson bindings): surefire's serialize-messages=on serializes every
+  // message
+  static final ActorTestKit testKit =
+      ActorTestKit.create(ManualTime.config().withFallback(ClientRuntime.config()));
   static final ManualTime time = ManualTime.get(testKit.system());
   static final ExplicitlyTriggeredScheduler scheduler =
       (ExplicitlyTriggeredScheduler) Adapter.toClassic(testKit.system()).scheduler();
 
   final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
   final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+
   /** Every answer of the actor (FlushDone, ModeSet, Drained), in the order it sent them. */
   final TestProbe<Object> replies = testKit.createTestProbe();
+
   final TestProbe<LogForwardMessage> fwd0 = testKit.createTestProbe();
   final TestProbe<LogForwardMessage> fwd1 = testKit.createTestProbe();
-  /** Where relayed batches are acked: apart, so the forwarders see only barrier and mode traffic. */
+
+  /**
+   * Where relayed batches are acked: apart, so the forwarders see only barrier and mode traffic.
+   */
   final TestProbe<LogForwardMessage> acks = testKit.createTestProbe();
+
   ActorRef<LogClientMessage> client;
 
   @AfterAll
@@ -66,22 +74,37 @@ class LogClientActorTimersTest {
   }
 
   private void spawn(Integer windowSec) {
-    // the actor's "now" is the manual scheduler's, as its timers' is (SetMode's deadline arithmetic)
-    client = testKit.spawn(LogClientActor.create(
-        new PrintStream(outBytes, true, StandardCharsets.UTF_8),
-        new PrintStream(errBytes, true, StandardCharsets.UTF_8), windowSec, new OutputLedger(),
-        () -> TimeUnit.MILLISECONDS.toNanos(scheduler.currentTimeMs())));
+    // the actor's "now" is the manual scheduler's, as its timers' is (SetMode's deadline
+    // arithmetic)
+    client =
+        testKit.spawn(
+            LogClientActor.create(
+                new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8),
+                windowSec,
+                new OutputLedger(),
+                () -> TimeUnit.MILLISECONDS.toNanos(scheduler.currentTimeMs())));
     client.tell(new LogClientMessage.Attach(List.of(fwd0.ref(), fwd1.ref())));
   }
 
-  /** Moves the manual clock, running what falls due. ManualTime sleeps 100 ms per call: keep them few. */
+  /**
+   * Moves the manual clock, running what falls due. ManualTime sleeps 100 ms per call: keep them
+   * few.
+   */
   private static void pass(Duration d) {
     time.timePasses(d);
   }
 
   private void log(int rank, OutputTarget target, String lines) {
-    client.tell(new LogClientMessage.Log("h", 7, rank, target, lines.getBytes(StandardCharsets.UTF_8),
-        (int) lines.chars().filter(c -> c == '\n').count(), acks.ref()));
+    client.tell(
+        new LogClientMessage.Log(
+            "h",
+            7,
+            rank,
+            target,
+            lines.getBytes(StandardCharsets.UTF_8),
+            (int) lines.chars().filter(c -> c == '\n').count(),
+            acks.ref()));
   }
 
   /**
@@ -104,7 +127,10 @@ class LogClientActorTimersTest {
     client.tell(new LogClientMessage.Flush(ranks, timeoutMillis, false, replies.ref().narrow()));
     long v = -1;
     for (int rank : ranks) {
-      v = (rank == 0 ? fwd0 : fwd1).expectMessageClass(LogForwardMessage.ForceSyncFlush.class).version();
+      v =
+          (rank == 0 ? fwd0 : fwd1)
+              .expectMessageClass(LogForwardMessage.ForceSyncFlush.class)
+              .version();
     }
     return v;
   }
@@ -117,22 +143,29 @@ class LogClientActorTimersTest {
 
   /** set_mode over rank 0, answered as its forwarder would; returns once it is in force. */
   private void setMode(Integer windowSec) {
-    client.tell(new LogClientMessage.SetMode(true, windowSec, List.of(0), 1_000, replies.ref().narrow()));
+    client.tell(
+        new LogClientMessage.SetMode(true, windowSec, List.of(0), 1_000, replies.ref().narrow()));
     ack(fwd0, 0);
     fwd0.expectMessage(new LogForwardMessage.SetMode(true));
     ack(fwd0, 0);
     replies.expectMessage(new ModeSet(List.of()));
   }
 
-  /** What was printed to {@code bytes}, with the blocks' wall-clock stamps and any colour codes masked. */
+  /**
+   * What was printed to {@code bytes}, with the blocks' wall-clock stamps and any colour codes
+   * masked.
+   */
   private static String printed(ByteArrayOutputStream bytes) {
-    return bytes.toString(StandardCharsets.UTF_8)
+    return bytes
+        .toString(StandardCharsets.UTF_8)
         .replaceAll("\u001b\\[[0-9;]*m", "")
         .replaceAll("\\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\)", "(T)");
   }
 
   private static String block(String... groups) {
-    return ">>> Aggregated Logs (T) >>>\n" + String.join("\n", groups) + "\n<<< Aggregated Logs (T) <<<\n";
+    return ">>> Aggregated Logs (T) >>>\n"
+        + String.join("\n", groups)
+        + "\n<<< Aggregated Logs (T) <<<\n";
   }
 
   // --- the aggregation window
@@ -153,8 +186,11 @@ class LogClientActorTimersTest {
 
     pass(Duration.ofMillis(1));
     barrier();
-    assertThat(printed(outBytes)).isEqualTo(block(
-        "[3 similar log lines] [0] step 1 loss 0.51", "[1 similar log lines] [0] rank 0 ready"));
+    assertThat(printed(outBytes))
+        .isEqualTo(
+            block(
+                "[3 similar log lines] [0] step 1 loss 0.51",
+                "[1 similar log lines] [0] rank 0 ready"));
     assertThat(printed(errBytes)).isEqualTo(block("[1 similar log lines] [0] warning: slow disk"));
 
     // the next line opens a new window of its own, with only what came after the block
@@ -162,9 +198,12 @@ class LogClientActorTimersTest {
     barrier();
     pass(Duration.ofSeconds(5));
     barrier();
-    assertThat(printed(outBytes)).isEqualTo(block(
-        "[3 similar log lines] [0] step 1 loss 0.51", "[1 similar log lines] [0] rank 0 ready")
-        + block("[1 similar log lines] [0] step 2 loss 0.40"));
+    assertThat(printed(outBytes))
+        .isEqualTo(
+            block(
+                    "[3 similar log lines] [0] step 1 loss 0.51",
+                    "[1 similar log lines] [0] rank 0 ready")
+                + block("[1 similar log lines] [0] step 2 loss 0.40"));
   }
 
   @Test
@@ -250,8 +289,8 @@ class LogClientActorTimersTest {
   }
 
   /**
-   * A newer barrier over fewer ranks (one died meanwhile) speaks for its own ranks only: the
-   * older one still waits for the rank the newer did not cover, and times out naming it.
+   * A newer barrier over fewer ranks (one died meanwhile) speaks for its own ranks only: the older
+   * one still waits for the rank the newer did not cover, and times out naming it.
    */
   @Test
   void aNewerBarrierOverFewerRanksReleasesAnOlderOneOnlyForItsOwnRanks() {

@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
 /**
  * A deterministic stream of realistic log lines, for aggregation tests and benchmarks.
  *
- * <p>Owns a fixed set of line templates (training-loop metrics, warnings, stack-trace lines,
- * HTTP access logs, JSON-ish events, checkpoint and collective messages), each the rank prefix
- * {@code [r] } followed by literal text and placeholders that are filled with fresh random
- * numbers, ids and words on every line. Templates and lines depend only on the seed. It never
- * touches I/O or shared state; it is not thread-safe.
+ * <p>Owns a fixed set of line templates (training-loop metrics, warnings, stack-trace lines, HTTP
+ * access logs, JSON-ish events, checkpoint and collective messages), each the rank prefix {@code
+ * [r] } followed by literal text and placeholders that are filled with fresh random numbers, ids
+ * and words on every line. Templates and lines depend only on the seed. It never touches I/O or
+ * shared state; it is not thread-safe.
  */
 public final class LogCorpus {
   /** The number of distinct templates the benchmarks use. */
@@ -59,20 +59,55 @@ public final class LogCorpus {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{(r|c|m|i|d|x|w|ip|ts)(\\d*)\\}");
 
   private static final String[] WORDS = {
-    "alpha", "model", "optimizer", "scheduler", "tensor", "shard", "bucket", "stream", "actor",
-    "mesh", "proc", "host", "channel", "buffer", "frame", "writer", "reader", "socket",
-    "encoder", "decoder", "attention", "embedding", "gradient", "allreduce", "broadcast",
-    "checkpoint", "dataset", "sampler", "collate", "tokenizer", "cache", "ok", "timeout",
-    "refused", "reset", "closed", "pending", "retry", "io", "x",
+    "alpha",
+    "model",
+    "optimizer",
+    "scheduler",
+    "tensor",
+    "shard",
+    "bucket",
+    "stream",
+    "actor",
+    "mesh",
+    "proc",
+    "host",
+    "channel",
+    "buffer",
+    "frame",
+    "writer",
+    "reader",
+    "socket",
+    "encoder",
+    "decoder",
+    "attention",
+    "embedding",
+    "gradient",
+    "allreduce",
+    "broadcast",
+    "checkpoint",
+    "dataset",
+    "sampler",
+    "collate",
+    "tokenizer",
+    "cache",
+    "ok",
+    "timeout",
+    "refused",
+    "reset",
+    "closed",
+    "pending",
+    "retry",
+    "io",
+    "x",
   };
 
   private final SplittableRandom rnd;
   private final Template[] templates;
 
   /**
-   * Literal text around placeholders (literals.length == kinds.length + 1), and per placeholder
-   * its count of random digits and what is fixed for this template: a prefix (counter, metric)
-   * or the words to choose from.
+   * Literal text around placeholders (literals.length == kinds.length + 1), and per placeholder its
+   * count of random digits and what is fixed for this template: a prefix (counter, metric) or the
+   * words to choose from.
    */
   private record Template(String[] literals, char[] kinds, int[] widths, String[][] fixed) {}
 
@@ -140,8 +175,12 @@ public final class LogCorpus {
       } else if (kind == 'i') {
         width = 1 + rnd.nextInt(width);
       } else if (kind == 'w') {
-        choices = new String[] {WORDS[rnd.nextInt(WORDS.length)], WORDS[rnd.nextInt(WORDS.length)],
-            WORDS[rnd.nextInt(WORDS.length)]};
+        choices =
+            new String[] {
+              WORDS[rnd.nextInt(WORDS.length)],
+              WORDS[rnd.nextInt(WORDS.length)],
+              WORDS[rnd.nextInt(WORDS.length)]
+            };
       }
       kinds.append(kind);
       widths.add(width);
@@ -149,8 +188,11 @@ public final class LogCorpus {
       from = m.end();
     }
     literals.add(template.substring(from));
-    return new Template(literals.toArray(new String[0]), kinds.toString().toCharArray(),
-        widths.stream().mapToInt(Integer::intValue).toArray(), fixed.toArray(new String[0][]));
+    return new Template(
+        literals.toArray(new String[0]),
+        kinds.toString().toCharArray(),
+        widths.stream().mapToInt(Integer::intValue).toArray(),
+        fixed.toArray(new String[0][]));
   }
 
   private void fill(StringBuilder sb, char kind, int n, String[] fixed) {

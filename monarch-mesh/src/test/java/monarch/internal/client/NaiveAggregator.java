@@ -6,10 +6,10 @@ import java.util.List;
 /**
  * The reference for {@link Aggregator}: the grouping rule exactly as specified, with nothing
  * clever. Each line is compared with every group's first line by full Levenshtein distance over
- * UTF-16 chars; d = lev / max(len, len) (0 for two empty strings); among groups with
- * d < THRESHOLD it joins the smallest d, the earliest on a tie; otherwise it starts a group, or
- * is an overflow line once maxGroups groups exist. Never used by the client: it is the reference
- * the tests compare {@link Aggregator} with, and the benchmark's baseline.
+ * UTF-16 chars; d = lev / max(len, len) (0 for two empty strings); among groups with d < THRESHOLD
+ * it joins the smallest d, the earliest on a tie; otherwise it starts a group, or is an overflow
+ * line once maxGroups groups exist. Never used by the client: it is the reference the tests compare
+ * {@link Aggregator} with, and the benchmark's baseline.
  */
 public final class NaiveAggregator {
   private final int maxGroups;

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CdsArchiveTest {
 
   @Test
-  void tempArchivesOfGoneClientsAreRemovedOnceOldAndNothingElse(@TempDir Path dir) throws Exception {
+  void tempArchivesOfGoneClientsAreRemovedOnceOldAndNothingElse(@TempDir Path dir)
+      throws Exception {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
     long live = ProcessHandle.current().pid();
@@ -61,14 +62,16 @@ class CdsArchiveTest {
     Path tmp = dir.resolve("proc-x.jsa.tmp1");
     Path archive = dir.resolve("proc-x.jsa");
     // stands in for the JVM, which writes the archive at its exit
-    Process p = CdsArchive.startTraining(List.of("sh", "-c", "printf archived > \"$0\"", tmp.toString()),
-        tmp, archive);
+    Process p =
+        CdsArchive.startTraining(
+            List.of("sh", "-c", "printf archived > \"$0\"", tmp.toString()), tmp, archive);
 
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
     assertThat(archive).hasContent("archived");
     assertThat(tmp).doesNotExist();
-    assertThat(Files.getPosixFilePermissions(archive)).as("whatever the umask")
+    assertThat(Files.getPosixFilePermissions(archive))
+        .as("whatever the umask")
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
 
@@ -76,8 +79,10 @@ class CdsArchiveTest {
   void anArchiveIsMappedOnlyWhenItIsARegularFileOfOursThatOnlyWeCanWrite(@TempDir Path shared)
       throws Exception {
     Path dir = PrivateDirectory.ensure(shared, shared.resolve("monarch-u/cds"));
-    Path archive = Files.createFile(dir.resolve("proc-x.jsa"),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path archive =
+        Files.createFile(
+            dir.resolve("proc-x.jsa"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     // a training run that fails at once: it must not be what decides these flags
     CdsArchive cds = new CdsArchive(shared, archive, List.of("false"));
     assertThat(cds.flags()).containsExactly("-XX:SharedArchiveFile=" + archive);
@@ -95,8 +100,10 @@ class CdsArchiveTest {
   void aDirectoryAnotherUserMadeMeansNoArchiveAndNoTraining(@TempDir Path shared) throws Exception {
     Path userDir = Files.createDirectory(shared.resolve("monarch-u"));
     Path dir = Files.createDirectory(userDir.resolve("cds"));
-    Path archive = Files.createFile(dir.resolve("proc-x.jsa"),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path archive =
+        Files.createFile(
+            dir.resolve("proc-x.jsa"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.setPosixFilePermissions(userDir, PosixFilePermissions.fromString("rwxrwxrwx"));
     giveToNobody(userDir); // who could have swapped the archive for their own at any time
 

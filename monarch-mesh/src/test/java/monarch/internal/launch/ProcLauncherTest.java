@@ -29,15 +29,18 @@ class ProcLauncherTest {
 
   @Test
   void pinsTheJdksOwnSelectorProviderForTheAgentsClassPath() {
-    assertThat(ProcLauncher.selectorProviderFlags(CP)).containsExactly(
-        "-Djava.nio.channels.spi.SelectorProvider=" + SelectorProvider.provider().getClass().getName());
+    assertThat(ProcLauncher.selectorProviderFlags(CP))
+        .containsExactly(
+            "-Djava.nio.channels.spi.SelectorProvider="
+                + SelectorProvider.provider().getClass().getName());
     assertThat(SelectorProvider.provider().getClass().getModule())
         .isEqualTo(Object.class.getModule());
   }
 
   @Test
   void noPinForAnotherClassPathOrWhenTurnedOff() {
-    assertThat(ProcLauncher.selectorProviderFlags(CP + java.io.File.pathSeparator + "/elsewhere.jar"))
+    assertThat(
+            ProcLauncher.selectorProviderFlags(CP + java.io.File.pathSeparator + "/elsewhere.jar"))
         .isEmpty();
     System.setProperty(ProcLauncher.PIN_SELECTOR_PROPERTY, "false");
     assertThat(ProcLauncher.selectorProviderFlags(CP)).isEmpty();
@@ -45,7 +48,8 @@ class ProcLauncherTest {
 
   @Test
   void userOptionsComeAfterTheDefaultsSoTheyWin() {
-    MonarchConfig config = MonarchConfig.defaults().withProcJvmOptions(List.of("-XX:TieredStopAtLevel=1"));
+    MonarchConfig config =
+        MonarchConfig.defaults().withProcJvmOptions(List.of("-XX:TieredStopAtLevel=1"));
     List<String> flags = ProcLauncher.startupFlags(config);
     List<String> cmd = new ProcLauncher(config, flags, CdsArchive.disabled()).jvmCommand();
     assertThat(cmd.subList(1, 1 + flags.size())).isEqualTo(flags);
@@ -57,14 +61,18 @@ class ProcLauncherTest {
   void theProcArchiveIsTrainedOnlyOnceAJvmProcIsLaunched() {
     // a class path no archive exists for, so a training run would start
     String classpath = "/nonexistent/monarch-test-" + System.nanoTime() + ".jar";
-    MonarchConfig config = MonarchConfig.fromEnvironment(java.util.Map.of("MONARCH_PROC_CLASSPATH", classpath));
+    MonarchConfig config =
+        MonarchConfig.fromEnvironment(java.util.Map.of("MONARCH_PROC_CLASSPATH", classpath));
     List<String> flags = ProcLauncher.startupFlags(config);
-    ProcLauncher launcher = new ProcLauncher(config, flags, CdsArchive.forClasspath(classpath, flags));
+    ProcLauncher launcher =
+        new ProcLauncher(config, flags, CdsArchive.forClasspath(classpath, flags));
     List<String> expected = new java.util.ArrayList<>(ProcLauncher.SETSID);
     expected.add("true");
-    assertThat(launcher.command(new monarch.internal.protocol.ProcSpec.Executable(List.of("true")))).isEqualTo(expected);
+    assertThat(launcher.command(new monarch.internal.protocol.ProcSpec.Executable(List.of("true"))))
+        .isEqualTo(expected);
     assertThat(launcher.cds.trainingStarted())
-        .as("an agent that only runs executables costs no training JVM").isFalse();
+        .as("an agent that only runs executables costs no training JVM")
+        .isFalse();
 
     launcher.command(new monarch.internal.protocol.ProcSpec.ActorHost());
     assertThat(launcher.cds.trainingStarted()).isTrue();

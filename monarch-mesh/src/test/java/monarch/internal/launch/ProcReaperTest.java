@@ -74,8 +74,11 @@ class ProcReaperTest {
   @Test
   void killEndsAGroupThatIgnoresSigterm() throws Exception {
     ProcReaper reaper = ProcReaper.start();
-    List<String> cmd = Stream.concat(ProcLauncher.SETSID.stream(),
-        Stream.of("sh", "-c", "trap '' TERM; sh -c \"trap '' TERM; sleep 60\" & wait")).toList();
+    List<String> cmd =
+        Stream.concat(
+                ProcLauncher.SETSID.stream(),
+                Stream.of("sh", "-c", "trap '' TERM; sh -c \"trap '' TERM; sleep 60\" & wait"))
+            .toList();
     Process p = new ProcessBuilder(cmd).start();
     await().atMost(ofSeconds(5)).until(() -> p.descendants().count() >= 2);
     List<ProcessHandle> all = p.descendants().toList();
