@@ -25,6 +25,7 @@ public final class MonarchCli {
       Commands:
         run    run COMMAND in N procs on this host and stream their output, in order, per proc
         demo   run a fake training job on a local mesh and watch its logs stream and aggregate
+        keygen make the TLS keys that agents and clients on a network share
         help   show the help of a command: monarch help run
       """;
 
@@ -45,6 +46,10 @@ public final class MonarchCli {
         case "demo" -> {
           DemoCommand demo = DemoCommand.parse(new ArgReader(args, 1));
           return demo == null ? OK : demo.call();
+        }
+        case "keygen" -> {
+          KeygenCommand keygen = KeygenCommand.parse(new ArgReader(args, 1));
+          return keygen == null ? OK : keygen.call();
         }
         case "help", "-h", "--help" -> {
           return help(args.length > 1 ? args[1] : null);
@@ -104,6 +109,7 @@ public final class MonarchCli {
     return switch (command) {
       case "run" -> RunCommand.USAGE;
       case "demo" -> DemoCommand.USAGE;
+      case "keygen" -> KeygenCommand.USAGE;
       default -> null;
     };
   }

@@ -415,6 +415,30 @@ class MonarchCliTest {
     assertThat(sleepers(token)).as("no process of any rank left running").isEmpty();
   }
 
+  /** keygen writes the three PEM files privately, says where, and never replaces keys. */
+  @Test
+  void keygenMakesPrivateKeysAndNeverReplacesThem(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    Path dir = tmp.resolve("tls");
+    Result made = monarch("keygen", dir.toString());
+    assertThat(made.exit()).as(made.describe()).isZero();
+    assertThat(made.out()).contains("keys written to " + dir, "--tls DIR", "MONARCH_TLS_DIR");
+    assertThat(Files.readString(dir.resolve("ca.crt"))).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(Files.readString(dir.resolve("tls.crt"))).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("tls.key"))))
+        .isEqualTo("rw-------");
+    String key = Files.readString(dir.resolve("tls.key"));
+    Result again = monarch("keygen", dir.toString());
+    assertThat(again.exit()).as(again.describe()).isEqualTo(1);
+    assertThat(again.err()).contains("monarch keygen: ", "already exists").doesNotContain("\tat ");
+    assertThat(Files.readString(dir.resolve("tls.key"))).isEqualTo(key);
+    Result none = monarch("keygen");
+    assertThat(none.exit()).as(none.describe()).isEqualTo(2);
+    assertThat(none.err()).contains("keygen takes one directory", "Usage: monarch keygen DIR");
+  }
+
   /**
    * As a shell: 126 for a directory or a file without execute permission, 127 for a missing
    * interpreter.
