@@ -25,6 +25,7 @@ public final class MonarchCli {
       Commands:
         run    run COMMAND in N procs on this host and stream their output, in order, per proc
         demo   run a fake training job on a local mesh and watch its logs stream and aggregate
+        agent  run a host agent that clients on other machines launch procs through
         keygen make the TLS keys that agents and clients on a network share
         help   show the help of a command: monarch help run
       """;
@@ -46,6 +47,10 @@ public final class MonarchCli {
         case "demo" -> {
           DemoCommand demo = DemoCommand.parse(new ArgReader(args, 1));
           return demo == null ? OK : demo.call();
+        }
+        case "agent" -> {
+          AgentCommand agent = AgentCommand.parse(new ArgReader(args, 1));
+          return agent == null ? OK : agent.call();
         }
         case "keygen" -> {
           KeygenCommand keygen = KeygenCommand.parse(new ArgReader(args, 1));
@@ -109,6 +114,7 @@ public final class MonarchCli {
     return switch (command) {
       case "run" -> RunCommand.USAGE;
       case "demo" -> DemoCommand.USAGE;
+      case "agent" -> AgentCommand.USAGE;
       case "keygen" -> KeygenCommand.USAGE;
       default -> null;
     };

@@ -2,7 +2,6 @@ package monarch.internal.agent;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -111,9 +110,16 @@ public final class BootstrapProcManager implements AutoCloseable {
    *     when HYPERACTOR_FORCE_FILE_LOG says so
    */
   public BootstrapProcManager(MonarchConfig config, boolean local) {
+    this(config, local, localHostname());
+  }
+
+  /**
+   * @param hostname this host's name in its procs' lines and files
+   */
+  public BootstrapProcManager(MonarchConfig config, boolean local, String hostname) {
     this.config = config;
     this.local = local;
-    this.hostname = localHostname();
+    this.hostname = hostname;
     List<String> flags = ProcLauncher.startupFlags(config);
     // The archive's one-off training run (a JVM, about 2 CPU-s) starts with the first JVM proc,
     // not here: a mesh of executables never needs it.
@@ -442,7 +448,7 @@ public final class BootstrapProcManager implements AutoCloseable {
 
   /** Stops every mesh of this host (bounded) and removes the socket directory. Idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }
@@ -485,13 +491,6 @@ public final class BootstrapProcManager implements AutoCloseable {
 
   private static String localHostname() {
     String env = System.getenv("HOSTNAME");
-    if (env != null && !env.isBlank()) {
-      return env;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost";
-    }
+    return env != null && !env.isBlank() ? env : AgentServer.osHostname();
   }
 }
