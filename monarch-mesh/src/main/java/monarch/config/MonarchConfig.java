@@ -22,6 +22,10 @@ import java.util.Map;
  * @param procReadyTimeout MONARCH_PROC_READY_TIMEOUT_MS: how long a JVM proc may take to dial in
  * @param logPolicy MONARCH_LOG_POLICY: when the client is slower than the procs, {@code
  *     backpressure} (default: lossless, procs wait) or {@code drop} (counted, reported)
+ * @param tlsDir MONARCH_TLS_DIR: keys from {@code monarch keygen} for reaching agents with mutual
+ *     TLS; null: in the clear (loopback agents, or ones started with --insecure)
+ * @param clientAddress MONARCH_CLIENT_ADDRESS: the address this client listens on for its agents;
+ *     null: the local address that routes to the first agent
  */
 public record MonarchConfig(
     boolean enableLogForwarding,
@@ -32,7 +36,9 @@ public record MonarchConfig(
     List<String> procJvmOptions,
     String procClasspath,
     Duration procReadyTimeout,
-    LogPolicy logPolicy) {
+    LogPolicy logPolicy,
+    Path tlsDir,
+    String clientAddress) {
 
   public MonarchConfig {
     if (readLogBuffer < 1) {
@@ -55,7 +61,9 @@ public record MonarchConfig(
         List.of(),
         System.getProperty("java.class.path"),
         Duration.ofSeconds(60),
-        LogPolicy.BACKPRESSURE);
+        LogPolicy.BACKPRESSURE,
+        null,
+        null);
   }
 
   public static MonarchConfig fromEnvironment() {
@@ -84,7 +92,11 @@ public record MonarchConfig(
             : env.get("MONARCH_PROC_CLASSPATH"),
         Duration.ofMillis(
             positiveInt(env, "MONARCH_PROC_READY_TIMEOUT_MS", (int) d.procReadyTimeout.toMillis())),
-        policy(env, d.logPolicy));
+        policy(env, d.logPolicy),
+        isBlank(env.get("MONARCH_TLS_DIR")) ? null : Paths.get(env.get("MONARCH_TLS_DIR")),
+        isBlank(env.get("MONARCH_CLIENT_ADDRESS"))
+            ? null
+            : env.get("MONARCH_CLIENT_ADDRESS").trim());
   }
 
   /**
@@ -160,7 +172,9 @@ public record MonarchConfig(
         options,
         procClasspath,
         procReadyTimeout,
-        logPolicy);
+        logPolicy,
+        tlsDir,
+        clientAddress);
   }
 
   public MonarchConfig withProcReadyTimeout(Duration timeout) {
@@ -173,7 +187,9 @@ public record MonarchConfig(
         procJvmOptions,
         procClasspath,
         timeout,
-        logPolicy);
+        logPolicy,
+        tlsDir,
+        clientAddress);
   }
 
   public MonarchConfig withPrefixWithRank(boolean on) {
@@ -186,7 +202,9 @@ public record MonarchConfig(
         procJvmOptions,
         procClasspath,
         procReadyTimeout,
-        logPolicy);
+        logPolicy,
+        tlsDir,
+        clientAddress);
   }
 
   public MonarchConfig withLogForwarding(boolean on) {
@@ -199,7 +217,9 @@ public record MonarchConfig(
         procJvmOptions,
         procClasspath,
         procReadyTimeout,
-        logPolicy);
+        logPolicy,
+        tlsDir,
+        clientAddress);
   }
 
   public MonarchConfig withFileLog(Path dir) {
@@ -212,7 +232,9 @@ public record MonarchConfig(
         procJvmOptions,
         procClasspath,
         procReadyTimeout,
-        logPolicy);
+        logPolicy,
+        tlsDir,
+        clientAddress);
   }
 
   public MonarchConfig withLogPolicy(LogPolicy policy) {
@@ -225,6 +247,40 @@ public record MonarchConfig(
         procJvmOptions,
         procClasspath,
         procReadyTimeout,
-        policy);
+        policy,
+        tlsDir,
+        clientAddress);
+  }
+
+  /** Agents are reached with mutual TLS, with the keys {@code monarch keygen dir} made. */
+  public MonarchConfig withTls(Path dir) {
+    return new MonarchConfig(
+        enableLogForwarding,
+        readLogBuffer,
+        forceFileLog,
+        prefixWithRank,
+        logDir,
+        procJvmOptions,
+        procClasspath,
+        procReadyTimeout,
+        logPolicy,
+        dir,
+        clientAddress);
+  }
+
+  /** The address this client listens on for its agents (null: the one that routes to them). */
+  public MonarchConfig withClientAddress(String address) {
+    return new MonarchConfig(
+        enableLogForwarding,
+        readLogBuffer,
+        forceFileLog,
+        prefixWithRank,
+        logDir,
+        procJvmOptions,
+        procClasspath,
+        procReadyTimeout,
+        logPolicy,
+        tlsDir,
+        address);
   }
 }

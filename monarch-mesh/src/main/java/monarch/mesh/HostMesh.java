@@ -13,6 +13,7 @@ import monarch.config.MonarchConfig;
 import monarch.internal.agent.BootstrapProcManager;
 import monarch.internal.agent.HostAgent;
 import monarch.internal.agent.LogForwardActor;
+import monarch.internal.client.AgentLocator;
 import monarch.internal.client.ClientReceiver;
 import monarch.internal.client.ClientRuntime;
 import monarch.internal.client.LogClientActor;
@@ -27,6 +28,7 @@ import monarch.internal.protocol.AgentProtocol.ProcsFailed;
 import monarch.internal.protocol.AgentProtocol.ProcsReady;
 import monarch.internal.protocol.AgentProtocol.RankReply;
 import monarch.internal.protocol.LogClientMessage;
+import monarch.internal.remote.ArteryConfig;
 import monarch.logging.LoggingOptions;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -46,8 +48,16 @@ public final class HostMesh implements AutoCloseable {
   /** Slack on top of the agent's own bounds before the client gives up waiting for it. */
   private static final Duration CLIENT_SLACK = Duration.ofSeconds(5);
 
+  /** How long {@link #connect} waits for its agents by default. */
+  private static final Duration CONNECT_BOUND = Duration.ofSeconds(10);
+
   private final MonarchConfig config;
+  private final ActorSystem<Void> system;
   private final List<ActorRef<Command>> agents;
+
+  /** Whether the agents are this mesh's own (local) or serve other clients too (connect). */
+  private final boolean ownsAgents;
+
   private final Requests requests;
   private final ActorRef<Object> receiver;
   private final Map<String, ProcMesh> meshes = new ConcurrentHashMap<>();
@@ -60,16 +70,22 @@ public final class HostMesh implements AutoCloseable {
   /** Closes this mesh if the JVM exits first; cancelled by close(). */
   private final Cancellable onExit;
 
-  private HostMesh(MonarchConfig config, ActorSystem<Void> system, List<ActorRef<Command>> agents) {
+  private HostMesh(
+      MonarchConfig config,
+      ActorSystem<Void> system,
+      List<ActorRef<Command>> agents,
+      boolean ownsAgents) {
     this.config = config;
+    this.system = system;
     this.agents = List.copyOf(agents);
+    this.ownsAgents = ownsAgents;
     this.requests = new Requests(HostMesh::orphan);
     this.receiver =
         system.systemActorOf(
             ClientReceiver.create(requests, this::procExited),
             ClientRuntime.uniqueName("client"),
             Props.empty());
-    this.onExit = ClientRuntime.onExit(this::close);
+    this.onExit = ClientRuntime.onExit(system, this::close);
   }
 
   /** One host: this machine, with its host agent running inside this JVM. */
@@ -83,7 +99,43 @@ public final class HostMesh implements AutoCloseable {
     ActorRef<Command> agent =
         system.systemActorOf(
             HostAgent.create(manager), ClientRuntime.uniqueName("host-agent"), Props.empty());
-    return new HostMesh(config, system, List.of(agent));
+    return new HostMesh(config, system, List.of(agent), true);
+  }
+
+  /**
+   * The hosts of running agents ({@code monarch agent}), each {@code host:port} as the agent
+   * printed it, reached within 10 s or not at all. Keys for TLS come from MONARCH_TLS_DIR.
+   *
+   * @throws MeshException naming every agent it could not reach, and why
+   */
+  public static HostMesh connect(List<String> agents) {
+    return connect(agents, MonarchConfig.fromEnvironment());
+  }
+
+  /** As {@link #connect(List)}, with the TLS keys and client address of {@code config}. */
+  public static HostMesh connect(List<String> agents, MonarchConfig config) {
+    if (agents == null || agents.isEmpty()) {
+      throw new IllegalArgumentException("connect needs at least one agent, as host:port");
+    }
+    List<java.net.InetSocketAddress> addresses = agents.stream().map(AgentLocator::parse).toList();
+    try {
+      if (config.tlsDir() != null) {
+        ArteryConfig.checkTlsDir(config.tlsDir());
+      }
+      String bind =
+          config.clientAddress() != null
+              ? config.clientAddress()
+              : AgentLocator.routeTo(addresses.get(0));
+      ActorSystem<Void> system = ClientRuntime.remoteSystem(bind, config.tlsDir());
+      return new HostMesh(
+          config, system, AgentLocator.locate(system, addresses, CONNECT_BOUND), false);
+    } catch (java.io.IOException e) {
+      throw new MeshException(e.getMessage(), e);
+    }
+  }
+
+  ActorSystem<Void> system() {
+    return system;
   }
 
   public int hostCount() {
@@ -151,12 +203,10 @@ public final class HostMesh implements AutoCloseable {
     OutputLedger ledger = new OutputLedger();
     ActorRef<LogClientMessage> logClient =
         config.enableLogForwarding()
-            ? ClientRuntime.system()
-                .systemActorOf(
-                    LogClientActor.create(
-                        System.out, System.err, logging.aggregateWindowSec(), ledger),
-                    "log-client-" + meshId,
-                    LogForwardActor.DISPATCHER)
+            ? system.systemActorOf(
+                LogClientActor.create(System.out, System.err, logging.aggregateWindowSec(), ledger),
+                "log-client-" + meshId,
+                LogForwardActor.DISPATCHER)
             : null;
     long id = requests.open(collector);
     for (int h = 0; h < agents.size(); h++) {
@@ -192,7 +242,7 @@ public final class HostMesh implements AutoCloseable {
           ? new ProcLaunchException(message, l.exitStatus(), cause)
           : new MeshException(message, cause);
     }
-    EventDelivery events = new EventDelivery(listener, ClientRuntime.system().executionContext());
+    EventDelivery events = new EventDelivery(listener, system.executionContext());
     if (logClient != null) {
       logClient.tell(new LogClientMessage.Attach(procs.stream().map(ProcInfo::forwarder).toList()));
     }
@@ -286,15 +336,17 @@ public final class HostMesh implements AutoCloseable {
     for (ProcMesh mesh : List.copyOf(meshes.values())) {
       mesh.stop();
     }
-    StoppedCollector collector = new StoppedCollector(agents.size());
-    long id = requests.open(collector);
-    for (ActorRef<Command> agent : agents) {
-      agent.tell(new AgentProtocol.Shutdown(id, receiver.narrow()));
-    }
-    try {
-      collector.future.get(stopWaitMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      log.warn("host agents did not confirm their shutdown in time: {}", e.toString());
+    if (ownsAgents) {
+      StoppedCollector collector = new StoppedCollector(agents.size());
+      long id = requests.open(collector);
+      for (ActorRef<Command> agent : agents) {
+        agent.tell(new AgentProtocol.Shutdown(id, receiver.narrow()));
+      }
+      try {
+        collector.future.get(stopWaitMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        log.warn("host agents did not confirm their shutdown in time: {}", e.toString());
+      }
     }
     requests.failAll(new IllegalStateException("the HostMesh was closed"));
     receiver.tell(ClientReceiver.Stop.INSTANCE);

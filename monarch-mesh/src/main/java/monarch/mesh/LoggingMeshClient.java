@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import monarch.internal.client.ClientRuntime;
 import monarch.internal.client.OutputLedger;
 import monarch.internal.client.RankCollector;
 import monarch.internal.client.RankOutcome;
@@ -330,7 +329,7 @@ public final class LoggingMeshClient {
   private <T> CompletableFuture<T> ask(
       org.apache.pekko.japi.function.Function<ActorRef<T>, LogClientMessage> request,
       Duration timeout) {
-    return AskPattern.ask(clientActor, request, timeout, ClientRuntime.system().scheduler())
+    return AskPattern.ask(clientActor, request, timeout, mesh.host().system().scheduler())
         .toCompletableFuture();
   }
 }

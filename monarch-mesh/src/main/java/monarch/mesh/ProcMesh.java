@@ -77,6 +77,10 @@ public final class ProcMesh implements AutoCloseable {
     ledger.failure().thenAccept(target -> events.deliver(new MeshEvent.OutputFailed(target)));
   }
 
+  HostMesh host() {
+    return host;
+  }
+
   LoggingMeshClient logging() {
     return logging;
   }

@@ -69,11 +69,11 @@ public final class AgentServer implements AutoCloseable {
     Behavior<Void> guardian =
         Behaviors.setup(
             ctx -> {
-              ctx.spawn(HostAgent.create(manager), "agent");
+              ctx.spawn(HostAgent.shared(manager), "agent");
               return Behaviors.empty();
             });
     Config settings =
-        ArteryConfig.bind(host, port, tlsDir)
+        ArteryConfig.bind(host, port, tlsDir, true)
             .withFallback(ConfigFactory.defaultOverrides())
             .withFallback(
                 ConfigFactory.parseResources(

@@ -35,7 +35,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * proc's LogForwardActor.
  */
 public final class HostAgent extends AbstractBehavior<Command> {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HostAgent.class);
   private final BootstrapProcManager manager;
+  private final boolean shared;
 
   /** The client of each mesh on this host, by mesh id (read from the manager's threads too). */
   private final Map<String, ActorRef<Event>> owners = new ConcurrentHashMap<>();
@@ -45,13 +47,20 @@ public final class HostAgent extends AbstractBehavior<Command> {
       long requestId, ActorRef<Event> owner, List<ActorRef<LogForwardMessage>> forwarders)
       implements AgentProtocol.SelfMessage {}
 
-  private HostAgent(ActorContext<Command> ctx, BootstrapProcManager manager) {
+  private HostAgent(ActorContext<Command> ctx, BootstrapProcManager manager, boolean shared) {
     super(ctx);
     this.manager = manager;
+    this.shared = shared;
   }
 
+  /** The agent of one client, inside it ({@code HostMesh.local()}): its Shutdown ends it. */
   public static Behavior<Command> create(BootstrapProcManager manager) {
-    return Behaviors.setup(ctx -> new HostAgent(ctx, manager));
+    return Behaviors.setup(ctx -> new HostAgent(ctx, manager, false));
+  }
+
+  /** A standalone agent ({@link AgentServer}), shared by its clients: no client ends it. */
+  static Behavior<Command> shared(BootstrapProcManager manager) {
+    return Behaviors.setup(ctx -> new HostAgent(ctx, manager, true));
   }
 
   @Override
@@ -170,6 +179,12 @@ public final class HostAgent extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onShutdown(Shutdown m) {
+    if (shared) {
+      // clients come and go; the agent stops on SIGTERM only
+      log.warn("a client asked this agent to shut down; ignored (it serves other clients too)");
+      m.replyTo().tell(new ProcsStopped(m.requestId()));
+      return this;
+    }
     // close() is bounded (STOP_BOUND_MILLIS); the agent is going away anyway.
     manager.close();
     m.replyTo().tell(new ProcsStopped(m.requestId()));

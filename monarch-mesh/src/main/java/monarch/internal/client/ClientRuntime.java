@@ -23,6 +23,15 @@ public final class ClientRuntime {
 
   private static volatile ActorSystem<Void> system;
 
+  /**
+   * The client's system on the network, for meshes of remote agents: its own, since a system's
+   * transport is fixed when it starts and the local one never pays for Artery. Guarded by the
+   * class; null until the first connect.
+   */
+  private static ActorSystem<Void> remote;
+
+  private static String remoteSettings;
+
   private ClientRuntime() {}
 
   public static ActorSystem<Void> system() {
@@ -37,6 +46,36 @@ public final class ClientRuntime {
       }
     }
     return s;
+  }
+
+  /**
+   * The client's system on the network, bound to {@code host} on a free port with TLS from {@code
+   * tlsDir} (null: in the clear); started by the first call, shared by later ones with the same
+   * settings.
+   *
+   * @throws IllegalStateException when an earlier connect of this JVM used other settings
+   */
+  public static synchronized ActorSystem<Void> remoteSystem(
+      String host, java.nio.file.Path tlsDir) {
+    String settings = host + " " + (tlsDir == null ? "(no TLS)" : "TLS " + tlsDir.toAbsolutePath());
+    if (remote == null) {
+      remote =
+          ActorSystem.create(
+              Behaviors.empty(),
+              "monarch",
+              monarch.internal.remote.ArteryConfig.bind(host, 0, tlsDir, false)
+                  .withFallback(config())
+                  .resolve());
+      remoteSettings = settings;
+    } else if (!remoteSettings.equals(settings)) {
+      throw new IllegalStateException(
+          "this JVM's client is on the network as "
+              + remoteSettings
+              + "; it cannot also be "
+              + settings
+              + " (one address and one set of keys per client JVM)");
+    }
+    return remote;
   }
 
   static Config config() {
@@ -58,7 +97,12 @@ public final class ClientRuntime {
    * the exit waits for it, within the phase's timeout (monarch-pekko.conf).
    */
   public static Cancellable onExit(Runnable task) {
-    return CoordinatedShutdown.get(system())
+    return onExit(system(), task);
+  }
+
+  /** As {@link #onExit(Runnable)}, when {@code on} exits. */
+  public static Cancellable onExit(ActorSystem<?> on, Runnable task) {
+    return CoordinatedShutdown.get(on)
         .addCancellableTask(
             EXIT_PHASE,
             uniqueName("close"),

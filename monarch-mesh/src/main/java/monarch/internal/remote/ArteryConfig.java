@@ -27,9 +27,11 @@ public final class ArteryConfig {
 
   /**
    * Settings to bind at {@code host:port} (0: any free port), with TLS from {@code tlsDir}, or in
-   * the clear when it is null.
+   * the clear when it is null. {@code untrusted} (agents): inbound system messages, harmful ones
+   * and selections of anything but the agent are dropped. A client is not untrusted: its agents
+   * watch it (so that they stop its procs when it goes), which takes system messages.
    */
-  public static Config bind(String host, int port, Path tlsDir) {
+  public static Config bind(String host, int port, Path tlsDir, boolean untrusted) {
     Config c =
         ConfigFactory.empty()
             .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("remote"))
@@ -39,7 +41,8 @@ public final class ArteryConfig {
             .withValue(
                 "pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(host))
             .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
-            .withValue("pekko.remote.artery.untrusted-mode", ConfigValueFactory.fromAnyRef(true))
+            .withValue(
+                "pekko.remote.artery.untrusted-mode", ConfigValueFactory.fromAnyRef(untrusted))
             .withValue(
                 "pekko.remote.artery.trusted-selection-paths",
                 ConfigValueFactory.fromIterable(List.of(AGENT_PATH)))

@@ -1,0 +1,123 @@
+package monarch.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import monarch.config.MonarchConfig;
+import monarch.config.TlsKeys;
+import monarch.logging.LoggingOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client and agents that only meet over the network: agents started as {@code monarch agent}
+ * starts them (here in this JVM, on loopback), reached with {@link HostMesh#connect} over Artery
+ * with mutual TLS.
+ */
+class RemoteMeshTest {
+  static PrintStream realOut;
+  static final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  @TempDir static Path tmp;
+  static Path keys;
+  static HostAgentServer a;
+  static HostAgentServer b;
+
+  @BeforeAll
+  static void start() throws Exception {
+    realOut = System.out;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    keys = tmp.resolve("keys");
+    TlsKeys.generate(keys);
+    MonarchConfig agentConfig = MonarchConfig.fromEnvironment().withFileLog(tmp.resolve("files"));
+    a = HostAgentServer.start("127.0.0.1", 0, keys, false, "host-a", agentConfig);
+    b = HostAgentServer.start("127.0.0.1", 0, keys, false, "host-b", agentConfig);
+  }
+
+  @AfterAll
+  static void stop() {
+    a.close();
+    b.close();
+    System.setOut(realOut);
+  }
+
+  static String out() {
+    synchronized (captured) {
+      return captured.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void procsOnTwoAgentsStreamTheirLinesWithTheirHostsAndExitStatuses() throws Exception {
+    try (HostMesh hosts =
+        HostMesh.connect(
+            List.of(a.address(), b.address()), MonarchConfig.fromEnvironment().withTls(keys))) {
+      ProcMesh pm =
+          hosts.spawnProcs(
+              Map.of("gpus", 2),
+              ProcCommand.executable(
+                  List.of("sh", "-c", "echo remote $RANK of $WORLD_SIZE; exit $((RANK == 3))")),
+              new LoggingOptions(true, null, 20));
+      assertThat(pm.exitStatuses().get(30, TimeUnit.SECONDS)).containsExactly(0, 0, 0, 1);
+      assertThatThrownBy(pm::flush)
+          .isInstanceOf(FlushIncompleteException.class)
+          .hasMessageContaining("rank 3 is dead");
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                for (int r = 0; r < 4; r++) {
+                  String host = r < 2 ? "host-a" : "host-b";
+                  assertThat(out())
+                      .containsPattern(
+                          "\\[" + host + " \\d+\\] \\[" + r + "\\] remote " + r + " of 4\n");
+                }
+              });
+      assertThat(pm.failures())
+          .singleElement()
+          .satisfies(f -> assertThat(f.hostname()).isEqualTo("host-b"));
+      pm.stop();
+    }
+  }
+
+  /** JVM procs on both agents: an actor call, then the barrier, exact across the network. */
+  @Test
+  void actorCallsAndTheBarrierWorkAcrossTheNetwork() throws Exception {
+    try (HostMesh hosts =
+        HostMesh.connect(
+            List.of(a.address(), b.address()), MonarchConfig.fromEnvironment().withTls(keys))) {
+      ProcMesh pm = hosts.spawnProcs(Map.of("gpus", 1));
+      pm.loggingOption(true, null, 20);
+      ActorMesh<Chatty> chatty = pm.spawn("chatty", Chatty.class);
+      for (int round = 0; round < 20; round++) {
+        chatty.call(Chatty::print, "over the wire " + round);
+        pm.flush(); // every line written before it is printed when it returns
+        assertThat(out())
+            .contains("] [0] over the wire " + round + "\n", "] [1] over the wire " + round + "\n");
+      }
+      assertThat(out()).containsPattern("\\[host-a \\d+\\] \\[0\\] over the wire 0\n");
+      assertThat(out()).containsPattern("\\[host-b \\d+\\] \\[1\\] over the wire 0\n");
+      pm.stop();
+    }
+  }
+
+  @Test
+  void anAgentThatIsNotThereIsNamedWithTheReason() {
+    assertThatThrownBy(
+            () ->
+                HostMesh.connect(
+                    List.of(a.address(), "127.0.0.1:1"),
+                    MonarchConfig.fromEnvironment().withTls(keys)))
+        .isInstanceOf(MeshException.class)
+        .hasMessageContaining("127.0.0.1:1 (connection refused")
+        .hasMessageNotContaining(a.address());
+  }
+}
