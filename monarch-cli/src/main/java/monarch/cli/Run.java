@@ -36,14 +36,22 @@ final class Run {
   static final int OUTPUT_FAILED = 141;
 
   private final int procs;
+  private final List<String> hosts;
   private final ProcCommand command;
   private final LoggingOptions logging;
   private final MonarchConfig config;
   private final CompletableFuture<OutputTarget> outputFailed = new CompletableFuture<>();
   private final AtomicBoolean outputFailureAnnounced = new AtomicBoolean();
 
-  Run(int procs, ProcCommand command, LoggingOptions logging, MonarchConfig config) {
+  /** {@code hosts}: the agents to run on ({@code host:port}); empty: this host, in this JVM. */
+  Run(
+      int procs,
+      List<String> hosts,
+      ProcCommand command,
+      LoggingOptions logging,
+      MonarchConfig config) {
     this.procs = procs;
+    this.hosts = hosts;
     this.command = command;
     this.logging = logging;
     this.config = config;
@@ -58,7 +66,8 @@ final class Run {
           }
         };
     try (SignalWatch signals = new SignalWatch(signalled::now);
-        HostMesh host = HostMesh.local(config)) {
+        HostMesh host =
+            hosts.isEmpty() ? HostMesh.local(config) : HostMesh.connect(hosts, config)) {
       ProcMesh pm;
       try {
         pm = host.spawnProcs(Map.of("procs", procs), command, logging, listener);

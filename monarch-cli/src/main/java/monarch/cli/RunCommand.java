@@ -22,16 +22,24 @@ import monarch.mesh.ProcCommand;
  * own flags need no {@code --}.
  */
 record RunCommand(
-    int procs, Integer window, int level, boolean noPrefix, Path files, List<String> command) {
+    int procs,
+    List<String> hosts,
+    Integer window,
+    int level,
+    boolean noPrefix,
+    Path files,
+    List<String> command) {
   /** Exit status when a command is neither an executable nor a main class, as shells use. */
   static final int NOT_FOUND = 127;
 
   static final String USAGE =
       """
-      Usage: monarch run -n N [--aggregate SEC|off] [--level L] [--no-prefix] [--files DIR]
-                         [--] COMMAND [ARGS...]
+      Usage: monarch run -n N [--hosts ADDR:PORT,...] [--aggregate SEC|off] [--level L]
+                         [--no-prefix] [--files DIR] [--] COMMAND [ARGS...]
       Run COMMAND in N procs on this host and stream their output, in order, per proc.
-        -n, --procs N            number of procs
+        -n, --procs N            number of procs (per host with --hosts)
+            --hosts LIST         run on these agents (`monarch agent`), N procs each, ranks
+                                   host by host; keys for TLS from MONARCH_TLS_DIR
             --aggregate SEC|off  group similar lines over a window of SEC seconds
                                    (default: off, every line)
             --level L            log level of JVM procs: DEBUG, INFO, WARNING, ERROR,
@@ -55,9 +63,16 @@ record RunCommand(
     int level = LogLevel.INFO.value();
     boolean noPrefix = false;
     Path files = null;
+    List<String> hosts = List.of();
     for (String o; (o = in.nextOption()) != null; ) {
       switch (o) {
         case "-n", "--procs" -> procs = in.intValue(o, 1);
+        case "--hosts" -> {
+          hosts = List.of(in.value(o).split(","));
+          if (hosts.stream().anyMatch(String::isBlank)) {
+            throw new ArgReader.UsageException("--hosts takes ADDR:PORT[,ADDR:PORT...]");
+          }
+        }
         case "--aggregate" -> window = window(in.value(o));
         case "--level" -> level = level(in.value(o));
         case "--no-prefix" -> {
@@ -85,7 +100,12 @@ record RunCommand(
     if (command.isEmpty()) {
       throw new ArgReader.UsageException("missing the COMMAND each proc runs");
     }
-    return new RunCommand(procs, window, level, noPrefix, files, command);
+    if (files != null && !hosts.isEmpty()) {
+      throw new ArgReader.UsageException(
+          "--files is for this host; with --hosts each agent writes its procs' files under its own"
+              + " MONARCH_LOG_DIR");
+    }
+    return new RunCommand(procs, hosts, window, level, noPrefix, files, command);
   }
 
   int call() {
@@ -107,7 +127,7 @@ record RunCommand(
       usableDirectory(files); // asked for by name: a failure stops the run before anything starts
       config = config.withFileLog(files);
     }
-    return new Run(procs, what, logging, config).call();
+    return new Run(procs, hosts, what, logging, config).call();
   }
 
   /**

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -38,7 +39,7 @@ class AgentCommandTest {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(2))), 5000);
     }
-    agent.stop();
+    assertThat(agent.stop()).isEmpty(); // nothing of its own after its line
   }
 
   @Test
@@ -68,7 +69,7 @@ class AgentCommandTest {
         keys.resolve("tls.key"), PosixFilePermissions.fromString("rw-------"));
     Agent agent = new Agent(start("agent", "--listen", "127.0.0.1:0", "--tls", keys.toString()));
     assertThat(agent.listening().group(3)).isEqualTo("mutual TLS");
-    agent.stop();
+    assertThat(agent.stop()).isEmpty(); // nothing of its own after its line
   }
 
   /**
@@ -96,6 +97,22 @@ class AgentCommandTest {
               r -> new Thread(r, "agent-stdout").start());
     }
 
+    /** Its one stdout line, which must say it listens at {@code address}. */
+    String listening(String address) throws Exception {
+      String line = lines.poll(60, TimeUnit.SECONDS);
+      if (line == null || !line.contains(" listening on " + address + " ")) {
+        process.destroyForcibly();
+        throw new AssertionError(
+            "no 'listening on "
+                + address
+                + "' line: "
+                + line
+                + "\n"
+                + read(process.getErrorStream()));
+      }
+      return line;
+    }
+
     /** Its one stdout line, parsed; fails with its stderr if it does not come. */
     Matcher listening() throws Exception {
       String line = lines.poll(60, TimeUnit.SECONDS);
@@ -108,12 +125,15 @@ class AgentCommandTest {
       return m;
     }
 
-    /** SIGTERM ends it, with nothing more on stdout. */
-    void stop() throws Exception {
-      process.destroy(); // SIGTERM
+    /**
+     * SIGTERM ends it; returns what it printed after its line (its procs' lines: stdout is its
+     * host's console).
+     */
+    List<String> stop() throws Exception {
+      process.toHandle().destroy(); // SIGTERM (Process.destroy would also close its stdout)
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("agent exits on SIGTERM").isTrue();
       eof.get(10, TimeUnit.SECONDS);
-      assertThat(lines).isEmpty();
+      return List.copyOf(lines);
     }
   }
 

@@ -1,0 +1,100 @@
+package monarch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import monarch.config.TlsKeys;
+import monarch.netns.NamespaceHosts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code monarch run --hosts} on two real hosts (network namespaces with their own addresses and
+ * names, from {@link NamespaceHosts}), each running {@code monarch agent} with mutual TLS; the
+ * client reaches them from this machine's side of their bridge.
+ */
+class RunOnHostsTest {
+  @TempDir static Path tmp;
+  static NamespaceHosts net;
+  static Path keys;
+  static final List<AgentCommandTest.Agent> agents = new ArrayList<>();
+  static final List<String> addresses = new ArrayList<>();
+
+  @BeforeAll
+  static void startAgents() throws Exception {
+    String why = NamespaceHosts.unavailable();
+    Assumptions.assumeTrue(why == null, () -> "no namespace hosts here: " + why);
+    keys = tmp.resolve("keys");
+    TlsKeys.generate(keys);
+    net = NamespaceHosts.create(2);
+    for (NamespaceHosts.Host h : net.hosts()) {
+      String listen = h.address() + ":26600";
+      AgentCommandTest.Agent agent =
+          new AgentCommandTest.Agent(
+              h.command(
+                      MonarchCliTest.command("agent", "--listen", listen, "--tls", keys.toString()))
+                  .start());
+      agents.add(agent);
+      assertThat(agent.listening(listen)).contains(h.name());
+      addresses.add(listen);
+    }
+  }
+
+  @AfterAll
+  static void stopAgents() throws Exception {
+    try {
+      for (AgentCommandTest.Agent a : agents) {
+        a.stop();
+      }
+    } finally {
+      if (net != null) {
+        net.close();
+      }
+    }
+  }
+
+  static MonarchCliTest.Result run(String... command) throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of("run", "--hosts", String.join(",", addresses), "-n", "2"));
+    args.addAll(List.of(command));
+    return MonarchCliTest.monarch(
+        Map.of("MONARCH_TLS_DIR", keys.toString()), args.toArray(String[]::new));
+  }
+
+  @Test
+  void ranksRunHostByHostAndTheirLinesCarryTheirHost() throws Exception {
+    MonarchCliTest.Result r =
+        run("sh", "-c", "echo rank $RANK local $LOCAL_RANK of $WORLD_SIZE on $(hostname)");
+    assertThat(r.exit()).as(r.describe()).isZero();
+    for (int rank = 0; rank < 4; rank++) {
+      String host = "host" + rank / 2;
+      assertThat(r.out())
+          .as(r.describe())
+          .containsPattern(
+              "\\["
+                  + host
+                  + " \\d+\\] \\["
+                  + rank
+                  + "\\] rank "
+                  + rank
+                  + " local "
+                  + rank % 2
+                  + " of 4 on "
+                  + host
+                  + "\n");
+    }
+  }
+
+  @Test
+  void aRankThatFailsOnTheSecondHostSetsTheExitStatusAndIsNamed() throws Exception {
+    MonarchCliTest.Result r = run("sh", "-c", "[ $RANK = 3 ] && exit 3; echo fine");
+    assertThat(r.exit()).as(r.describe()).isEqualTo(3);
+    assertThat(r.err()).as(r.describe()).contains("rank 3", "host1", "status 3");
+  }
+}
