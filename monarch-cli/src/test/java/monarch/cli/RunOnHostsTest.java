@@ -91,6 +91,28 @@ class RunOnHostsTest {
     }
   }
 
+  /** Keys from another keygen, or none: refused within seconds, saying why, nothing spawned. */
+  @Test
+  void aClientWithoutTheAgentsKeysIsRefusedWithTheReason() throws Exception {
+    Path others = tmp.resolve("others");
+    TlsKeys.generate(others);
+    for (Map<String, String> env :
+        List.of(Map.of("MONARCH_TLS_DIR", others.toString()), Map.<String, String>of())) {
+      long t0 = System.nanoTime();
+      MonarchCliTest.Result r =
+          MonarchCliTest.monarch(
+              env, "run", "--hosts", String.join(",", addresses), "-n", "1", "echo", "never");
+      assertThat(r.exit()).as(r.describe()).isEqualTo(1);
+      assertThat(r.err())
+          .as(r.describe())
+          .contains("cannot reach 2 agents", addresses.get(0), "no monarch agent answered")
+          .doesNotContain("\tat ");
+      assertThat(r.out()).doesNotContain("never");
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0))
+          .isLessThan(java.time.Duration.ofSeconds(20));
+    }
+  }
+
   @Test
   void aRankThatFailsOnTheSecondHostSetsTheExitStatusAndIsNamed() throws Exception {
     MonarchCliTest.Result r = run("sh", "-c", "[ $RANK = 3 ] && exit 3; echo fine");
