@@ -113,6 +113,44 @@ class RunOnHostsTest {
     }
   }
 
+  /**
+   * A client killed with SIGKILL: every agent notices (death watch) and stops its procs within 40
+   * s, and then serves the next client.
+   */
+  @Test
+  void theProcsOfAKilledClientAreStoppedAndTheAgentsServeTheNextOne() throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of("run", "--hosts", String.join(",", addresses), "-n", "1"));
+    args.addAll(List.of("sh", "-c", "echo started; exec sleep 1017"));
+    ProcessBuilder pb = new ProcessBuilder(MonarchCliTest.command(args.toArray(String[]::new)));
+    pb.environment().put("MONARCH_TLS_DIR", keys.toString());
+    Process client = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    java.io.BufferedReader out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                client.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    int started = 0;
+    for (String l; started < 2 && (l = out.readLine()) != null; ) {
+      started += l.endsWith(" started") ? 1 : 0;
+    }
+    assertThat(started).isEqualTo(2);
+    assertThat(sleepers()).isEqualTo(2);
+    client.toHandle().destroyForcibly();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(40))
+        .until(() -> sleepers() == 0);
+    MonarchCliTest.Result next = run("echo", "next client");
+    assertThat(next.exit()).as(next.describe()).isZero();
+    assertThat(next.out()).contains("[3] next client");
+  }
+
+  /** How many of the killed client's ranks still run. */
+  static long sleepers() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.endsWith("sleep 1017")).orElse(false))
+        .count();
+  }
+
   @Test
   void aRankThatFailsOnTheSecondHostSetsTheExitStatusAndIsNamed() throws Exception {
     MonarchCliTest.Result r = run("sh", "-c", "[ $RANK = 3 ] && exit 3; echo fine");

@@ -42,6 +42,15 @@ public final class HostAgent extends AbstractBehavior<Command> {
   /** The client of each mesh on this host, by mesh id (read from the manager's threads too). */
   private final Map<String, ActorRef<Event>> owners = new ConcurrentHashMap<>();
 
+  /**
+   * The client of some meshes is gone (it exited, was killed, or is cut off: Pekko's death watch
+   * and failure detector say so): their procs are stopped as if it had asked.
+   */
+  private record OwnerGone(ActorRef<Event> owner) implements AgentProtocol.SelfMessage {}
+
+  /** The clients this agent watches; touched by this actor only. */
+  private final java.util.Set<ActorRef<Event>> watched = new java.util.HashSet<>();
+
   /** A mesh's procs have stopped: its forwarders go next, after their tees' last batches. */
   private record MeshStopped(
       long requestId, ActorRef<Event> owner, List<ActorRef<LogForwardMessage>> forwarders)
@@ -92,6 +101,7 @@ public final class HostAgent extends AbstractBehavior<Command> {
                     m.wantsReply()))
         .onMessage(StopProcs.class, this::onStopProcs)
         .onMessage(MeshStopped.class, this::onMeshStopped)
+        .onMessage(OwnerGone.class, this::onOwnerGone)
         .onMessage(Shutdown.class, this::onShutdown)
         .onSignal(
             PostStop.class,
@@ -104,6 +114,9 @@ public final class HostAgent extends AbstractBehavior<Command> {
 
   private Behavior<Command> onSpawnProcs(SpawnProcs m) {
     owners.put(m.meshId(), m.client());
+    if (watched.add(m.client())) {
+      getContext().watchWith(m.client(), new OwnerGone(m.client()));
+    }
     // Forwarders are this actor's children, one per proc; each stops once its mesh has stopped
     // and its proc's streams have ended and everything in them was relayed.
     BootstrapProcManager.ForwarderFactory forwarders =
@@ -165,6 +178,17 @@ public final class HostAgent extends AbstractBehavior<Command> {
                 self.tell(
                     new MeshStopped(
                         m.requestId(), owner, forwarders == null ? List.of() : forwarders)));
+    return this;
+  }
+
+  private Behavior<Command> onOwnerGone(OwnerGone m) {
+    watched.remove(m.owner());
+    for (Map.Entry<String, ActorRef<Event>> e : List.copyOf(owners.entrySet())) {
+      if (e.getValue().equals(m.owner())) {
+        log.warn("the client of mesh {} is gone: stopping its procs", e.getKey());
+        onStopProcs(new StopProcs(-1, e.getKey()));
+      }
+    }
     return this;
   }
 
