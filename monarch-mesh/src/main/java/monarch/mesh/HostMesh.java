@@ -55,6 +55,12 @@ public final class HostMesh implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final List<ActorRef<Command>> agents;
 
+  /** Where each agent is, for messages: {@code host:port}, or "this host". */
+  private final List<String> agentNames;
+
+  /** Agents that are gone (died, or cut off): nothing is sent to them any more. */
+  private final java.util.Set<Integer> lost = ConcurrentHashMap.newKeySet();
+
   /** Whether the agents are this mesh's own (local) or serve other clients too (connect). */
   private final boolean ownsAgents;
 
@@ -74,15 +80,17 @@ public final class HostMesh implements AutoCloseable {
       MonarchConfig config,
       ActorSystem<Void> system,
       List<ActorRef<Command>> agents,
+      List<String> agentNames,
       boolean ownsAgents) {
     this.config = config;
     this.system = system;
     this.agents = List.copyOf(agents);
     this.ownsAgents = ownsAgents;
     this.requests = new Requests(HostMesh::orphan);
+    this.agentNames = List.copyOf(agentNames);
     this.receiver =
         system.systemActorOf(
-            ClientReceiver.create(requests, this::procExited),
+            ClientReceiver.create(requests, this::procExited, this.agents, this::agentLost),
             ClientRuntime.uniqueName("client"),
             Props.empty());
     this.onExit = ClientRuntime.onExit(system, this::close);
@@ -99,7 +107,7 @@ public final class HostMesh implements AutoCloseable {
     ActorRef<Command> agent =
         system.systemActorOf(
             HostAgent.create(manager), ClientRuntime.uniqueName("host-agent"), Props.empty());
-    return new HostMesh(config, system, List.of(agent), true);
+    return new HostMesh(config, system, List.of(agent), List.of("this host"), true);
   }
 
   /**
@@ -128,7 +136,7 @@ public final class HostMesh implements AutoCloseable {
               : AgentLocator.routeTo(addresses.get(0));
       ActorSystem<Void> system = ClientRuntime.remoteSystem(bind, config.tlsDir());
       return new HostMesh(
-          config, system, AgentLocator.locate(system, addresses, CONNECT_BOUND), false);
+          config, system, AgentLocator.locate(system, addresses, CONNECT_BOUND), agents, false);
     } catch (java.io.IOException e) {
       throw new MeshException(e.getMessage(), e);
     }
@@ -283,9 +291,10 @@ public final class HostMesh implements AutoCloseable {
       meshes.remove(meshId);
       earlyExits.remove(meshId);
     }
-    StoppedCollector collector = new StoppedCollector(agents.size());
+    List<ActorRef<Command>> live = liveAgents();
+    StoppedCollector collector = new StoppedCollector(live.size());
     long id = requests.open(collector);
-    for (ActorRef<Command> agent : agents) {
+    for (ActorRef<Command> agent : live) {
       agent.tell(new AgentProtocol.StopProcs(id, meshId));
     }
     try {
@@ -298,6 +307,33 @@ public final class HostMesh implements AutoCloseable {
 
   private static long stopWaitMillis() {
     return 5_000 + CLIENT_SLACK.toMillis();
+  }
+
+  /** The agents not lost, in order. */
+  List<ActorRef<Command>> liveAgents() {
+    List<ActorRef<Command>> live = new ArrayList<>();
+    for (int h = 0; h < agents.size(); h++) {
+      if (!lost.contains(h)) {
+        live.add(agents.get(h));
+      }
+    }
+    return live;
+  }
+
+  /**
+   * Agent {@code h} is gone (on the receiver's thread): every proc it ran is reported failed, and
+   * every call waiting on them fails, since neither the procs nor their answers can reach us.
+   */
+  private void agentLost(int h) {
+    if (closed || !lost.add(h)) {
+      return; // (our own close stops a local agent)
+    }
+    log.warn("lost the host agent at {}: its procs are reported failed", agentNames.get(h));
+    synchronized (meshes) {
+      for (ProcMesh mesh : List.copyOf(meshes.values())) {
+        mesh.hostLost(h, agents.size(), agentNames.get(h));
+      }
+    }
   }
 
   private void procExited(ProcExited e) {

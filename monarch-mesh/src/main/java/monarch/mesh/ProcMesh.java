@@ -3,6 +3,7 @@ package monarch.mesh;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,6 +45,9 @@ public final class ProcMesh implements AutoCloseable {
 
   /** Requests in flight, by id, so that stop can fail them; at most one per call in progress. */
   private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+
+  /** Ranks whose host agent is gone, with what they are reported as. */
+  private final Map<Integer, ProcExit> lostRanks = new ConcurrentHashMap<>();
 
   // What is known of the procs' ends; guarded by this.
   /** Exit status by rank of procs that ended by themselves (null: running, or stopped). */
@@ -201,8 +205,11 @@ public final class ProcMesh implements AutoCloseable {
     long id = host.requests().open(collector);
     pending.add(id);
     collector.future().whenComplete((r, e) -> pending.remove(id));
-    for (ActorRef<Command> agent : host.agents()) {
+    for (ActorRef<Command> agent : host.liveAgents()) {
       agent.tell(command.apply(id));
+    }
+    for (ProcExit gone : lostRanks.values()) {
+      host.requests().dispatch(new AgentProtocol.RankLost(id, gone)); // nobody else will answer
     }
     return collector;
   }
@@ -210,7 +217,7 @@ public final class ProcMesh implements AutoCloseable {
   /** Sends a command nobody waits for (a broadcast). */
   void send(LongFunction<Command> command) {
     long id = host.requests().nextId();
-    for (ActorRef<Command> agent : host.agents()) {
+    for (ActorRef<Command> agent : host.liveAgents()) {
       agent.tell(command.apply(id));
     }
   }
@@ -245,6 +252,35 @@ public final class ProcMesh implements AutoCloseable {
    * from what is known now. The futures complete on another thread, so that what a caller chains on
    * them (a stop) never runs on the receiver, which that stop needs.
    */
+  /**
+   * What a proc whose host agent is gone exits with, as ssh does when its connection is lost: its
+   * real status is unknown here.
+   */
+  static final int AGENT_LOST_STATUS = 255;
+
+  /**
+   * Host {@code h} of {@code hosts} is gone with its agent: its ranks are failed (status {@link
+   * #AGENT_LOST_STATUS}), and each pending request gets them as lost ranks.
+   */
+  void hostLost(int h, int hosts, String where) {
+    int perHost = size() / hosts;
+    for (int rank = h * perHost; rank < (h + 1) * perHost; rank++) {
+      ProcInfo p = procs.get(rank);
+      ProcExit exit =
+          new ProcExit(
+              rank,
+              p.pid(),
+              p.hostname(),
+              AGENT_LOST_STATUS,
+              List.of("(its host agent at " + where + " is gone: killed, or cut off from here)"));
+      lostRanks.put(rank, exit);
+      for (long id : List.copyOf(pending)) {
+        host.requests().dispatch(new AgentProtocol.RankLost(id, exit));
+      }
+      procEnded(exit, true);
+    }
+  }
+
   synchronized void procEnded(ProcExit exit, boolean failure) {
     int rank = exit.rank();
     if (rank < 0 || rank >= exitStatuses.length || exitStatuses[rank] != null) {

@@ -109,6 +109,63 @@ class RemoteMeshTest {
     }
   }
 
+  /**
+   * An agent killed with SIGKILL mid-stream: within 20 s its rank is reported failed with its host,
+   * a call fails rather than hangs, flush names it, the other host streams on, stop returns.
+   */
+  @Test
+  void anAgentKilledMidStreamIsReportedAndTheOtherHostStreamsOn() throws Exception {
+    Process c =
+        new ProcessBuilder(
+                java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                AgentProcessMain.class.getName(),
+                keys.toString(),
+                "host-c")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      String line =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
+      assertThat(line).startsWith("listening on 127.0.0.1:");
+      String cAddress = line.substring("listening on ".length());
+      try (HostMesh hosts =
+          HostMesh.connect(
+              List.of(a.address(), cAddress), MonarchConfig.fromEnvironment().withTls(keys))) {
+        ProcMesh pm = hosts.spawnProcs(Map.of("gpus", 1));
+        pm.loggingOption(true, null, 20);
+        ActorMesh<Chatty> chatty = pm.spawn("chatty", Chatty.class);
+        chatty.call(Chatty::print, "before the kill");
+        pm.flush();
+        c.toHandle().destroyForcibly();
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(20))
+            .until(() -> !pm.failures().isEmpty());
+        assertThat(pm.failures())
+            .singleElement()
+            .satisfies(
+                f -> {
+                  assertThat(f.rank()).isEqualTo(1);
+                  assertThat(f.hostname()).isEqualTo("host-c");
+                  assertThat(f.exitStatus()).isEqualTo(255);
+                });
+        assertThatThrownBy(() -> chatty.call(Chatty::print, "after the kill"))
+            .isInstanceOf(ProcFailedException.class)
+            .hasMessageContaining("rank 1");
+        assertThatThrownBy(pm::flush)
+            .isInstanceOf(FlushIncompleteException.class)
+            .hasMessageContaining("rank 1");
+        assertThat(out()).contains("] [0] after the kill\n"); // host a streamed on
+        pm.stop();
+      }
+    } finally {
+      c.destroyForcibly();
+    }
+  }
+
   @Test
   void anAgentThatIsNotThereIsNamedWithTheReason() {
     assertThatThrownBy(

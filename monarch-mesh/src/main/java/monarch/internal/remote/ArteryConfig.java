@@ -43,9 +43,11 @@ public final class ArteryConfig {
             .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
             .withValue(
                 "pekko.remote.artery.untrusted-mode", ConfigValueFactory.fromAnyRef(untrusted))
+            // and the failure detector's heartbeats, which a watcher sends by selection: without
+            // them a watched agent would look dead to its clients after 10 s
             .withValue(
                 "pekko.remote.artery.trusted-selection-paths",
-                ConfigValueFactory.fromIterable(List.of(AGENT_PATH)))
+                ConfigValueFactory.fromIterable(List.of(AGENT_PATH, "/system/remote-watcher")))
             // death watch between a client and its agents is how each notices the other is gone
             // (no cluster: a mesh's membership is its client's list of agents)
             .withValue(
