@@ -105,9 +105,11 @@ public final class BootstrapProcManager implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param local whether this agent runs inside the client, whose terminal is then the host
-   *     console: the tees keep quiet there while lines are streamed, and files are written only
-   *     when HYPERACTOR_FORCE_FILE_LOG says so
+   * @param local whether this agent runs inside the client: files are then written only when
+   *     HYPERACTOR_FORCE_FILE_LOG says so. Either way the tees keep quiet on the host console while
+   *     the client prints the lines: a local agent's console is the client's terminal, and a
+   *     standalone one's stdout (often a pipe or a journal nobody reads) would only slow every proc
+   *     down, or block them; its files keep every line.
    */
   public BootstrapProcManager(MonarchConfig config, boolean local) {
     this(config, local, localHostname());
@@ -291,8 +293,7 @@ public final class BootstrapProcManager implements AutoCloseable {
       forwarder = forwarders.create(new LogForwardActor.Origin(hostname, pid, rank), sender, proc);
       sender.attach(forwarder::tell);
     }
-    // A local agent's console is the client's terminal: quiet while the client prints the lines.
-    proc.start(io, prefix, config.readLogBuffer(), sender, files(rank), forwarder, local);
+    proc.start(io, prefix, config.readLogBuffer(), sender, files(rank), forwarder);
   }
 
   private FileAppender files(int rank) {

@@ -104,9 +104,9 @@ final class ProcHandle implements LogForwardActor.ProcControl {
 
   /**
    * Starts the tees on the proc's stdout and stderr and serves its channel. The tees write to the
-   * files and the sender (either may be null) and to the host console, except what they stream when
-   * {@code quietWhileStreaming}. {@code io}: the agent's own FIFOs the proc writes, whose tees may
-   * block in a read (StreamForwarder); null for the JDK's pipes.
+   * files and the sender (either may be null) and to the host console, except what they stream (the
+   * client prints that). {@code io}: the agent's own FIFOs the proc writes, whose tees may block in
+   * a read (StreamForwarder); null for the JDK's pipes.
    */
   void start(
       StdioFifos.Pair io,
@@ -114,8 +114,7 @@ final class ProcHandle implements LogForwardActor.ProcControl {
       int batchLines,
       LocalLogSender sender,
       FileAppender files,
-      ActorRef<LogForwardMessage> forwarder,
-      boolean quietWhileStreaming) {
+      ActorRef<LogForwardMessage> forwarder) {
     this.forwarder = forwarder;
     String name = meshId + "-r" + rank;
     tees.add(
@@ -126,7 +125,7 @@ final class ProcHandle implements LogForwardActor.ProcControl {
                 prefix,
                 batchLines,
                 process::isAlive,
-                new StreamForwarder.Sinks(sender, files, System.out, quietWhileStreaming),
+                new StreamForwarder.Sinks(sender, files, System.out, true),
                 io == null
                     ? null
                     : new StreamForwarder.Blocking(plumbing.teeRetries(), () -> io.wake(true)))
@@ -139,7 +138,7 @@ final class ProcHandle implements LogForwardActor.ProcControl {
                 prefix,
                 batchLines,
                 process::isAlive,
-                new StreamForwarder.Sinks(sender, files, System.err, quietWhileStreaming),
+                new StreamForwarder.Sinks(sender, files, System.err, true),
                 io == null
                     ? null
                     : new StreamForwarder.Blocking(plumbing.teeRetries(), () -> io.wake(false)))
