@@ -26,6 +26,8 @@ import java.util.Map;
  *     TLS; null: in the clear (loopback agents, or ones started with --insecure)
  * @param clientAddress MONARCH_CLIENT_ADDRESS: the address this client listens on for its agents;
  *     null: the local address that routes to the first agent
+ * @param connectTimeout MONARCH_CONNECT_TIMEOUT_MS: how long {@code HostMesh.connect} waits for its
+ *     agents (default 10 s)
  */
 public record MonarchConfig(
     boolean enableLogForwarding,
@@ -38,7 +40,8 @@ public record MonarchConfig(
     Duration procReadyTimeout,
     LogPolicy logPolicy,
     Path tlsDir,
-    String clientAddress) {
+    String clientAddress,
+    Duration connectTimeout) {
 
   public MonarchConfig {
     if (readLogBuffer < 1) {
@@ -49,6 +52,9 @@ public record MonarchConfig(
           "procReadyTimeout must be positive, got " + procReadyTimeout);
     }
     procJvmOptions = List.copyOf(procJvmOptions);
+    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
+    }
   }
 
   public static MonarchConfig defaults() {
@@ -63,7 +69,8 @@ public record MonarchConfig(
         Duration.ofSeconds(60),
         LogPolicy.BACKPRESSURE,
         null,
-        null);
+        null,
+        Duration.ofSeconds(10));
   }
 
   public static MonarchConfig fromEnvironment() {
@@ -96,7 +103,9 @@ public record MonarchConfig(
         isBlank(env.get("MONARCH_TLS_DIR")) ? null : Paths.get(env.get("MONARCH_TLS_DIR")),
         isBlank(env.get("MONARCH_CLIENT_ADDRESS"))
             ? null
-            : env.get("MONARCH_CLIENT_ADDRESS").trim());
+            : env.get("MONARCH_CLIENT_ADDRESS").trim(),
+        Duration.ofMillis(
+            positiveInt(env, "MONARCH_CONNECT_TIMEOUT_MS", (int) d.connectTimeout.toMillis())));
   }
 
   /**
@@ -174,7 +183,8 @@ public record MonarchConfig(
         procReadyTimeout,
         logPolicy,
         tlsDir,
-        clientAddress);
+        clientAddress,
+        connectTimeout);
   }
 
   public MonarchConfig withProcReadyTimeout(Duration timeout) {
@@ -189,7 +199,8 @@ public record MonarchConfig(
         timeout,
         logPolicy,
         tlsDir,
-        clientAddress);
+        clientAddress,
+        connectTimeout);
   }
 
   public MonarchConfig withPrefixWithRank(boolean on) {
@@ -204,7 +215,8 @@ public record MonarchConfig(
         procReadyTimeout,
         logPolicy,
         tlsDir,
-        clientAddress);
+        clientAddress,
+        connectTimeout);
   }
 
   public MonarchConfig withLogForwarding(boolean on) {
@@ -219,7 +231,8 @@ public record MonarchConfig(
         procReadyTimeout,
         logPolicy,
         tlsDir,
-        clientAddress);
+        clientAddress,
+        connectTimeout);
   }
 
   public MonarchConfig withFileLog(Path dir) {
@@ -234,7 +247,8 @@ public record MonarchConfig(
         procReadyTimeout,
         logPolicy,
         tlsDir,
-        clientAddress);
+        clientAddress,
+        connectTimeout);
   }
 
   public MonarchConfig withLogPolicy(LogPolicy policy) {
@@ -249,7 +263,8 @@ public record MonarchConfig(
         procReadyTimeout,
         policy,
         tlsDir,
-        clientAddress);
+        clientAddress,
+        connectTimeout);
   }
 
   /** Agents are reached with mutual TLS, with the keys {@code monarch keygen dir} made. */
@@ -265,7 +280,25 @@ public record MonarchConfig(
         procReadyTimeout,
         logPolicy,
         dir,
-        clientAddress);
+        clientAddress,
+        connectTimeout);
+  }
+
+  /** How long {@code HostMesh.connect} waits for its agents. */
+  public MonarchConfig withConnectTimeout(Duration timeout) {
+    return new MonarchConfig(
+        enableLogForwarding,
+        readLogBuffer,
+        forceFileLog,
+        prefixWithRank,
+        logDir,
+        procJvmOptions,
+        procClasspath,
+        procReadyTimeout,
+        logPolicy,
+        tlsDir,
+        clientAddress,
+        timeout);
   }
 
   /** The address this client listens on for its agents (null: the one that routes to them). */
@@ -281,6 +314,7 @@ public record MonarchConfig(
         procReadyTimeout,
         logPolicy,
         tlsDir,
-        address);
+        address,
+        connectTimeout);
   }
 }

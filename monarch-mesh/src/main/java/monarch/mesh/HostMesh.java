@@ -48,9 +48,6 @@ public final class HostMesh implements AutoCloseable {
   /** Slack on top of the agent's own bounds before the client gives up waiting for it. */
   private static final Duration CLIENT_SLACK = Duration.ofSeconds(5);
 
-  /** How long {@link #connect} waits for its agents by default. */
-  private static final Duration CONNECT_BOUND = Duration.ofSeconds(10);
-
   private final MonarchConfig config;
   private final ActorSystem<Void> system;
   private final List<ActorRef<Command>> agents;
@@ -112,7 +109,8 @@ public final class HostMesh implements AutoCloseable {
 
   /**
    * The hosts of running agents ({@code monarch agent}), each {@code host:port} as the agent
-   * printed it, reached within 10 s or not at all. Keys for TLS come from MONARCH_TLS_DIR.
+   * printed it, reached within 10 s (MONARCH_CONNECT_TIMEOUT_MS) or not at all. Keys for TLS come
+   * from MONARCH_TLS_DIR.
    *
    * @throws MeshException naming every agent it could not reach, and why
    */
@@ -136,7 +134,11 @@ public final class HostMesh implements AutoCloseable {
               : AgentLocator.routeTo(addresses.get(0));
       ActorSystem<Void> system = ClientRuntime.remoteSystem(bind, config.tlsDir());
       return new HostMesh(
-          config, system, AgentLocator.locate(system, addresses, CONNECT_BOUND), agents, false);
+          config,
+          system,
+          AgentLocator.locate(system, addresses, config.connectTimeout()),
+          agents,
+          false);
     } catch (java.io.IOException e) {
       throw new MeshException(e.getMessage(), e);
     }

@@ -24,13 +24,12 @@ public final class ClientRuntime {
   private static volatile ActorSystem<Void> system;
 
   /**
-   * The client's system on the network, for meshes of remote agents: its own, since a system's
-   * transport is fixed when it starts and the local one never pays for Artery. Guarded by the
-   * class; null until the first connect.
+   * The client's systems on the network, for meshes of remote agents, by address and keys: their
+   * own, since a system's transport is fixed when it starts and the local one never pays for
+   * Artery. Usually one; a JVM that reaches agents with other keys, or by another route, gets one
+   * for each. Guarded by the class.
    */
-  private static ActorSystem<Void> remote;
-
-  private static String remoteSettings;
+  private static final java.util.Map<String, ActorSystem<Void>> remotes = new java.util.HashMap<>();
 
   private ClientRuntime() {}
 
@@ -49,33 +48,22 @@ public final class ClientRuntime {
   }
 
   /**
-   * The client's system on the network, bound to {@code host} on a free port with TLS from {@code
-   * tlsDir} (null: in the clear); started by the first call, shared by later ones with the same
-   * settings.
-   *
-   * @throws IllegalStateException when an earlier connect of this JVM used other settings
+   * The client's system on the network bound to {@code host} (on a free port) with TLS from {@code
+   * tlsDir} (null: in the clear); started by the first call with these settings, shared by later
+   * ones.
    */
   public static synchronized ActorSystem<Void> remoteSystem(
       String host, java.nio.file.Path tlsDir) {
-    String settings = host + " " + (tlsDir == null ? "(no TLS)" : "TLS " + tlsDir.toAbsolutePath());
-    if (remote == null) {
-      remote =
-          ActorSystem.create(
-              Behaviors.empty(),
-              "monarch",
-              monarch.internal.remote.ArteryConfig.bind(host, 0, tlsDir, false)
-                  .withFallback(config())
-                  .resolve());
-      remoteSettings = settings;
-    } else if (!remoteSettings.equals(settings)) {
-      throw new IllegalStateException(
-          "this JVM's client is on the network as "
-              + remoteSettings
-              + "; it cannot also be "
-              + settings
-              + " (one address and one set of keys per client JVM)");
-    }
-    return remote;
+    String settings = host + " " + (tlsDir == null ? "-" : tlsDir.toAbsolutePath().normalize());
+    return remotes.computeIfAbsent(
+        settings,
+        k ->
+            ActorSystem.create(
+                Behaviors.empty(),
+                "monarch",
+                monarch.internal.remote.ArteryConfig.bind(host, 0, tlsDir, false)
+                    .withFallback(config())
+                    .resolve()));
   }
 
   static Config config() {
