@@ -17,6 +17,20 @@ public class Chatty extends Actor {
     System.out.println(s);
   }
 
+  /** The name of the host this proc runs on, as its agent knows it. */
+  @Endpoint
+  public String hostname() {
+    return context().hostname();
+  }
+
+  /** {@code n} lines "s i", i = 0..n-1, as fast as the proc can write them. */
+  @Endpoint
+  public void printNumbered(String s, int n) {
+    for (int i = 0; i < n; i++) {
+      System.out.println(s + " " + i);
+    }
+  }
+
   @Endpoint
   public void printTimes(String s, int n) {
     for (int i = 0; i < n; i++) {

@@ -26,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 class RemoteMeshTest {
   static PrintStream realOut;
   static final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+  /** A connect bound for a test machine that other tests load: the default is for people. */
+  static final java.time.Duration LOADED = java.time.Duration.ofSeconds(60);
+
   @TempDir static Path tmp;
   static Path keys;
   static HostAgentServer a;
@@ -59,7 +63,8 @@ class RemoteMeshTest {
   void procsOnTwoAgentsStreamTheirLinesWithTheirHostsAndExitStatuses() throws Exception {
     try (HostMesh hosts =
         HostMesh.connect(
-            List.of(a.address(), b.address()), MonarchConfig.fromEnvironment().withTls(keys))) {
+            List.of(a.address(), b.address()),
+            MonarchConfig.fromEnvironment().withTls(keys).withConnectTimeout(LOADED))) {
       ProcMesh pm =
           hosts.spawnProcs(
               Map.of("gpus", 2),
@@ -93,7 +98,8 @@ class RemoteMeshTest {
   void actorCallsAndTheBarrierWorkAcrossTheNetwork() throws Exception {
     try (HostMesh hosts =
         HostMesh.connect(
-            List.of(a.address(), b.address()), MonarchConfig.fromEnvironment().withTls(keys))) {
+            List.of(a.address(), b.address()),
+            MonarchConfig.fromEnvironment().withTls(keys).withConnectTimeout(LOADED))) {
       ProcMesh pm = hosts.spawnProcs(Map.of("gpus", 1));
       pm.loggingOption(true, null, 20);
       ActorMesh<Chatty> chatty = pm.spawn("chatty", Chatty.class);
@@ -134,7 +140,8 @@ class RemoteMeshTest {
       String cAddress = line.substring("listening on ".length());
       try (HostMesh hosts =
           HostMesh.connect(
-              List.of(a.address(), cAddress), MonarchConfig.fromEnvironment().withTls(keys))) {
+              List.of(a.address(), cAddress),
+              MonarchConfig.fromEnvironment().withTls(keys).withConnectTimeout(LOADED))) {
         ProcMesh pm = hosts.spawnProcs(Map.of("gpus", 1));
         pm.loggingOption(true, null, 20);
         ActorMesh<Chatty> chatty = pm.spawn("chatty", Chatty.class);
@@ -172,7 +179,7 @@ class RemoteMeshTest {
             () ->
                 HostMesh.connect(
                     List.of(a.address(), "127.0.0.1:1"),
-                    MonarchConfig.fromEnvironment().withTls(keys)))
+                    MonarchConfig.fromEnvironment().withTls(keys).withConnectTimeout(LOADED)))
         .isInstanceOf(MeshException.class)
         .hasMessageContaining("127.0.0.1:1 (connection refused")
         .hasMessageNotContaining(a.address());
