@@ -76,7 +76,7 @@ record AgentCommand(String host, int port, Path tls, boolean insecure, String ho
       System.err.println("monarch agent: " + e.getMessage());
       return MonarchCli.USAGE_ERROR;
     } catch (IOException e) {
-      System.err.println("monarch agent: " + MonarchCli.describe(e));
+      System.err.println("monarch agent: " + e.getMessage()); // names the file, or the address
       return MonarchCli.FAILED;
     }
     System.out.println(

@@ -39,6 +39,14 @@ class AgentCommandTest {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(2))), 5000);
     }
+    MonarchCliTest.Result taken = monarch("agent", "--listen", "127.0.0.1:" + m.group(2));
+    assertThat(taken.exit()).as(taken.describe()).isEqualTo(1);
+    assertThat(taken.err())
+        .as(taken.describe())
+        .containsPattern(
+            "(?m)^monarch agent: cannot listen on 127\\.0\\.0\\.1:"
+                + m.group(2)
+                + ": .*Address already in use$");
     assertThat(agent.stop()).isEmpty(); // nothing of its own after its line
   }
 

@@ -205,6 +205,14 @@ public final class HostMesh implements AutoCloseable {
     }
     int perHostCount = perHostCount(perHost);
     ensureOpen();
+    if (!lost.isEmpty()) {
+      // ranks are host-major over every agent: a mesh without one would not be the one asked for
+      List<String> gone = lost.stream().sorted().map(agentNames::get).toList();
+      throw new MeshException(
+          "cannot spawn procs: the host agent at "
+              + String.join(", ", gone)
+              + " is gone; connect again to the agents that are up");
+    }
     String meshId = "m" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffffffL, 36);
     int worldSize = perHostCount * agents.size();
     ProcsCollector collector = new ProcsCollector(agents.size());

@@ -166,6 +166,9 @@ class RemoteMeshTest {
             .isInstanceOf(FlushIncompleteException.class)
             .hasMessageContaining("rank 1");
         assertThat(out()).contains("] [0] after the kill\n"); // host a streamed on
+        assertThatThrownBy(() -> hosts.spawnProcs(Map.of("gpus", 1)))
+            .isInstanceOf(MeshException.class)
+            .hasMessageContaining(cAddress + " is gone");
         pm.stop();
       }
     } finally {

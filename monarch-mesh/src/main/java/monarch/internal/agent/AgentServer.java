@@ -43,7 +43,8 @@ public final class AgentServer implements AutoCloseable {
    *
    * @param hostname the name in its procs' lines; null for this machine's
    * @throws IllegalArgumentException for a non-loopback address without TLS or insecure
-   * @throws IOException for a TLS directory that is not usable, saying why
+   * @throws IOException for a TLS directory that is not usable, or an address it cannot listen on,
+   *     saying why
    */
   public static AgentServer start(
       String host, int port, Path tlsDir, boolean insecure, String hostname, MonarchConfig config)
@@ -98,7 +99,12 @@ public final class AgentServer implements AutoCloseable {
       return new AgentServer(system, name);
     } catch (RuntimeException e) {
       manager.close();
-      throw e;
+      // a port in use, an address not on this host: Artery's bind failure, said plainly
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      throw new IOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), e);
     }
   }
 
