@@ -121,7 +121,9 @@ class MeshLifecycleTest {
     mesh.set(
         host.spawnProcs(
             Map.of("gpus", 1),
-            ProcCommand.executable(List.of("sh", "-c", "read x; exit 3")),
+            // runs until the test kills it (its stdin is /dev/null: a `read` would end it at once,
+            // and its failure could reach the listener before mesh.set)
+            ProcCommand.executable(List.of("sh", "-c", "exec sleep 1000")),
             EVERY_LINE,
             stopOnFailure));
     mesh.get().pids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
