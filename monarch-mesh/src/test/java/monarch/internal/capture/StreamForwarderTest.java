@@ -147,12 +147,7 @@ class StreamForwarderTest {
       stdin.flush();
       assertThat(acks.readLine()).isEqualTo("ok");
       out.requestDrain(v);
-      long version = v;
-      await()
-          .pollDelay(ofMillis(0))
-          .pollInterval(ofMillis(1))
-          .atMost(ofSeconds(5))
-          .until(() -> fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, version)));
+      awaitMarker(fwd, v);
       List<String> lines = linesBeforeMarker(fwd, v);
       assertThat(lines).as("round %d", v).endsWith("[3] " + token);
     }
@@ -173,11 +168,7 @@ class StreamForwarderTest {
     while (!out.done().isDone()) {
       long v = ++version;
       out.requestDrain(v);
-      await()
-          .pollDelay(ofMillis(0))
-          .pollInterval(ofMillis(1))
-          .atMost(ofSeconds(5))
-          .until(() -> fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, v)));
+      awaitMarker(fwd, v);
     }
     assertThat(version).as("barriers requested while the stream ran").isGreaterThan(3);
     List<String> lines = fwd.lines(OutputTarget.STDOUT);
@@ -387,12 +378,7 @@ class StreamForwarderTest {
         java.util.concurrent.locks.LockSupport.parkNanos(rnd.nextInt(200_000));
       }
       out.requestDrain(v);
-      long version = v;
-      await()
-          .pollDelay(ofMillis(0))
-          .pollInterval(ofMillis(1))
-          .atMost(ofSeconds(5))
-          .until(() -> fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, version)));
+      awaitMarker(fwd, v);
       assertThat(linesBeforeMarker(fwd, v)).as("round %d", v).endsWith("[3] " + token);
     }
     writer.close();
@@ -484,6 +470,15 @@ class StreamForwarderTest {
     assertThat(linesBeforeMarker(fwd, 2)).endsWith("[3] e").doesNotContain("[3] ce", "[3] de");
     writer.close();
     out.done().get();
+  }
+
+  /** Waits (polling every millisecond, at most 5 s) for the stdout marker of {@code version}. */
+  static void awaitMarker(TestForwarder fwd, long version) {
+    await()
+        .pollDelay(ofMillis(0))
+        .pollInterval(ofMillis(1))
+        .atMost(ofSeconds(5))
+        .until(() -> fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, version)));
   }
 
   static boolean asleepInRead(String thread) {
