@@ -52,8 +52,11 @@ public final class LogForwardActor extends AbstractBehavior<LogForwardMessage> {
      */
     CompletableFuture<Void> flushStreams();
 
-    /** Asks both tees for a marker of {@code version} after every byte now in their pipes. */
-    void requestDrain(long version);
+    /**
+     * Asks both tees for a marker of {@code version} after every byte now in their pipes (an
+     * unfinished line only if {@code coversPartialLine}).
+     */
+    void requestDrain(long version, boolean coversPartialLine);
 
     /** Whether the proc has ended in failure (an actor host that exited, or a non-zero status). */
     boolean failed();
@@ -76,11 +79,11 @@ public final class LogForwardActor extends AbstractBehavior<LogForwardMessage> {
   /** Barrier version -> markers still to come (one per stream). */
   private final Map<Long, Integer> barriers = new HashMap<>();
 
-  /** Versions the proc flush in progress covers (null: none in progress). */
-  private List<Long> flushing;
+  /** Barriers the proc flush in progress covers (null: none in progress). */
+  private List<ForceSyncFlush> flushing;
 
-  /** Versions requested since that flush was asked for: they need a flush of their own. */
-  private List<Long> nextFlush = new ArrayList<>();
+  /** Barriers requested since that flush was asked for: they need a flush of their own. */
+  private List<ForceSyncFlush> nextFlush = new ArrayList<>();
 
   private int streamsEnded;
 
@@ -195,7 +198,7 @@ public final class LogForwardActor extends AbstractBehavior<LogForwardMessage> {
   }
 
   private Behavior<LogForwardMessage> onForceSyncFlush(ForceSyncFlush f) {
-    nextFlush.add(f.version());
+    nextFlush.add(f);
     if (flushing == null) {
       askProcToFlush();
     }
@@ -210,9 +213,9 @@ public final class LogForwardActor extends AbstractBehavior<LogForwardMessage> {
   }
 
   private Behavior<LogForwardMessage> onProcFlushed() {
-    for (long v : flushing) {
-      barriers.put(v, STREAMS);
-      proc.requestDrain(v);
+    for (ForceSyncFlush f : flushing) {
+      barriers.put(f.version(), STREAMS);
+      proc.requestDrain(f.version(), f.coversPartialLine());
     }
     flushing = null;
     if (!nextFlush.isEmpty()) {

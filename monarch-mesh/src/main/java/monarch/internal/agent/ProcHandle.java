@@ -182,9 +182,9 @@ final class ProcHandle implements LogForwardActor.ProcControl {
   }
 
   @Override
-  public void requestDrain(long version) {
+  public void requestDrain(long version, boolean coversPartialLine) {
     for (StreamForwarder t : tees) {
-      t.requestDrain(version);
+      t.requestDrain(version, coversPartialLine);
     }
   }
 

@@ -41,12 +41,14 @@ import org.slf4j.LoggerFactory;
  * byte written so far has been framed and handed off, since the task blocks only with nothing
  * pending; the marker goes at once. If the task is on its way into or out of that read, the
  * requester tries again a moment later (the only waiting a request may cause); if the pipe holds
- * data, the task is waking up to it and takes the request itself. A marker that falls inside a line
- * waits for that line's end, so a barrier never splits a line that is being written; only a writer
- * that has paused mid-line (the pipe stays empty {@link #PAUSE_NANOS}), or whose line has not ended
- * {@link #MAX_EOL_WAIT_NANOS} after the marker came due (a progress bar writing a dot at a time),
- * gets its partial line sent as a line before the marker. A request never blocks its caller, even
- * under back-pressure.
+ * data, the task is waking up to it and takes the request itself. A flush's marker that falls
+ * inside a line waits for that line's end, so a barrier never splits a line that is being written;
+ * only a writer that has paused mid-line (the pipe stays empty {@link #PAUSE_NANOS}), or whose line
+ * has not ended {@link #MAX_EOL_WAIT_NANOS} after the marker came due (a progress bar writing a dot
+ * at a time), gets its partial line sent as a line before the marker. Those two are guesses from
+ * timing, so a marker that needs no partial line (a mode switch: the line goes under the mode in
+ * force when it ends) never waits and never splits: it goes after the whole lines. A request never
+ * blocks its caller, even under back-pressure.
  *
  * <p>Batches: up to {@code maxBatchLines} lines or {@link #BATCH_BYTES} bytes, and whatever is
  * framed when the pipe runs empty goes at once. Memory per tee: one read buffer ({@link
@@ -115,11 +117,20 @@ public final class StreamForwarder {
 
   private long consumed;
 
-  /** Requests not yet seen by the task; the task turns them into due markers. */
-  private final Queue<Long> requested = new ConcurrentLinkedQueue<>();
+  /**
+   * A marker asked for: whether it covers a line still unfinished when its bytes are in (a flush
+   * shows what the proc wrote), or only the whole lines before it (a switch of mode).
+   */
+  private record Request(long version, boolean coversPartialLine) {}
 
-  /** Markers the task owes, in order: {version, due byte offset}. Touched by the task only. */
-  private final ArrayDeque<long[]> due = new ArrayDeque<>();
+  /** A request placed in the stream: its marker goes after the byte at {@code offset}. */
+  private record Due(Request request, long offset) {}
+
+  /** Requests not yet seen by the task; the task turns them into due markers. */
+  private final Queue<Request> requested = new ConcurrentLinkedQueue<>();
+
+  /** Markers the task owes, in order. Touched by the task only. */
+  private final ArrayDeque<Due> due = new ArrayDeque<>();
 
   /**
    * Markers whose bytes are all framed but whose last line is unfinished; they wait for its '\n'.
@@ -256,16 +267,17 @@ public final class StreamForwarder {
   }
 
   /**
-   * Asks for a {@code Flush(version)} marker after every byte written to the pipe before this call.
-   * Never blocks; after EOF the marker is posted at once.
+   * Asks for a {@code Flush(version)} marker after every byte written to the pipe before this call,
+   * an unfinished last line included if {@code coversPartialLine}, else only the whole lines among
+   * them. Never blocks; after EOF the marker is posted at once.
    */
-  public void requestDrain(long version) {
+  public void requestDrain(long version, boolean coversPartialLine) {
     synchronized (endLock) {
       if (ended) {
         marker(version);
         return;
       }
-      requested.add(version);
+      requested.add(new Request(version, coversPartialLine));
     }
     serveIfIdle();
   }
@@ -296,9 +308,10 @@ public final class StreamForwarder {
             } else if (!watch.asleepInRead()) {
               retry = true; // on its way into or out of the read: not yet known what it took
             } else {
-              Long v;
-              while ((v = requested.poll()) != null) {
-                marker(v); // nothing pending, nothing taken: every byte so far is handed off
+              Request r;
+              while ((r = requested.poll()) != null) {
+                // nothing pending, nothing taken: every byte so far is handed off
+                marker(r.version());
               }
               served = true;
             }
@@ -532,14 +545,14 @@ public final class StreamForwarder {
   private void process(int n) throws IOException, InterruptedException {
     int off = 0;
     long start = consumed;
-    while (!due.isEmpty() && due.peekFirst()[1] <= start + n) {
-      int upTo = (int) Math.max(0, due.peekFirst()[1] - start);
+    while (!due.isEmpty() && due.peekFirst().offset() <= start + n) {
+      int upTo = (int) Math.max(0, due.peekFirst().offset() - start);
       if (upTo > off) {
         framer.feed(readBuf, off, upTo - off);
         off = upTo;
       }
       consumed = start + off;
-      emitMarker(due.pollFirst()[0]);
+      emitMarker(due.pollFirst().request());
     }
     framer.feed(readBuf, off, n - off);
     consumed = start + n;
@@ -551,22 +564,27 @@ public final class StreamForwarder {
 
   /** Turns queued requests into markers due after the bytes now in the pipe; emits due ones. */
   private void takeRequests() throws IOException, InterruptedException {
-    Long v;
-    while ((v = requested.poll()) != null) {
-      due.addLast(new long[] {v, consumed + pipe.available()});
+    Request r;
+    while ((r = requested.poll()) != null) {
+      due.addLast(new Due(r, consumed + pipe.available()));
     }
-    while (!due.isEmpty() && due.peekFirst()[1] <= consumed) {
-      emitMarker(due.pollFirst()[0]);
+    while (!due.isEmpty() && due.peekFirst().offset() <= consumed) {
+      emitMarker(due.pollFirst().request());
     }
   }
 
-  /** Every byte before the marker is framed: post it, or let it wait for the end of its line. */
-  private void emitMarker(long version) throws InterruptedException {
-    if (awaitingEol.isEmpty()) {
+  /**
+   * Every byte before the marker is framed: post it, or let it wait for the end of its line. It
+   * never overtakes a marker already waiting: the client takes a later barrier's marker as the end
+   * of the earlier ones.
+   */
+  private void emitMarker(Request r) throws InterruptedException {
+    boolean first = awaitingEol.isEmpty();
+    if (first) {
       awaitingSince = System.nanoTime();
     }
-    awaitingEol.addLast(version);
-    if (!framer.hasPartialLine()) {
+    awaitingEol.addLast(r.version());
+    if (!framer.hasPartialLine() || (first && !r.coversPartialLine())) {
       releaseAwaiting(); // (with the latest state of a progress bar, if one is held)
     }
   }
@@ -735,11 +753,11 @@ public final class StreamForwarder {
         marker(waiting);
       }
       while (!due.isEmpty()) {
-        marker(due.pollFirst()[0]);
+        marker(due.pollFirst().request().version());
       }
-      Long v;
-      while ((v = requested.poll()) != null) {
-        marker(v);
+      Request r;
+      while ((r = requested.poll()) != null) {
+        marker(r.version());
       }
       if (sinks.sender() != null) {
         sinks.sender().end(target);

@@ -346,13 +346,20 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   // --- barriers
 
   private Behavior<LogClientMessage> onFlush(Flush f) {
-    startBarrier(f.expectedRanks(), f.timeoutMillis(), f.print(), f.replyTo()::tell);
+    startBarrier(f.expectedRanks(), f.timeoutMillis(), f.print(), true, f.replyTo()::tell);
     return this;
   }
 
-  /** Opens barrier v over {@code expected}: each of their forwarders is asked for its marker. */
+  /**
+   * Opens barrier v over {@code expected}: each of their forwarders is asked for its marker (after
+   * an unfinished line too if {@code coversPartialLine}).
+   */
   private void startBarrier(
-      List<Integer> expected, long timeoutMillis, boolean print, Consumer<FlushDone> onDone) {
+      List<Integer> expected,
+      long timeoutMillis,
+      boolean print,
+      boolean coversPartialLine,
+      Consumer<FlushDone> onDone) {
     long v = ++nextVersion;
     if (stopping) {
       onDone.accept(new FlushDone(v, List.copyOf(expected), List.of()));
@@ -362,7 +369,7 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     timers.startSingleTimer("flush-" + v, new FlushTimedOut(v), Duration.ofMillis(timeoutMillis));
     for (int rank : expected) {
       if (rank >= 0 && rank < forwarders.size()) {
-        forwarders.get(rank).tell(new LogForwardMessage.ForceSyncFlush(v));
+        forwarders.get(rank).tell(new LogForwardMessage.ForceSyncFlush(v, coversPartialLine));
       }
     }
     if (expected.isEmpty()) {
@@ -454,7 +461,9 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
    * The exact switch: lines written before it are handled under the old mode (a first barrier),
    * then every forwarder switches, and a second barrier makes sure the switch is in force before
    * the window changes and the caller hears back. Markers queue behind the switch at each
-   * forwarder, so once the second barrier is done, what procs write next follows the new mode.
+   * forwarder, so once the second barrier is done, what procs write next follows the new mode. The
+   * unit is the line: neither barrier splits one, and a line unfinished at the switch goes under
+   * the mode in force when it ends.
    */
   private Behavior<LogClientMessage> onSetMode(SetMode m) {
     Set<Integer> silent = new TreeSet<>();
@@ -462,12 +471,14 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
         m.liveRanks(),
         m.stepMillis(),
         false,
+        false,
         before -> {
           silent.addAll(before.missingRanks());
           forwarders.forEach(f -> f.tell(new LogForwardMessage.SetMode(m.streamToClient())));
           startBarrier(
               m.liveRanks(),
               m.stepMillis(),
+              false,
               false,
               after -> {
                 silent.addAll(after.missingRanks());

@@ -15,8 +15,13 @@ public sealed interface LogForwardMessage
   /** Start or stop relaying this proc's lines to the client. */
   record SetMode(boolean streamToClient) implements LogForwardMessage, WireMessage {}
 
-  /** Barrier {@code version}: ack it once every byte the proc wrote before now is relayed. */
-  record ForceSyncFlush(long version) implements LogForwardMessage, WireMessage {}
+  /**
+   * Barrier {@code version}: ack it once every byte the proc wrote before now is relayed, an
+   * unfinished last line as a line if {@code coversPartialLine} (a flush), else only the whole
+   * lines (a mode switch, which must not split a line in two).
+   */
+  record ForceSyncFlush(long version, boolean coversPartialLine)
+      implements LogForwardMessage, WireMessage {}
 
   /** The client has written {@code batches} relayed batches. */
   record Ack(int batches) implements LogForwardMessage, WireMessage {}

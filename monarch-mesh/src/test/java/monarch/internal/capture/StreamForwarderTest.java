@@ -146,7 +146,7 @@ class StreamForwarderTest {
       stdin.write(token + "\n");
       stdin.flush();
       assertThat(acks.readLine()).isEqualTo("ok");
-      out.requestDrain(v);
+      out.requestDrain(v, true);
       awaitMarker(fwd, v);
       List<String> lines = linesBeforeMarker(fwd, v);
       assertThat(lines).as("round %d", v).endsWith("[3] " + token);
@@ -167,7 +167,7 @@ class StreamForwarderTest {
     long version = 0;
     while (!out.done().isDone()) {
       long v = ++version;
-      out.requestDrain(v);
+      out.requestDrain(v, true);
       awaitMarker(fwd, v);
     }
     assertThat(version).as("barriers requested while the stream ran").isGreaterThan(3);
@@ -210,7 +210,7 @@ class StreamForwarderTest {
     StreamForwarder out =
         tee(p, OutputTarget.STDOUT, fwd, sender(fwd, 4, LogPolicy.BACKPRESSURE), null);
     out.done().get();
-    out.requestDrain(7);
+    out.requestDrain(7, true);
     assertThat(fwd.received).last().isEqualTo(new LogMessage.Marker(OutputTarget.STDOUT, 7));
   }
 
@@ -377,7 +377,7 @@ class StreamForwarderTest {
       } else if (rnd.nextBoolean()) {
         java.util.concurrent.locks.LockSupport.parkNanos(rnd.nextInt(200_000));
       }
-      out.requestDrain(v);
+      out.requestDrain(v, true);
       awaitMarker(fwd, v);
       assertThat(linesBeforeMarker(fwd, v)).as("round %d", v).endsWith("[3] " + token);
     }
@@ -456,18 +456,71 @@ class StreamForwarderTest {
     writer.write(
         "\ra\rb\rc\r".getBytes(StandardCharsets.UTF_8)); // "a" goes at once, "c" replaces "b"
     writer.flush();
-    out.requestDrain(1);
+    out.requestDrain(1, true);
     await()
         .atMost(ofSeconds(5))
         .until(() -> fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, 1)));
     assertThat(linesBeforeMarker(fwd, 1)).containsExactly("[3] a", "[3] c");
     writer.write("\rd\re".getBytes(StandardCharsets.UTF_8)); // "d" held, "e" still being drawn
     writer.flush();
-    out.requestDrain(2);
+    out.requestDrain(2, true);
     await()
         .atMost(ofSeconds(5))
         .until(() -> fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, 2)));
     assertThat(linesBeforeMarker(fwd, 2)).endsWith("[3] e").doesNotContain("[3] ce", "[3] de");
+    writer.close();
+    out.done().get();
+  }
+
+  /**
+   * A mode switch's marker goes after the whole lines at once, however long the unfinished line
+   * takes: it is not split in two (its start sent as a line at the pause), and it arrives whole.
+   */
+  @Test
+  void aMarkerForWholeLinesNeverSplitsTheUnfinishedLine(@TempDir Path dir) throws Exception {
+    FifoTee tee = fifoTee(dir, "whole", () -> true);
+    OutputStream writer = tee.writer();
+    TestForwarder fwd = tee.fwd();
+    StreamForwarder out = tee.out();
+    writer.write("before\nhalf".getBytes(StandardCharsets.UTF_8));
+    writer.flush();
+    out.requestDrain(1, false);
+    awaitMarker(fwd, 1);
+    assertThat(linesBeforeMarker(fwd, 1)).containsExactly("[3] before");
+    java.util.concurrent.locks.LockSupport.parkNanos(StreamForwarder.MAX_EOL_WAIT_NANOS * 3);
+    writer.write(" done\n".getBytes(StandardCharsets.UTF_8));
+    writer.flush();
+    out.requestDrain(2, true);
+    awaitMarker(fwd, 2);
+    assertThat(linesBeforeMarker(fwd, 2)).containsExactly("[3] before", "[3] half done");
+    writer.close();
+    out.done().get();
+  }
+
+  /**
+   * A whole-lines marker asked for after a flush's marker that waits for the end of a line goes
+   * after it, never before: the client takes a later marker as the end of the earlier barriers.
+   */
+  @Test
+  void aMarkerForWholeLinesNeverOvertakesOneWaitingForItsLine(@TempDir Path dir) throws Exception {
+    FifoTee tee = fifoTee(dir, "order", () -> true);
+    OutputStream writer = tee.writer();
+    TestForwarder fwd = tee.fwd();
+    StreamForwarder out = tee.out();
+    for (int round = 0; round < 20; round++) {
+      long flush = 2L * round + 1;
+      writer.write(("p" + round).getBytes(StandardCharsets.UTF_8));
+      writer.flush();
+      out.requestDrain(flush, true);
+      out.requestDrain(flush + 1, false);
+      awaitMarker(fwd, flush + 1);
+      List<LogMessage> got = List.copyOf(fwd.received);
+      assertThat(got.indexOf(new LogMessage.Marker(OutputTarget.STDOUT, flush)))
+          .as("round %d: the flush's marker, before the switch's", round)
+          .isBetween(0, got.indexOf(new LogMessage.Marker(OutputTarget.STDOUT, flush + 1)));
+      writer.write("\n".getBytes(StandardCharsets.UTF_8));
+      writer.flush();
+    }
     writer.close();
     out.done().get();
   }
@@ -508,7 +561,7 @@ class StreamForwarderTest {
     child.flush();
     alive.set(false); // the proc is gone; the child (this test) holds the pipe
     await().atMost(ofSeconds(5)).until(() -> asleepInRead("tee-exited"));
-    out.requestDrain(1);
+    out.requestDrain(1, true);
     await()
         .atMost(ofSeconds(2))
         .until(() -> fwd.received.contains(new LogMessage.Marker(OutputTarget.STDOUT, 1)));
@@ -555,7 +608,7 @@ class StreamForwarderTest {
         "one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8)); // one batch each: blocks on "two"
     w.flush();
     await().atMost(ofSeconds(5)).until(() -> fwd.batches() == 1);
-    out.requestDrain(1);
+    out.requestDrain(1, true);
     await().during(ofMillis(300)).atMost(ofSeconds(2)).until(() -> fwd.batches() == 1);
     assertThat(scheduled.get()).as("retries while the tee waited for permits").isLessThan(5);
     fwd.resume();

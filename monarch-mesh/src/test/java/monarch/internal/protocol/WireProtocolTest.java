@@ -73,7 +73,7 @@ class WireProtocolTest {
             new AgentProtocol.ProcExited("m1", exit, true),
             new AgentProtocol.ProcsStopped(10),
             new LogForwardMessage.SetMode(true),
-            new LogForwardMessage.ForceSyncFlush(3),
+            new LogForwardMessage.ForceSyncFlush(3, true),
             new LogForwardMessage.Ack(2),
             new LogForwardMessage.Stop(),
             new LogClientMessage.Log(
