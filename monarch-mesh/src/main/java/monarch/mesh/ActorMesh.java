@@ -27,8 +27,9 @@ import monarch.internal.protocol.AgentProtocol;
  * One actor on every proc of a ProcMesh. Endpoints are named by method reference ({@code
  * am.call(Printer::rank)}); only the endpoint's name and its arguments (as CBOR) cross the wire.
  * Results come back by rank (index = rank). If an endpoint throws, the call throws an {@link
- * ActorCallException} naming the rank; if a proc is gone, a {@link ProcFailedException}. Calls from
- * one client thread reach each actor in the order they were made.
+ * ActorCallException} naming the rank; if a proc is gone, a {@link ProcFailedException} at once,
+ * without waiting for the other ranks (which may be waiting for the lost one), so they may still be
+ * running the call. Calls from one client thread reach each actor in the order they were made.
  */
 public final class ActorMesh<A extends Actor> {
   private final ProcMesh mesh;

@@ -241,7 +241,8 @@ public final class HostMesh implements AutoCloseable {
                   logClient,
                   logging.streamToClient(),
                   logging.level(),
-                  command.spec()));
+                  command.spec(),
+                  config.procClasspath()));
     }
     List<ProcInfo> procs;
     try {

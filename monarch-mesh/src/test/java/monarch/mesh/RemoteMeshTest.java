@@ -162,10 +162,14 @@ class RemoteMeshTest {
         assertThatThrownBy(() -> chatty.call(Chatty::print, "after the kill"))
             .isInstanceOf(ProcFailedException.class)
             .hasMessageContaining("rank 1");
+        // the call failed at once on the lost rank, so rank 0 may still be printing: host a
+        // streams on
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(20))
+            .until(() -> out().contains("] [0] after the kill\n"));
         assertThatThrownBy(pm::flush)
             .isInstanceOf(FlushIncompleteException.class)
             .hasMessageContaining("rank 1");
-        assertThat(out()).contains("] [0] after the kill\n"); // host a streamed on
         assertThatThrownBy(() -> hosts.spawnProcs(Map.of("gpus", 1)))
             .isInstanceOf(MeshException.class)
             .hasMessageContaining(cAddress + " is gone");
@@ -174,6 +178,77 @@ class RemoteMeshTest {
     } finally {
       c.destroyForcibly();
     }
+  }
+
+  /**
+   * JVM procs on a remote agent run on the client's class path: an actor class only the client has
+   * (compiled here, in a directory on no JVM's class path) starts there; one whose class path entry
+   * does not exist on the agent's host is an error naming the class, the host and the entry.
+   */
+  @Test
+  void procsRunOnTheClientsClassPathAndAMissingClassIsNamedWithItsHost() throws Exception {
+    Path classes = compileGreeter(tmp.resolve("client-only"));
+    Class<Chatty> greeter = loadGreeter(classes);
+    String own = System.getProperty("java.class.path");
+    try (HostMesh hosts = connectWithClasspath(own + java.io.File.pathSeparator + classes)) {
+      ProcMesh pm = hosts.spawnProcs(Map.of("gpus", 1));
+      assertThat(pm.spawn("greeter", greeter).call(Chatty::hostname))
+          .containsExactly("greeted on host-a");
+      pm.stop();
+    }
+    String absent = tmp.resolve("not-on-this-host.jar").toString();
+    try (HostMesh hosts = connectWithClasspath(own + java.io.File.pathSeparator + absent)) {
+      ProcMesh pm = hosts.spawnProcs(Map.of("gpus", 1));
+      assertThatThrownBy(() -> pm.spawn("greeter", greeter))
+          .isInstanceOf(ActorCallException.class)
+          .hasMessageContaining("cannot load class extra.Greeter on host host-a")
+          .hasMessageContaining("first " + absent);
+      pm.stop();
+    }
+  }
+
+  static HostMesh connectWithClasspath(String classpath) {
+    return HostMesh.connect(
+        List.of(a.address()),
+        MonarchConfig.fromEnvironment(Map.of("MONARCH_PROC_CLASSPATH", classpath))
+            .withTls(keys)
+            .withConnectTimeout(LOADED));
+  }
+
+  /** Compiles extra.Greeter, a Chatty whose hostname endpoint says it was greeted, into dir. */
+  static Path compileGreeter(Path dir) throws Exception {
+    Path src = dir.resolve("src/extra/Greeter.java");
+    java.nio.file.Files.createDirectories(src.getParent());
+    java.nio.file.Files.writeString(
+        src,
+        "package extra;\n"
+            + "public class Greeter extends monarch.mesh.Chatty {\n"
+            + "  @monarch.actor.Endpoint\n"
+            + "  @Override\n"
+            + "  public String hostname() { return \"greeted on \" + super.hostname(); }\n"
+            + "}\n");
+    Path out = dir.resolve("classes");
+    int status =
+        javax.tools.ToolProvider.getSystemJavaCompiler()
+            .run(
+                null,
+                null,
+                null,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-d",
+                out.toString(),
+                src.toString());
+    assertThat(status).as("javac of extra.Greeter").isZero();
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Class<Chatty> loadGreeter(Path classes) throws Exception {
+    ClassLoader loader =
+        new java.net.URLClassLoader(
+            new java.net.URL[] {classes.toUri().toURL()}, RemoteMeshTest.class.getClassLoader());
+    return (Class<Chatty>) loader.loadClass("extra.Greeter");
   }
 
   @Test

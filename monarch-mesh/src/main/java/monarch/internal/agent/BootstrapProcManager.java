@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +31,6 @@ import monarch.internal.capture.LocalLogSender;
 import monarch.internal.capture.ReadWatch;
 import monarch.internal.channel.ProcFrame;
 import monarch.internal.channel.SocketDirectory;
-import monarch.internal.launch.CdsArchive;
 import monarch.internal.launch.Executables;
 import monarch.internal.launch.ProcLauncher;
 import monarch.internal.launch.ProcReaper;
@@ -75,7 +76,21 @@ public final class BootstrapProcManager implements AutoCloseable {
   private final MonarchConfig config;
   private final boolean local;
   private final String hostname;
-  final ProcLauncher launcher;
+
+  /**
+   * Launchers by the class path their JVM procs run on, each with its CDS archive; at most {@link
+   * #CLASSPATHS}, the least recently used going first.
+   */
+  private final Map<String, ProcLauncher> launchers =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(4, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ProcLauncher> eldest) {
+              return size() > CLASSPATHS;
+            }
+          });
+
+  static final int CLASSPATHS = 8;
 
   /** Where the log directory is a per-user path under (java.io.tmpdir), or null (see files()). */
   private final Path logDirShared;
@@ -122,11 +137,6 @@ public final class BootstrapProcManager implements AutoCloseable {
     this.config = config;
     this.local = local;
     this.hostname = hostname;
-    List<String> flags = ProcLauncher.startupFlags(config);
-    // The archive's one-off training run (a JVM, about 2 CPU-s) starts with the first JVM proc,
-    // not here: a mesh of executables never needs it.
-    this.launcher =
-        new ProcLauncher(config, flags, CdsArchive.forClasspath(config.procClasspath(), flags));
     // The default, ${java.io.tmpdir}/<user>/monarch, could have been made by another user first;
     // a directory chosen by name is the user's to vouch for.
     this.logDirShared =
@@ -154,8 +164,21 @@ public final class BootstrapProcManager implements AutoCloseable {
   }
 
   /**
+   * The class path of this host's JVM procs: this agent's MONARCH_PROC_CLASSPATH when it sets one
+   * (one that is not its own JVM's), else the client's {@code clientClasspath}, else this JVM's.
+   */
+  String procClasspath(String clientClasspath) {
+    String own = config.procClasspath();
+    boolean agentChose = !own.equals(System.getProperty("java.class.path"));
+    return agentChose || clientClasspath == null || clientClasspath.isBlank()
+        ? own
+        : clientClasspath;
+  }
+
+  /**
    * Starts {@code count} JVM procs in parallel and completes when every one has dialed in. If any
-   * fails to start, the others are stopped and the future fails with what went wrong.
+   * fails to start, the others are stopped and the future fails with what went wrong. JVM procs run
+   * on {@link #procClasspath}.
    */
   public CompletableFuture<List<ProcInfo>> spawn(
       String meshId,
@@ -164,6 +187,7 @@ public final class BootstrapProcManager implements AutoCloseable {
       int worldSize,
       int level,
       ProcSpec spec,
+      String clientClasspath,
       Consumer<Event> events,
       ForwarderFactory forwarders) {
     if (closed) {
@@ -183,7 +207,11 @@ public final class BootstrapProcManager implements AutoCloseable {
               e.toString());
         }
       }
-      List<String> command = launcher.command(spec);
+      List<String> command =
+          launchers
+              .computeIfAbsent(
+                  procClasspath(clientClasspath), cp -> ProcLauncher.forClasspath(config, cp))
+              .command(spec);
       Executables.Problem problem =
           spec instanceof ProcSpec.Executable e
               ? Executables.check(e.argv().get(0), System.getenv().getOrDefault("PATH", ""))

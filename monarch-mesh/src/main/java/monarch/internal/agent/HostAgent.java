@@ -139,6 +139,7 @@ public final class HostAgent extends AbstractBehavior<Command> {
             m.worldSize(),
             m.level(),
             m.spec(),
+            m.classpath(),
             m.client()::tell,
             forwarders)
         .whenComplete(

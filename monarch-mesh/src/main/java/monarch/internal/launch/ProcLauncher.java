@@ -55,14 +55,27 @@ public final class ProcLauncher {
       "META-INF/services/" + SelectorProvider.class.getName();
 
   private final MonarchConfig config;
+  private final String classpath;
   private final List<String> flags;
   final CdsArchive cds;
 
-  /** {@code flags}: from {@link #startupFlags}, the same the archive's training run got. */
-  public ProcLauncher(MonarchConfig config, List<String> flags, CdsArchive cds) {
+  /**
+   * {@code flags}: from {@link #startupFlags}, the same the archive's training run got; {@code
+   * classpath}: the JVM procs'.
+   */
+  ProcLauncher(MonarchConfig config, String classpath, List<String> flags, CdsArchive cds) {
     this.config = config;
+    this.classpath = classpath;
     this.flags = List.copyOf(flags);
     this.cds = cds;
+  }
+
+  /** A launcher whose JVM procs run on {@code classpath}, with that class path's CDS archive. */
+  public static ProcLauncher forClasspath(MonarchConfig config, String classpath) {
+    List<String> flags = startupFlags(classpath);
+    // The archive's one-off training run (a JVM, about 2 CPU-s) starts with the first JVM proc,
+    // not here: a mesh of executables never needs it.
+    return new ProcLauncher(config, classpath, flags, CdsArchive.forClasspath(classpath, flags));
   }
 
   /** The command line of a proc that runs {@code spec}. */
@@ -92,10 +105,10 @@ public final class ProcLauncher {
     return List.of();
   }
 
-  /** The flags every proc of this config gets before the archive's and the user's. */
-  public static List<String> startupFlags(MonarchConfig config) {
+  /** The flags every proc on this class path gets before the archive's and the user's. */
+  static List<String> startupFlags(String classpath) {
     List<String> flags = new ArrayList<>(STARTUP_FLAGS);
-    flags.addAll(selectorProviderFlags(config.procClasspath()));
+    flags.addAll(selectorProviderFlags(classpath));
     return List.copyOf(flags);
   }
 
@@ -106,7 +119,7 @@ public final class ProcLauncher {
     cmd.addAll(cds.flags());
     cmd.addAll(config.procJvmOptions());
     cmd.add("-cp");
-    cmd.add(config.procClasspath());
+    cmd.add(classpath);
     cmd.add(ProcMain.class.getName());
     return cmd;
   }

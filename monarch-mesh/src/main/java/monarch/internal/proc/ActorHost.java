@@ -63,7 +63,14 @@ final class ActorHost {
   }
 
   private static Object construct(String className, byte[] args, Context context) throws Exception {
-    Class<?> cls = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+    Class<?> cls;
+    try {
+      cls = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new ClassNotFoundException(
+          MissingClass.explain(
+              className, context.hostname(), System.getProperty("java.class.path")));
+    }
     EndpointTable.of(cls);
     int arity = ValueCodec.argCount(args);
     Exception last = null;

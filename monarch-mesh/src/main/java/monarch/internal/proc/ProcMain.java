@@ -62,7 +62,7 @@ public final class ProcMain {
       }
     }
     if (args.length >= 2 && args[0].equals("--main")) {
-      runMain(args[1], java.util.Arrays.copyOfRange(args, 2, args.length));
+      runMain(args[1], java.util.Arrays.copyOfRange(args, 2, args.length), env.hostname());
     }
     int status = new ProcMain(env, channel).serve();
     exit(status);
@@ -72,7 +72,7 @@ public final class ProcMain {
    * A Java main class as a proc: it runs beside the channel (which still serves flushes and levels)
    * and the proc exits when it returns: 0, or 1 if it threw. System.exit works as usual.
    */
-  private static void runMain(String className, String[] mainArgs) {
+  private static void runMain(String className, String[] mainArgs, String hostname) {
     Thread main =
         new Thread(
             () -> {
@@ -83,6 +83,12 @@ public final class ProcMain {
                 cls.getMethod("main", String[].class).invoke(null, (Object) mainArgs);
               } catch (java.lang.reflect.InvocationTargetException e) {
                 e.getCause().printStackTrace();
+                status = 1;
+              } catch (ClassNotFoundException e) {
+                System.err.println(
+                    "monarch proc: "
+                        + MissingClass.explain(
+                            className, hostname, System.getProperty("java.class.path")));
                 status = 1;
               } catch (ReflectiveOperationException e) {
                 System.err.println("monarch proc: cannot run " + className + ".main: " + e);

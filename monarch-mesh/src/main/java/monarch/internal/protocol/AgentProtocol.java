@@ -22,7 +22,8 @@ public final class AgentProtocol {
   /**
    * Start {@code count} procs for a mesh; ranks rankOffset.. ; events go to {@code client}. With a
    * {@code logClient}, each proc gets a LogForwardActor relaying to it from the first byte on
-   * (streaming as {@code streamToClient} says); without one, log forwarding is off.
+   * (streaming as {@code streamToClient} says); without one, log forwarding is off. JVM procs run
+   * on the client's {@code classpath} unless the agent has one of its own.
    */
   public record SpawnProcs(
       long requestId,
@@ -34,7 +35,8 @@ public final class AgentProtocol {
       ActorRef<LogClientMessage> logClient,
       boolean streamToClient,
       int level,
-      ProcSpec spec)
+      ProcSpec spec,
+      String classpath)
       implements Command {}
 
   /** set_mode's level on this host's procs; one RankReply per rank once the proc has applied it. */

@@ -50,8 +50,9 @@ class ProcLauncherTest {
   void userOptionsComeAfterTheDefaultsSoTheyWin() {
     MonarchConfig config =
         MonarchConfig.defaults().withProcJvmOptions(List.of("-XX:TieredStopAtLevel=1"));
-    List<String> flags = ProcLauncher.startupFlags(config);
-    List<String> cmd = new ProcLauncher(config, flags, CdsArchive.disabled()).jvmCommand();
+    List<String> flags = ProcLauncher.startupFlags(config.procClasspath());
+    List<String> cmd =
+        new ProcLauncher(config, config.procClasspath(), flags, CdsArchive.disabled()).jvmCommand();
     assertThat(cmd.subList(1, 1 + flags.size())).isEqualTo(flags);
     assertThat(cmd.lastIndexOf("-XX:TieredStopAtLevel=1")).isGreaterThan(flags.size());
     assertThat(cmd.get(cmd.size() - 1)).isEqualTo("monarch.internal.proc.ProcMain");
@@ -61,11 +62,7 @@ class ProcLauncherTest {
   void theProcArchiveIsTrainedOnlyOnceAJvmProcIsLaunched() {
     // a class path no archive exists for, so a training run would start
     String classpath = "/nonexistent/monarch-test-" + System.nanoTime() + ".jar";
-    MonarchConfig config =
-        MonarchConfig.fromEnvironment(java.util.Map.of("MONARCH_PROC_CLASSPATH", classpath));
-    List<String> flags = ProcLauncher.startupFlags(config);
-    ProcLauncher launcher =
-        new ProcLauncher(config, flags, CdsArchive.forClasspath(classpath, flags));
+    ProcLauncher launcher = ProcLauncher.forClasspath(MonarchConfig.defaults(), classpath);
     List<String> expected = new java.util.ArrayList<>(ProcLauncher.SETSID);
     expected.add("true");
     assertThat(launcher.command(new monarch.internal.protocol.ProcSpec.Executable(List.of("true"))))
