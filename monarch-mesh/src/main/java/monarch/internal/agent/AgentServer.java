@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import monarch.config.MonarchConfig;
 import monarch.internal.remote.ArteryConfig;
 import org.apache.pekko.Done;
@@ -30,9 +33,14 @@ public final class AgentServer implements AutoCloseable {
   private final String address;
   private final String hostname;
 
-  private AgentServer(ActorSystem<Void> system, String hostname) {
+  /** Completes once the shutdown's first task has stopped every proc this agent launched. */
+  private final CompletableFuture<Void> procsStopped;
+
+  private AgentServer(
+      ActorSystem<Void> system, String hostname, CompletableFuture<Void> procsStopped) {
     this.system = system;
     this.hostname = hostname;
+    this.procsStopped = procsStopped;
     Address bound = Adapter.toClassic(system).provider().getDefaultAddress();
     this.address = bound.getHost().orElseThrow() + ":" + bound.getPort().orElseThrow();
   }
@@ -81,6 +89,7 @@ public final class AgentServer implements AutoCloseable {
                     AgentServer.class.getClassLoader(), "monarch-pekko.conf"))
             .withFallback(ConfigFactory.load(AgentServer.class.getClassLoader()))
             .resolve();
+    CompletableFuture<Void> procsStopped = new CompletableFuture<>();
     try {
       ActorSystem<Void> system = ActorSystem.create(guardian, "monarch-agent", settings);
       // SIGTERM (the JVM's exit) stops the procs before the system goes, within the phase's
@@ -92,11 +101,15 @@ public final class AgentServer implements AutoCloseable {
               () ->
                   CompletableFuture.supplyAsync(
                       () -> {
-                        manager.close();
+                        try {
+                          manager.close();
+                        } finally {
+                          procsStopped.complete(null);
+                        }
                         return Done.getInstance();
                       },
                       r -> new Thread(r, "monarch-agent-stop").start()));
-      return new AgentServer(system, name);
+      return new AgentServer(system, name, procsStopped);
     } catch (RuntimeException e) {
       manager.close();
       // a port in use, an address not on this host: Artery's bind failure, said plainly
@@ -123,26 +136,36 @@ public final class AgentServer implements AutoCloseable {
   }
 
   /**
-   * Stops every proc it launched, then the agent; returns once it has stopped, or after {@link
-   * #CLOSE_BOUND_SECONDS} with a warning (a test run once saw the system's termination never
-   * complete after its procs were stopped; see the note on issue [7]).
+   * Stops every proc it launched (within the shutdown phase's 30 s, monarch-pekko.conf), then the
+   * agent's ActorSystem, which it waits for at most {@link #SYSTEM_END_SECONDS}: after a TLS
+   * connection failed (a peer killed mid-stream, bytes that are not TLS) Pekko 1.2's termination
+   * can stay pending for ever (as akka/akka-core#29162 reports); the procs are gone by then, so
+   * close returns and says so at debug level.
    */
   @Override
   public void close() {
     system.terminate();
     try {
-      terminated().get(CLOSE_BOUND_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      log.warn("agent {} did not stop within {} s; leaving it", address, CLOSE_BOUND_SECONDS);
+      procsStopped.get(PROCS_STOP_SECONDS, TimeUnit.SECONDS);
+      terminated().get(SYSTEM_END_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      if (procsStopped.isDone()) {
+        log.debug("agent {}: its procs are stopped, its ActorSystem has not ended", address);
+      } else {
+        log.warn("agent {}: its procs did not stop within {} s", address, PROCS_STOP_SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       log.warn("agent {} stopped with {}", address, e.getCause().toString());
     }
   }
 
-  /** The procs' stop phase has 30 s (monarch-pekko.conf); the rest of the shutdown, the rest. */
-  private static final long CLOSE_BOUND_SECONDS = 60;
+  /** The shutdown phase that stops the procs has 30 s; a little more for the task to start. */
+  private static final long PROCS_STOP_SECONDS = 35;
+
+  /** What the rest of a shutdown takes when nothing holds it up: well under a second. */
+  private static final long SYSTEM_END_SECONDS = 5;
 
   /**
    * The kernel's name for this host (its UTS namespace's), read without resolving it: a host whose

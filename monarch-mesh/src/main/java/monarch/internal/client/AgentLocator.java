@@ -71,8 +71,7 @@ public final class AgentLocator {
               + ":"
               + a.getPort()
               + ArteryConfig.AGENT_PATH;
-      lookups.add(
-          Adapter.toClassic(system).actorSelection(path).resolveOne(bound).toCompletableFuture());
+      lookups.add(resolve(Adapter.toClassic(system), path, System.nanoTime() + bound.toNanos()));
     }
     List<ActorRef<Command>> found = new ArrayList<>();
     List<String> missing = new ArrayList<>();
@@ -96,6 +95,30 @@ public final class AgentLocator {
     }
     return found;
   }
+
+  /**
+   * The actor at {@code path}, asked again every {@link #ATTEMPT} until {@code deadline}: the first
+   * message to a new peer is lost when the transport's first connection fails (Artery restarts the
+   * stream, and what was in it is gone; a TLS handshake slower than its connect timeout on a loaded
+   * host does that), so one unanswered lookup does not mean there is no agent.
+   */
+  static CompletableFuture<org.apache.pekko.actor.ActorRef> resolve(
+      org.apache.pekko.actor.ActorSystem system, String path, long deadline) {
+    Duration attempt =
+        Duration.ofNanos(Math.max(1, Math.min(ATTEMPT.toNanos(), deadline - System.nanoTime())));
+    return system
+        .actorSelection(path)
+        .resolveOne(attempt)
+        .toCompletableFuture()
+        .exceptionallyCompose(
+            e ->
+                System.nanoTime() < deadline
+                    ? resolve(system, path, deadline)
+                    : CompletableFuture.failedFuture(e));
+  }
+
+  /** How long one lookup waits for its answer before it is sent again. */
+  static final Duration ATTEMPT = Duration.ofSeconds(2);
 
   /** Why an agent did not answer, as far as a plain connect to its port tells. */
   static String why(InetSocketAddress a) {
