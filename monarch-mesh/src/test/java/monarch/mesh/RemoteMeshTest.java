@@ -181,6 +181,42 @@ class RemoteMeshTest {
   }
 
   /**
+   * Two clients on one agent at once: each has its own procs and ranks, and one client leaving
+   * stops its procs only; the other goes on calling and flushing.
+   */
+  @Test
+  void twoClientsShareAnAgentAndOneLeavingLeavesTheOther() throws Exception {
+    MonarchConfig config = MonarchConfig.fromEnvironment().withTls(keys).withConnectTimeout(LOADED);
+    try (HostMesh second = HostMesh.connect(List.of(b.address(), a.address()), config)) {
+      ProcMesh stays = second.spawnProcs(Map.of("gpus", 1));
+      stays.loggingOption(true, null, 20);
+      ActorMesh<Chatty> staying = stays.spawn("chatty", Chatty.class);
+      long gonePid;
+      try (HostMesh first = HostMesh.connect(List.of(a.address()), config)) {
+        ProcMesh leaves = first.spawnProcs(Map.of("gpus", 1));
+        leaves.loggingOption(true, null, 20);
+        gonePid = leaves.pids().get(0);
+        assertThat(gonePid).isNotIn(stays.pids());
+        leaves.spawn("chatty", Chatty.class).call(Chatty::print, "from the first client");
+        staying.call(Chatty::print, "from the second client");
+        leaves.flush();
+        stays.flush();
+        assertThat(out())
+            .containsPattern("\\[host-a " + gonePid + "\\] \\[0\\] from the first client\n")
+            .containsPattern("\\[host-a \\d+\\] \\[1\\] from the second client\n");
+      }
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(() -> !TeardownTest.alive(gonePid));
+      staying.call(Chatty::print, "after the first left");
+      stays.flush();
+      assertThat(out()).contains("] [1] after the first left\n", "] [0] after the first left\n");
+      assertThat(stays.failures()).isEmpty();
+      stays.stop();
+    }
+  }
+
+  /**
    * JVM procs on a remote agent run on the client's class path: an actor class only the client has
    * (compiled here, in a directory on no JVM's class path) starts there; one whose class path entry
    * does not exist on the agent's host is an error naming the class, the host and the entry.
