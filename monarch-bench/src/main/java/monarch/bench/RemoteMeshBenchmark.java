@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -98,24 +97,27 @@ public final class RemoteMeshBenchmark {
       Supplier<HostMesh> remote = () -> HostMesh.connect(addresses, config);
       Supplier<HostMesh> local = HostMesh::local;
 
-      report.printf("## connect to a usable 4-proc mesh (2 agents x 2 JVM procs, TLS)%n%n");
-      long[] ready = new long[READY_SAMPLES];
-      for (int i = 0; i < READY_SAMPLES; i++) {
+      report.printf(
+          "## connect to a usable 4-proc mesh (2 agents x 2 JVM procs, TLS)%n%n"
+              + "| sample | connect ms | spawnProcs ms | spawn actor + call ms | total ms |%n"
+              + "|---:|---:|---:|---:|---:|%n");
+      for (int i = 1; i <= READY_SAMPLES; i++) {
         long t0 = System.nanoTime();
         try (HostMesh hosts = remote.get()) {
+          long t1 = System.nanoTime();
           ProcMesh pm = hosts.spawnProcs(Map.of("gpus", 2));
+          long t2 = System.nanoTime();
           List<String> where = pm.spawn("where", Where.class).call(Where::host);
-          ready[i] = System.nanoTime() - t0;
+          long t3 = System.nanoTime();
           check(
               where.equals(List.of("bench-a", "bench-a", "bench-b", "bench-b")), "hosts " + where);
+          report.printf(
+              "| %d | %.0f | %.0f | %.0f | %.0f |%n",
+              i, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0));
           pm.stop();
         }
       }
-      report.printf(
-          "first %.0f ms (the client's network ActorSystem starts), then %s ms%n%n",
-          ms(ready[0]),
-          Arrays.toString(
-              Arrays.stream(ready, 1, ready.length).map(n -> Math.round(ms(n))).toArray()));
+      report.println();
 
       report.printf(
           "## %d lines per proc, 4 procs, streamed (sh: yes | head)%n%n"
