@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Every knob of the mesh in one immutable value: read from the environment (the variables of
@@ -172,149 +173,99 @@ public record MonarchConfig(
   }
 
   public MonarchConfig withProcJvmOptions(List<String> options) {
-    return new MonarchConfig(
-        enableLogForwarding,
-        readLogBuffer,
-        forceFileLog,
-        prefixWithRank,
-        logDir,
-        options,
-        procClasspath,
-        procReadyTimeout,
-        logPolicy,
-        tlsDir,
-        clientAddress,
-        connectTimeout);
+    return with(c -> c.procJvmOptions = options);
   }
 
   public MonarchConfig withProcReadyTimeout(Duration timeout) {
-    return new MonarchConfig(
-        enableLogForwarding,
-        readLogBuffer,
-        forceFileLog,
-        prefixWithRank,
-        logDir,
-        procJvmOptions,
-        procClasspath,
-        timeout,
-        logPolicy,
-        tlsDir,
-        clientAddress,
-        connectTimeout);
+    return with(c -> c.procReadyTimeout = timeout);
   }
 
   public MonarchConfig withPrefixWithRank(boolean on) {
-    return new MonarchConfig(
-        enableLogForwarding,
-        readLogBuffer,
-        forceFileLog,
-        on,
-        logDir,
-        procJvmOptions,
-        procClasspath,
-        procReadyTimeout,
-        logPolicy,
-        tlsDir,
-        clientAddress,
-        connectTimeout);
+    return with(c -> c.prefixWithRank = on);
   }
 
   public MonarchConfig withLogForwarding(boolean on) {
-    return new MonarchConfig(
-        on,
-        readLogBuffer,
-        forceFileLog,
-        prefixWithRank,
-        logDir,
-        procJvmOptions,
-        procClasspath,
-        procReadyTimeout,
-        logPolicy,
-        tlsDir,
-        clientAddress,
-        connectTimeout);
+    return with(c -> c.enableLogForwarding = on);
   }
 
   public MonarchConfig withFileLog(Path dir) {
-    return new MonarchConfig(
-        enableLogForwarding,
-        readLogBuffer,
-        true,
-        prefixWithRank,
-        dir,
-        procJvmOptions,
-        procClasspath,
-        procReadyTimeout,
-        logPolicy,
-        tlsDir,
-        clientAddress,
-        connectTimeout);
+    return with(
+        c -> {
+          c.forceFileLog = true;
+          c.logDir = dir;
+        });
   }
 
   public MonarchConfig withLogPolicy(LogPolicy policy) {
-    return new MonarchConfig(
-        enableLogForwarding,
-        readLogBuffer,
-        forceFileLog,
-        prefixWithRank,
-        logDir,
-        procJvmOptions,
-        procClasspath,
-        procReadyTimeout,
-        policy,
-        tlsDir,
-        clientAddress,
-        connectTimeout);
+    return with(c -> c.logPolicy = policy);
   }
 
   /** Agents are reached with mutual TLS, with the keys {@code monarch keygen dir} made. */
   public MonarchConfig withTls(Path dir) {
-    return new MonarchConfig(
-        enableLogForwarding,
-        readLogBuffer,
-        forceFileLog,
-        prefixWithRank,
-        logDir,
-        procJvmOptions,
-        procClasspath,
-        procReadyTimeout,
-        logPolicy,
-        dir,
-        clientAddress,
-        connectTimeout);
+    return with(c -> c.tlsDir = dir);
   }
 
   /** How long {@code HostMesh.connect} waits for its agents. */
   public MonarchConfig withConnectTimeout(Duration timeout) {
-    return new MonarchConfig(
-        enableLogForwarding,
-        readLogBuffer,
-        forceFileLog,
-        prefixWithRank,
-        logDir,
-        procJvmOptions,
-        procClasspath,
-        procReadyTimeout,
-        logPolicy,
-        tlsDir,
-        clientAddress,
-        timeout);
+    return with(c -> c.connectTimeout = timeout);
   }
 
   /** The address this client listens on for its agents (null: the one that routes to them). */
   public MonarchConfig withClientAddress(String address) {
-    return new MonarchConfig(
-        enableLogForwarding,
-        readLogBuffer,
-        forceFileLog,
-        prefixWithRank,
-        logDir,
-        procJvmOptions,
-        procClasspath,
-        procReadyTimeout,
-        logPolicy,
-        tlsDir,
-        address,
-        connectTimeout);
+    return with(c -> c.clientAddress = address);
+  }
+
+  /** A copy of this config with {@code change} applied, checked as any new one is. */
+  private MonarchConfig with(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The components, open for one wither's change; lives only inside {@link #with}. */
+  private static final class Copy {
+    boolean enableLogForwarding;
+    int readLogBuffer;
+    boolean forceFileLog;
+    boolean prefixWithRank;
+    Path logDir;
+    List<String> procJvmOptions;
+    String procClasspath;
+    Duration procReadyTimeout;
+    LogPolicy logPolicy;
+    Path tlsDir;
+    String clientAddress;
+    Duration connectTimeout;
+
+    Copy(MonarchConfig c) {
+      enableLogForwarding = c.enableLogForwarding;
+      readLogBuffer = c.readLogBuffer;
+      forceFileLog = c.forceFileLog;
+      prefixWithRank = c.prefixWithRank;
+      logDir = c.logDir;
+      procJvmOptions = c.procJvmOptions;
+      procClasspath = c.procClasspath;
+      procReadyTimeout = c.procReadyTimeout;
+      logPolicy = c.logPolicy;
+      tlsDir = c.tlsDir;
+      clientAddress = c.clientAddress;
+      connectTimeout = c.connectTimeout;
+    }
+
+    MonarchConfig build() {
+      return new MonarchConfig(
+          enableLogForwarding,
+          readLogBuffer,
+          forceFileLog,
+          prefixWithRank,
+          logDir,
+          procJvmOptions,
+          procClasspath,
+          procReadyTimeout,
+          logPolicy,
+          tlsDir,
+          clientAddress,
+          connectTimeout);
+    }
   }
 }

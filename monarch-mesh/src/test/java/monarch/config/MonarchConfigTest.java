@@ -24,6 +24,36 @@ class MonarchConfigTest {
         .containsExactly("-Xmx1g", "-Dx=1");
   }
 
+  /** Each wither sets its own components and keeps every other one; a new value is checked. */
+  @Test
+  void withersChangeTheirOwnComponentsOnly() {
+    MonarchConfig d = MonarchConfig.fromEnvironment(Map.of("MONARCH_CLIENT_ADDRESS", "10.0.0.1"));
+    java.time.Duration s = java.time.Duration.ofSeconds(3);
+    assertThat(d.withTls(Paths.get("/k")).tlsDir()).isEqualTo(Paths.get("/k"));
+    assertThat(d.withTls(Paths.get("/k")).withTls(null)).isEqualTo(d);
+    assertThat(d.withConnectTimeout(s).connectTimeout()).isEqualTo(s);
+    assertThat(d.withConnectTimeout(s).withConnectTimeout(d.connectTimeout())).isEqualTo(d);
+    assertThat(d.withProcReadyTimeout(s).withProcReadyTimeout(d.procReadyTimeout())).isEqualTo(d);
+    assertThat(d.withClientAddress(null).clientAddress()).isNull();
+    assertThat(d.withClientAddress(null).withClientAddress("10.0.0.1")).isEqualTo(d);
+    assertThat(d.withPrefixWithRank(false).withPrefixWithRank(true)).isEqualTo(d);
+    assertThat(d.withLogForwarding(false).withLogForwarding(true)).isEqualTo(d);
+    assertThat(d.withLogPolicy(LogPolicy.DROP).withLogPolicy(LogPolicy.BACKPRESSURE)).isEqualTo(d);
+    assertThat(d.withProcJvmOptions(java.util.List.of("-Xmx1g")).procJvmOptions())
+        .containsExactly("-Xmx1g");
+    assertThat(
+            d.withProcJvmOptions(java.util.List.of("-Xmx1g"))
+                .withProcJvmOptions(java.util.List.of()))
+        .isEqualTo(d);
+    MonarchConfig files = d.withFileLog(Paths.get("/f"));
+    assertThat(files.forceFileLog()).isTrue();
+    assertThat(files.logDir()).isEqualTo(Paths.get("/f"));
+    assertThat(files.withTls(null)).isEqualTo(files);
+    assertThatThrownBy(() -> d.withConnectTimeout(java.time.Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("connectTimeout");
+  }
+
   @Test
   void badValuesNameTheVariableAndTheValue() {
     for (String[] bad :
