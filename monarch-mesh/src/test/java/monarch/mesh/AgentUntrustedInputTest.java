@@ -3,7 +3,6 @@ package monarch.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentUntrustedInputTest {
   static PrintStream realOut;
-  static final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  static final LoggingBarrierTest.Capture captured = new LoggingBarrierTest.Capture();
 
   @TempDir static Path tmp;
   static Path keys;
@@ -151,8 +150,6 @@ class AgentUntrustedInputTest {
   }
 
   static String out() {
-    synchronized (captured) {
-      return captured.toString(StandardCharsets.UTF_8);
-    }
+    return captured.text();
   }
 }

@@ -3,7 +3,6 @@ package monarch.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RemoteMeshTest {
   static PrintStream realOut;
-  static final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  static final LoggingBarrierTest.Capture captured = new LoggingBarrierTest.Capture();
 
   /** A connect bound for a test machine that other tests load: the default is for people. */
   static final java.time.Duration LOADED = java.time.Duration.ofSeconds(60);
@@ -54,9 +53,7 @@ class RemoteMeshTest {
   }
 
   static String out() {
-    synchronized (captured) {
-      return captured.toString(StandardCharsets.UTF_8);
-    }
+    return captured.text();
   }
 
   @Test
