@@ -250,22 +250,6 @@ public class AggregatorBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0) {
-      args =
-          new String[] {
-            AggregatorBenchmark.class.getSimpleName(),
-            "-f",
-            "1",
-            "-wi",
-            "3",
-            "-i",
-            "5",
-            "-w",
-            "3s",
-            "-r",
-            "3s"
-          };
-    }
-    org.openjdk.jmh.Main.main(args);
+    JmhMain.run(AggregatorBenchmark.class, 3, args);
   }
 }

@@ -181,22 +181,6 @@ public class FrameCodecBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0) {
-      args =
-          new String[] {
-            FrameCodecBenchmark.class.getSimpleName(),
-            "-f",
-            "1",
-            "-wi",
-            "3",
-            "-i",
-            "5",
-            "-w",
-            "1s",
-            "-r",
-            "1s"
-          };
-    }
-    org.openjdk.jmh.Main.main(args);
+    JmhMain.run(FrameCodecBenchmark.class, 1, args);
   }
 }

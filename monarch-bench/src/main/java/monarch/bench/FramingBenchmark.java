@@ -226,22 +226,6 @@ public class FramingBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0) {
-      args =
-          new String[] {
-            FramingBenchmark.class.getSimpleName(),
-            "-f",
-            "1",
-            "-wi",
-            "3",
-            "-i",
-            "5",
-            "-w",
-            "2s",
-            "-r",
-            "2s"
-          };
-    }
-    org.openjdk.jmh.Main.main(args);
+    JmhMain.run(FramingBenchmark.class, 2, args);
   }
 }
