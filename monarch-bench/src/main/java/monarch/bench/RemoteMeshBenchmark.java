@@ -1,5 +1,7 @@
 package monarch.bench;
 
+import static monarch.bench.FlushLatencyBenchmark.ms;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -253,9 +255,5 @@ public final class RemoteMeshBenchmark {
     if (!ok) {
       throw new IllegalStateException("benchmark check failed: " + what);
     }
-  }
-
-  static double ms(long nanos) {
-    return nanos / 1e6;
   }
 }
