@@ -57,76 +57,90 @@ public final class AgentLocator {
   }
 
   /**
-   * Every agent's entry point, in the order given.
+   * Every agent's entry point, in the order given. The lookups go in rounds of at most {@link
+   * #ATTEMPT}: the first message to a new peer is lost when the transport's first connection fails
+   * (Artery restarts the stream, and what was in it is gone; a TLS handshake slower than its
+   * connect timeout on a loaded host does that), so an agent whose port accepts connections is
+   * asked again until {@code bound}; one whose port does not is given up at once, with the reason.
    *
    * @throws IOException naming each agent it could not reach within {@code bound}, and why
    */
   public static List<ActorRef<Command>> locate(
       ActorSystem<Void> system, List<InetSocketAddress> agents, Duration bound) throws IOException {
-    List<CompletableFuture<org.apache.pekko.actor.ActorRef>> lookups = new ArrayList<>();
-    for (InetSocketAddress a : agents) {
-      String path =
-          "pekko://monarch-agent@"
-              + a.getHostString()
-              + ":"
-              + a.getPort()
-              + ArteryConfig.AGENT_PATH;
-      lookups.add(resolve(Adapter.toClassic(system), path, System.nanoTime() + bound.toNanos()));
-    }
-    List<ActorRef<Command>> found = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
+    long deadline = System.nanoTime() + bound.toNanos();
+    org.apache.pekko.actor.ActorRef[] found = new org.apache.pekko.actor.ActorRef[agents.size()];
+    String[] missing = new String[agents.size()];
+    List<Integer> pending = new ArrayList<>();
     for (int i = 0; i < agents.size(); i++) {
-      try {
-        found.add(
-            Adapter.toTyped(lookups.get(i).get(bound.toMillis() + 1_000, TimeUnit.MILLISECONDS)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while reaching the agents", e);
-      } catch (Exception e) {
+      pending.add(i);
+    }
+    while (!pending.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      Duration attempt = Duration.ofNanos(Math.max(1, Math.min(ATTEMPT.toNanos(), left)));
+      List<CompletableFuture<org.apache.pekko.actor.ActorRef>> lookups = new ArrayList<>();
+      for (int i : pending) {
         InetSocketAddress a = agents.get(i);
-        missing.add(a.getHostString() + ":" + a.getPort() + " (" + why(a) + ")");
+        String path =
+            "pekko://monarch-agent@"
+                + a.getHostString()
+                + ":"
+                + a.getPort()
+                + ArteryConfig.AGENT_PATH;
+        lookups.add(
+            Adapter.toClassic(system)
+                .actorSelection(path)
+                .resolveOne(attempt)
+                .toCompletableFuture());
+      }
+      List<Integer> again = new ArrayList<>();
+      for (int k = 0; k < pending.size(); k++) {
+        int i = pending.get(k);
+        try {
+          found[i] = lookups.get(k).get(attempt.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while reaching the agents", e);
+        } catch (Exception e) {
+          String why = why(agents.get(i));
+          if (why.equals(NO_AGENT) && System.nanoTime() < deadline) {
+            again.add(i);
+          } else {
+            missing[i] = why;
+          }
+        }
+      }
+      pending = again;
+    }
+    List<String> unreached = new ArrayList<>();
+    for (int i = 0; i < agents.size(); i++) {
+      if (missing[i] != null) {
+        InetSocketAddress a = agents.get(i);
+        unreached.add(a.getHostString() + ":" + a.getPort() + " (" + missing[i] + ")");
       }
     }
-    if (!missing.isEmpty()) {
+    if (!unreached.isEmpty()) {
       throw new IOException(
           "cannot reach "
-              + (missing.size() == 1 ? "agent " : missing.size() + " agents: ")
-              + String.join(", ", missing));
+              + (unreached.size() == 1 ? "agent " : unreached.size() + " agents: ")
+              + String.join(", ", unreached));
     }
-    return found;
-  }
-
-  /**
-   * The actor at {@code path}, asked again every {@link #ATTEMPT} until {@code deadline}: the first
-   * message to a new peer is lost when the transport's first connection fails (Artery restarts the
-   * stream, and what was in it is gone; a TLS handshake slower than its connect timeout on a loaded
-   * host does that), so one unanswered lookup does not mean there is no agent.
-   */
-  static CompletableFuture<org.apache.pekko.actor.ActorRef> resolve(
-      org.apache.pekko.actor.ActorSystem system, String path, long deadline) {
-    Duration attempt =
-        Duration.ofNanos(Math.max(1, Math.min(ATTEMPT.toNanos(), deadline - System.nanoTime())));
-    return system
-        .actorSelection(path)
-        .resolveOne(attempt)
-        .toCompletableFuture()
-        .exceptionallyCompose(
-            e ->
-                System.nanoTime() < deadline
-                    ? resolve(system, path, deadline)
-                    : CompletableFuture.failedFuture(e));
+    return java.util.Arrays.stream(found).map(Adapter::<Command>toTyped).toList();
   }
 
   /** How long one lookup waits for its answer before it is sent again. */
   static final Duration ATTEMPT = Duration.ofSeconds(2);
 
+  /** What {@link #why} says of a port that accepts connections where no agent answered. */
+  static final String NO_AGENT =
+      "its port accepts connections, but no monarch agent answered: with TLS both sides need"
+          + " the same `monarch keygen` directory (MONARCH_TLS_DIR here, --tls there), without it"
+          + " neither may use it; and the address must be the one the agent printed";
+
   /** Why an agent did not answer, as far as a plain connect to its port tells. */
   static String why(InetSocketAddress a) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(a.getHostString(), a.getPort()), 2_000);
-      return "its port accepts connections, but no monarch agent answered: with TLS both sides need"
-          + " the same `monarch keygen` directory (MONARCH_TLS_DIR here, --tls there), without it"
-          + " neither may use it; and the address must be the one the agent printed";
+      return NO_AGENT;
     } catch (UnknownHostException e) {
       return "unknown host";
     } catch (ConnectException e) {
