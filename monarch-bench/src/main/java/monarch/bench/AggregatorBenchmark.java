@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import monarch.internal.client.Aggregator;
-import monarch.internal.client.LogCorpus;
-import monarch.internal.client.NaiveAggregator;
+import monarch.internal.aggregate.Aggregator;
+import monarch.internal.aggregate.LogCorpus;
+import monarch.internal.aggregate.NaiveAggregator;
+import monarch.internal.aggregate.TemplateAggregator;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,7 +32,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * as specified (every line against every group by full Levenshtein, as in the tests' reference), on
  * 1,000-line windows only: a 10,000-line window takes it about a minute. The speedup is fast /
  * naive at the same window. {@code worst} runs two shapes the corpus lacks (see {@link
- * WorstState}).
+ * WorstState}). {@code template} and {@code templateWorst} run the TEMPLATE rule ({@link
+ * TemplateAggregator}, the client's default) on the same lines as UTF-8 bytes, with each line's
+ * rank, as the client feeds it.
  *
  * <p>Run (from the repository root; about 3 minutes):
  *
@@ -236,6 +239,76 @@ public class AggregatorBenchmark {
   @Benchmark
   public void worst(WorstState s, Rates rates, Blackhole bh) {
     addWindow(s.aggregator, s.nextWindow(), rates, bh);
+  }
+
+  /** Windows as UTF-8 bytes with each line's rank (its "[r] " prefix), for the TEMPLATE rule. */
+  abstract static class TemplateWindows {
+    List<byte[][]> encoded = new ArrayList<>();
+    List<int[]> ranks = new ArrayList<>();
+    int next;
+    TemplateAggregator aggregator = new TemplateAggregator(MAX_GROUPS);
+
+    void encode(List<String[]> windows) {
+      for (String[] w : windows) {
+        byte[][] e = new byte[w.length][];
+        int[] r = new int[w.length];
+        for (int i = 0; i < w.length; i++) {
+          e[i] = w[i].getBytes(StandardCharsets.UTF_8);
+          r[i] = w[i].startsWith("[") ? Integer.parseInt(w[i].substring(1, w[i].indexOf(']'))) : -1;
+        }
+        encoded.add(e);
+        ranks.add(r);
+      }
+    }
+
+    void addWindow(Rates rates, Blackhole bh) {
+      int w = next;
+      next = (next + 1) % encoded.size();
+      byte[][] lines = encoded.get(w);
+      int[] r = ranks.get(w);
+      for (int i = 0; i < lines.length; i++) {
+        bh.consume(aggregator.add(r[i], lines[i], 0, lines[i].length));
+      }
+      bh.consume(aggregator.drain());
+      rates.lines += lines.length;
+    }
+  }
+
+  @State(Scope.Thread)
+  public static class TemplateState extends TemplateWindows {
+    @Param({"1000", "10000"})
+    public int window;
+
+    @Setup
+    public void setup() {
+      FastState corpus = new FastState();
+      corpus.fill(window);
+      encode(corpus.windows);
+    }
+  }
+
+  @State(Scope.Thread)
+  public static class TemplateWorstState extends TemplateWindows {
+    @Param({"blocks", "long"})
+    public String shape;
+
+    @Setup
+    public void setup() {
+      WorstState worst = new WorstState();
+      worst.shape = shape;
+      worst.setup();
+      encode(worst.windows);
+    }
+  }
+
+  @Benchmark
+  public void template(TemplateState s, Rates rates, Blackhole bh) {
+    s.addWindow(rates, bh);
+  }
+
+  @Benchmark
+  public void templateWorst(TemplateWorstState s, Rates rates, Blackhole bh) {
+    s.addWindow(rates, bh);
   }
 
   @Benchmark

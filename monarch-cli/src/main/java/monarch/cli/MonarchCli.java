@@ -27,6 +27,7 @@ public final class MonarchCli {
         demo   run a fake training job on a local mesh and watch its logs stream and aggregate
         agent  run a host agent that clients on other machines launch procs through
         keygen make the TLS keys that agents and clients on a network share
+        aggregate  group the lines of log files (or stdin) the way run aggregates them
         help   show the help of a command: monarch help run
       """;
 
@@ -55,6 +56,10 @@ public final class MonarchCli {
         case "keygen" -> {
           KeygenCommand keygen = KeygenCommand.parse(new ArgReader(args, 1));
           return keygen == null ? OK : keygen.call();
+        }
+        case "aggregate" -> {
+          AggregateCommand aggregate = AggregateCommand.parse(new ArgReader(args, 1));
+          return aggregate == null ? OK : aggregate.call();
         }
         case "help", "-h", "--help" -> {
           return help(args.length > 1 ? args[1] : null);
@@ -116,6 +121,7 @@ public final class MonarchCli {
       case "demo" -> DemoCommand.USAGE;
       case "agent" -> AgentCommand.USAGE;
       case "keygen" -> KeygenCommand.USAGE;
+      case "aggregate" -> AggregateCommand.USAGE;
       default -> null;
     };
   }

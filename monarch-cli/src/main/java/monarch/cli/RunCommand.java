@@ -12,6 +12,7 @@ import java.util.List;
 import monarch.config.MonarchConfig;
 import monarch.logging.LogLevel;
 import monarch.logging.LoggingOptions;
+import monarch.logging.Similarity;
 import monarch.mesh.ProcCommand;
 
 /**
@@ -25,6 +26,7 @@ record RunCommand(
     int procs,
     List<String> hosts,
     Integer window,
+    Similarity rule,
     int level,
     boolean noPrefix,
     Path files,
@@ -34,14 +36,18 @@ record RunCommand(
 
   static final String USAGE =
       """
-      Usage: monarch run -n N [--hosts ADDR:PORT,...] [--aggregate SEC|off] [--level L]
-                         [--no-prefix] [--files DIR] [--] COMMAND [ARGS...]
+      Usage: monarch run -n N [--hosts ADDR:PORT,...] [--aggregate SEC|off] [--rule R]
+                         [--level L] [--no-prefix] [--files DIR] [--] COMMAND [ARGS...]
       Run COMMAND in N procs on this host and stream their output, in order, per proc.
         -n, --procs N            number of procs (per host with --hosts)
             --hosts LIST         run on these agents (`monarch agent`), N procs each, ranks
                                    host by host; keys for TLS from MONARCH_TLS_DIR
             --aggregate SEC|off  group similar lines over a window of SEC seconds
                                    (default: off, every line)
+            --rule R             how --aggregate groups: template (lines of one event
+                                   type, with ranks and what varied) or levenshtein (the
+                                   seeds' edit distance); default MONARCH_AGGREGATE_RULE,
+                                   else template
             --level L            log level of JVM procs: DEBUG, INFO, WARNING, ERROR,
                                    FATAL or 0..255 (default: INFO)
             --no-prefix          do not put [rank] before each line
@@ -60,6 +66,7 @@ record RunCommand(
   static RunCommand parse(ArgReader in) {
     Integer procs = null;
     Integer window = null;
+    Similarity rule = null;
     int level = LogLevel.INFO.value();
     boolean noPrefix = false;
     Path files = null;
@@ -74,6 +81,13 @@ record RunCommand(
           }
         }
         case "--aggregate" -> window = window(in.value(o));
+        case "--rule" -> {
+          try {
+            rule = Similarity.parse(in.value(o));
+          } catch (IllegalArgumentException e) {
+            throw new ArgReader.UsageException(e.getMessage());
+          }
+        }
         case "--level" -> level = level(in.value(o));
         case "--no-prefix" -> {
           in.flag(o);
@@ -105,11 +119,11 @@ record RunCommand(
           "--files is for this host; with --hosts each agent writes its procs' files under its own"
               + " MONARCH_LOG_DIR");
     }
-    return new RunCommand(procs, hosts, window, level, noPrefix, files, command);
+    return new RunCommand(procs, hosts, window, rule, level, noPrefix, files, command);
   }
 
   int call() {
-    LoggingOptions logging = new LoggingOptions(true, window, level);
+    LoggingOptions logging = new LoggingOptions(true, window, level, rule);
     MonarchConfig config = MonarchConfig.fromEnvironment(); // HYPERACTOR_PREFIX_WITH_RANK=false too
     ProcCommand what = resolve(command, config.procClasspath());
     if (what == null) {

@@ -121,7 +121,8 @@ class MonarchCliTest {
             "-c",
             "echo same line everywhere");
     assertThat(r.exit()).as(r.describe()).isZero();
-    assertThat(r.out()).containsPattern("\\[3 similar log lines\\] \\[\\d\\] same line everywhere");
+    assertThat(r.out())
+        .containsPattern("\\[3 similar log lines\\] \\[ranks 0-2\\] same line everywhere");
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.filter(f -> f.toString().endsWith(".stdout"))).hasSize(3);
     }

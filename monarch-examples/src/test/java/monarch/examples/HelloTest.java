@@ -22,6 +22,7 @@ class HelloTest {
     String text = out.toString(StandardCharsets.UTF_8);
     assertThat(text)
         .contains("ranks [0, 1, 2, 3]")
-        .containsPattern("\\[4 similar log lines\\] \\[\\d\\] hello from rank \\d");
+        .containsPattern(
+            "\\[4 similar log lines\\] \\[ranks 0-3\\] hello from rank \\{0\\.\\.3\\}");
   }
 }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import monarch.logging.Similarity;
 
 /**
  * Every knob of the mesh in one immutable value: read from the environment (the variables of
@@ -29,6 +30,9 @@ import java.util.function.Consumer;
  *     null: the local address that routes to the first agent
  * @param connectTimeout MONARCH_CONNECT_TIMEOUT_MS: how long {@code HostMesh.connect} waits for its
  *     agents (default 10 s)
+ * @param aggregateRule MONARCH_AGGREGATE_RULE: how aggregation groups lines unless {@code
+ *     LoggingOptions.withSimilarity} says otherwise ({@code template}, the default, or {@code
+ *     levenshtein})
  */
 public record MonarchConfig(
     boolean enableLogForwarding,
@@ -42,7 +46,8 @@ public record MonarchConfig(
     LogPolicy logPolicy,
     Path tlsDir,
     String clientAddress,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    Similarity aggregateRule) {
 
   public MonarchConfig {
     if (readLogBuffer < 1) {
@@ -55,6 +60,9 @@ public record MonarchConfig(
     procJvmOptions = List.copyOf(procJvmOptions);
     if (connectTimeout.isNegative() || connectTimeout.isZero()) {
       throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
+    }
+    if (aggregateRule == null) {
+      throw new IllegalArgumentException("aggregateRule may not be null");
     }
   }
 
@@ -71,7 +79,8 @@ public record MonarchConfig(
         LogPolicy.BACKPRESSURE,
         null,
         null,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        Similarity.TEMPLATE);
   }
 
   public static MonarchConfig fromEnvironment() {
@@ -106,7 +115,8 @@ public record MonarchConfig(
             ? null
             : env.get("MONARCH_CLIENT_ADDRESS").trim(),
         Duration.ofMillis(
-            positiveInt(env, "MONARCH_CONNECT_TIMEOUT_MS", (int) d.connectTimeout.toMillis())));
+            positiveInt(env, "MONARCH_CONNECT_TIMEOUT_MS", (int) d.connectTimeout.toMillis())),
+        rule(env, d.aggregateRule));
   }
 
   /**
@@ -136,6 +146,18 @@ public record MonarchConfig(
       default:
         throw new IllegalArgumentException(
             name + " must be true or false (or 1/0, yes/no, on/off), got '" + v + "'");
+    }
+  }
+
+  static Similarity rule(Map<String, String> env, Similarity dflt) {
+    String v = env.get("MONARCH_AGGREGATE_RULE");
+    if (isBlank(v)) {
+      return dflt;
+    }
+    try {
+      return Similarity.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("MONARCH_AGGREGATE_RULE: " + e.getMessage(), e);
     }
   }
 
@@ -215,6 +237,11 @@ public record MonarchConfig(
     return with(c -> c.clientAddress = address);
   }
 
+  /** How aggregation groups lines unless a mesh's LoggingOptions say otherwise. */
+  public MonarchConfig withAggregateRule(Similarity rule) {
+    return with(c -> c.aggregateRule = rule);
+  }
+
   /** A copy of this config with {@code change} applied, checked as any new one is. */
   private MonarchConfig with(Consumer<Copy> change) {
     Copy c = new Copy(this);
@@ -236,6 +263,7 @@ public record MonarchConfig(
     Path tlsDir;
     String clientAddress;
     Duration connectTimeout;
+    Similarity aggregateRule;
 
     Copy(MonarchConfig c) {
       enableLogForwarding = c.enableLogForwarding;
@@ -250,6 +278,7 @@ public record MonarchConfig(
       tlsDir = c.tlsDir;
       clientAddress = c.clientAddress;
       connectTimeout = c.connectTimeout;
+      aggregateRule = c.aggregateRule;
     }
 
     MonarchConfig build() {
@@ -265,7 +294,8 @@ public record MonarchConfig(
           logPolicy,
           tlsDir,
           clientAddress,
-          connectTimeout);
+          connectTimeout,
+          aggregateRule);
     }
   }
 }

@@ -222,7 +222,12 @@ public final class HostMesh implements AutoCloseable {
     ActorRef<LogClientMessage> logClient =
         config.enableLogForwarding()
             ? system.systemActorOf(
-                LogClientActor.create(System.out, System.err, logging.aggregateWindowSec(), ledger),
+                LogClientActor.create(
+                    System.out,
+                    System.err,
+                    logging.aggregateWindowSec(),
+                    logging.similarity() != null ? logging.similarity() : config.aggregateRule(),
+                    ledger),
                 "log-client-" + meshId,
                 LogForwardActor.DISPATCHER)
             : null;

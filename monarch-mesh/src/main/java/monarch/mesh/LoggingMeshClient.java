@@ -97,7 +97,7 @@ public final class LoggingMeshClient {
           "log forwarding is disabled (HYPERACTOR_MESH_ENABLE_LOG_FORWARDING=false): "
               + "loggingOption(streamToClient=true) has no effect; procs' output stays on their hosts");
     }
-    setMode(options.streamToClient(), options.aggregateWindowSec(), options.level());
+    setMode(options);
   }
 
   /**
@@ -108,8 +108,11 @@ public final class LoggingMeshClient {
    * meanwhile; a dead rank fails the call once the live ones have switched.
    */
   public void setMode(boolean streamToClient, Integer aggregateWindowSec, int level) {
-    LoggingOptions options =
-        new LoggingOptions(streamToClient, aggregateWindowSec, LogLevel.check(level));
+    setMode(new LoggingOptions(streamToClient, aggregateWindowSec, LogLevel.check(level)));
+  }
+
+  private void setMode(LoggingOptions options) {
+    int level = options.level();
     mesh.ensureRunning();
     if (forwarding()) {
       Duration bound = MODE_TIMEOUT.multipliedBy(2).plus(CLIENT_ACTOR_GRACE);
@@ -120,6 +123,7 @@ public final class LoggingMeshClient {
                       new LogClientMessage.SetMode(
                           options.streamToClient(),
                           options.aggregateWindowSec(),
+                          options.similarity(),
                           liveRanks(),
                           MODE_TIMEOUT.toMillis(),
                           replyTo),

@@ -200,7 +200,7 @@ class LoggingBarrierTest {
               () -> {
                 assertThatThrownBy(mesh::flush).isInstanceOf(FlushIncompleteException.class);
                 assertThat(out.text())
-                    .containsPattern("similar log lines\\S* \\[0\\] held for the window\n");
+                    .containsPattern("similar log lines\\S* \\[rank 0\\] held for the window\n");
               });
     }
   }

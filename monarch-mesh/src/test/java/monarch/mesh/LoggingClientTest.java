@@ -51,7 +51,7 @@ class LoggingClientTest {
     List<String> out = run.outText();
     int none = out.indexOf("SCENARIO window-none");
     int noneDone = out.indexOf("SCENARIO window-none-done");
-    int group = indexOfMatch(out, "\\[10 similar log lines\\] \\[[01]\\] aggregated log line");
+    int group = indexOfMatch(out, "\\[10 similar log lines\\] \\[ranks 0-1\\] aggregated log line");
     assertThat(group).as(run.describe()).isGreaterThan(none).isLessThan(noneDone);
     assertThat(run.count(out, ".*similar log lines.*")).isEqualTo(1);
     assertThat(run.count(out, HOST_PID + "\\[[01]\\] single log line")).isEqualTo(10);
@@ -64,8 +64,8 @@ class LoggingClientTest {
   void shorterWindowTightensThePendingDeadline() throws Exception {
     ClientRun run = scenario("window-shorter", 2);
     long set = run.when("SCENARIO window-2");
-    long first = run.when("\\[6 similar log lines\\] \\[[01]\\] first batch");
-    long second = run.when("\\[6 similar log lines\\] \\[[01]\\] second batch, different");
+    long first = run.when("\\[6 similar log lines\\] \\[ranks 0-1\\] first batch");
+    long second = run.when("\\[6 similar log lines\\] \\[ranks 0-1\\] second batch, different");
     assertThat(first - set).as(run.describe()).isBetween(0L, 4_000L);
     assertThat(second - set).isBetween(0L, 4_000L);
   }
@@ -74,7 +74,8 @@ class LoggingClientTest {
   void stopPrintsPendingAggregatesExactlyOnce() throws Exception {
     ClientRun run = scenario("fast-exit", 4);
     assertThat(
-            run.count(run.outText(), "\\[20 similar log lines\\] \\[[0-3]\\] has print streaming"))
+            run.count(
+                run.outText(), "\\[20 similar log lines\\] \\[ranks 0-3\\] has print streaming"))
         .as(run.describe())
         .isEqualTo(1);
     assertThat(run.count(run.outText(), ".*has print streaming")).isEqualTo(1);
@@ -84,7 +85,8 @@ class LoggingClientTest {
   void exitWithoutStopFlushesThroughTheShutdownHook() throws Exception {
     ClientRun run = scenario("fast-exit-hook", 4);
     assertThat(
-            run.count(run.outText(), "\\[20 similar log lines\\] \\[[0-3]\\] has print streaming"))
+            run.count(
+                run.outText(), "\\[20 similar log lines\\] \\[ranks 0-3\\] has print streaming"))
         .as(run.describe())
         .isEqualTo(1);
   }

@@ -18,6 +18,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import monarch.internal.aggregate.LevenshteinAggregator;
+import monarch.internal.aggregate.LineAggregator;
+import monarch.internal.aggregate.TemplateAggregator;
 import monarch.internal.capture.LineFramer;
 import monarch.internal.protocol.LogClientMessage;
 import monarch.internal.protocol.LogClientMessage.Attach;
@@ -34,6 +37,7 @@ import monarch.internal.protocol.LogClientMessage.SetMode;
 import monarch.internal.protocol.LogClientMessage.StreamsEnded;
 import monarch.internal.protocol.LogForwardMessage;
 import monarch.logging.OutputTarget;
+import monarch.logging.Similarity;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -94,12 +98,13 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   /** "[host pid] " per rank (one proc each; pids alone may repeat across hosts), as bytes. */
   private final Map<Integer, byte[]> headers = new HashMap<>();
 
-  private final Map<OutputTarget, Aggregator> aggregators = new EnumMap<>(OutputTarget.class);
+  private final Map<OutputTarget, LineAggregator> aggregators = new EnumMap<>(OutputTarget.class);
 
   /** The targets whose group counts are coloured: each a terminal, and NO_COLOR unset. */
   private final Set<OutputTarget> coloured = EnumSet.noneOf(OutputTarget.class);
 
   private Integer windowSec;
+  private Similarity rule;
   private long windowId;
   private boolean windowOpen;
   private long windowStartNanos;
@@ -139,6 +144,7 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
       PrintStream out,
       PrintStream err,
       Integer windowSec,
+      Similarity rule,
       OutputLedger ledger,
       LongSupplier nanoClock) {
     super(ctx);
@@ -146,9 +152,7 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     this.ledger = ledger;
     this.nanoClock = nanoClock;
     this.out = new ClientOutput(out, err, ledger, nanoClock);
-    for (OutputTarget t : OutputTarget.values()) {
-      aggregators.put(t, new Aggregator(MAX_GROUPS_PER_WINDOW));
-    }
+    useRule(rule);
     this.windowSec = windowSec;
     if (System.getenv("NO_COLOR") == null) {
       for (OutputTarget t : OutputTarget.values()) {
@@ -160,14 +164,17 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
   }
 
   public static Behavior<LogClientMessage> create(
-      PrintStream out, PrintStream err, Integer windowSec) {
-    return create(out, err, windowSec, new OutputLedger());
+      PrintStream out, PrintStream err, Integer windowSec, Similarity rule) {
+    return create(out, err, windowSec, rule, new OutputLedger());
   }
 
-  /** {@code ledger}: where it counts the lines it takes in and writes, and says if output fails. */
+  /**
+   * Aggregates with {@code rule} until a SetMode changes it; {@code ledger}: where it counts the
+   * lines it takes in and writes, and says if output fails.
+   */
   public static Behavior<LogClientMessage> create(
-      PrintStream out, PrintStream err, Integer windowSec, OutputLedger ledger) {
-    return create(out, err, windowSec, ledger, System::nanoTime);
+      PrintStream out, PrintStream err, Integer windowSec, Similarity rule, OutputLedger ledger) {
+    return create(out, err, windowSec, rule, ledger, System::nanoTime);
   }
 
   /**
@@ -179,12 +186,14 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
       PrintStream out,
       PrintStream err,
       Integer windowSec,
+      Similarity rule,
       OutputLedger ledger,
       LongSupplier nanoClock) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new LogClientActor(ctx, timers, out, err, windowSec, ledger, nanoClock)));
+                timers ->
+                    new LogClientActor(ctx, timers, out, err, windowSec, rule, ledger, nanoClock)));
   }
 
   @Override
@@ -256,12 +265,12 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
       timers.startSingleTimer(
           WINDOW_TIMER, new WindowEnded(++windowId), Duration.ofSeconds(windowSec));
     }
-    Aggregator agg = aggregators.get(m.target());
+    LineAggregator agg = aggregators.get(m.target());
     byte[] lines = m.lines();
     for (int start = 0; start < lines.length; ) {
       int lf = LineFramer.indexOfLf(lines, start, lines.length);
       int end = lf < 0 ? lines.length : lf; // a batch always ends in '\n'; be safe if not
-      if (!agg.add(lines, start, end - start)) {
+      if (!agg.add(m.rank(), lines, start, end - start)) {
         // over the group cap: printed on its own, never dropped
         out.appendLines(m.target(), header(m), lines, start, Math.min(end + 1, lines.length));
       }
@@ -274,6 +283,18 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
       printAggregates();
     }
     return this;
+  }
+
+  /** Groups with {@code r} from now (the aggregators are empty: none yet, or just printed). */
+  private void useRule(Similarity r) {
+    rule = r;
+    for (OutputTarget t : OutputTarget.values()) {
+      aggregators.put(
+          t,
+          r == Similarity.LEVENSHTEIN
+              ? new LevenshteinAggregator(MAX_GROUPS_PER_WINDOW)
+              : new TemplateAggregator(MAX_GROUPS_PER_WINDOW));
+    }
   }
 
   /**
@@ -304,18 +325,18 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
     }
     windowOpen = false;
     for (OutputTarget t : OutputTarget.values()) {
-      Aggregator agg = aggregators.get(t);
+      LineAggregator agg = aggregators.get(t);
       if (agg.isEmpty()) {
         continue;
       }
       StringBuilder sb = new StringBuilder();
       sb.append(">>> Aggregated Logs (").append(STAMP.format(windowStart)).append(") >>>\n");
       long lines = 0;
-      for (Aggregator.Group g : agg.drain()) {
+      for (LineAggregator.Summary g : agg.drain()) {
         String count = "[" + g.count() + " similar log lines]";
         sb.append(coloured.contains(t) ? "\u001b[33m" + count + "\u001b[0m" : count)
             .append(' ')
-            .append(g.firstLine())
+            .append(g.text())
             .append('\n');
         lines += g.count();
       }
@@ -482,6 +503,10 @@ public final class LogClientActor extends AbstractBehavior<LogClientMessage> {
               false,
               after -> {
                 silent.addAll(after.missingRanks());
+                if (m.similarity() != null && m.similarity() != rule) {
+                  printAggregates(); // what the old rule grouped, before the new one groups
+                  useRule(m.similarity());
+                }
                 applyWindow(m.windowSec());
                 m.replyTo().tell(new ModeSet(List.copyOf(silent)));
               });

@@ -2,6 +2,7 @@ package monarch.internal.protocol;
 
 import java.util.List;
 import monarch.logging.OutputTarget;
+import monarch.logging.Similarity;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -70,11 +71,13 @@ public sealed interface LogClientMessage
   /**
    * set_mode's streaming and window, exactly: a barrier (what was written before goes under the old
    * mode), streaming to every forwarder, a barrier (the switch is in force), then the window (null:
-   * none, pending groups print first). Each barrier waits at most {@code stepMillis}.
+   * none, pending groups print first) and the aggregation rule (null: unchanged; a new one prints
+   * pending groups first). Each barrier waits at most {@code stepMillis}.
    */
   record SetMode(
       boolean streamToClient,
       Integer windowSec,
+      Similarity similarity,
       List<Integer> liveRanks,
       long stepMillis,
       ActorRef<ModeSet> replyTo)

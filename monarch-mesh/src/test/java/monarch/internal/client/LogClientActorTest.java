@@ -12,9 +12,12 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import monarch.internal.aggregate.Aggregator;
+import monarch.internal.aggregate.NaiveAggregator;
 import monarch.internal.protocol.LogClientMessage;
 import monarch.internal.protocol.LogForwardMessage;
 import monarch.logging.OutputTarget;
+import monarch.logging.Similarity;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -36,7 +39,9 @@ class LogClientActorTest {
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     ActorRef<LogClientMessage> client =
         system.systemActorOf(
-            LogClientActor.create(out, out, 60), "log-client-overflow", Props.empty());
+            LogClientActor.create(out, out, 60, Similarity.LEVENSHTEIN),
+            "log-client-overflow",
+            Props.empty());
     AtomicInteger acked = new AtomicInteger();
     ActorRef<LogForwardMessage> fwd = ackCounter("fwd-overflow", acked);
 
@@ -108,7 +113,9 @@ class LogClientActorTest {
     PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
     ActorRef<LogClientMessage> client =
         system.systemActorOf(
-            LogClientActor.create(out, err, null), "log-client-due", Props.empty());
+            LogClientActor.create(out, err, null, Similarity.TEMPLATE),
+            "log-client-due",
+            Props.empty());
     AtomicInteger acked = new AtomicInteger();
     ActorRef<LogForwardMessage> fwd = ackCounter("fwd-due", acked);
 
@@ -162,7 +169,9 @@ class LogClientActorTest {
     PrintStream out = new PrintStream(pager, true, StandardCharsets.UTF_8);
     ActorRef<LogClientMessage> client =
         system.systemActorOf(
-            LogClientActor.create(out, out, null), "log-client-paused-reader", Props.empty());
+            LogClientActor.create(out, out, null, Similarity.TEMPLATE),
+            "log-client-paused-reader",
+            Props.empty());
     int total = 5;
     AtomicInteger sent = new AtomicInteger(1);
     java.util.concurrent.atomic.AtomicReference<ActorRef<LogForwardMessage>> self =

@@ -14,6 +14,7 @@ import monarch.internal.protocol.LogClientMessage.FlushDone;
 import monarch.internal.protocol.LogClientMessage.ModeSet;
 import monarch.internal.protocol.LogForwardMessage;
 import monarch.logging.OutputTarget;
+import monarch.logging.Similarity;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -82,6 +83,7 @@ class LogClientActorTimersTest {
                 new PrintStream(outBytes, true, StandardCharsets.UTF_8),
                 new PrintStream(errBytes, true, StandardCharsets.UTF_8),
                 windowSec,
+                Similarity.LEVENSHTEIN, // the seeds' format: each group's first line as it came
                 new OutputLedger(),
                 () -> TimeUnit.MILLISECONDS.toNanos(scheduler.currentTimeMs())));
     client.tell(new LogClientMessage.Attach(List.of(fwd0.ref(), fwd1.ref())));
@@ -144,7 +146,8 @@ class LogClientActorTimersTest {
   /** set_mode over rank 0, answered as its forwarder would; returns once it is in force. */
   private void setMode(Integer windowSec) {
     client.tell(
-        new LogClientMessage.SetMode(true, windowSec, List.of(0), 1_000, replies.ref().narrow()));
+        new LogClientMessage.SetMode(
+            true, windowSec, null, List.of(0), 1_000, replies.ref().narrow()));
     ack(fwd0, 0);
     fwd0.expectMessage(new LogForwardMessage.SetMode(true));
     ack(fwd0, 0);

@@ -7,6 +7,7 @@ import monarch.internal.channel.RemoteFailure;
 import monarch.internal.client.ClientRuntime;
 import monarch.internal.protocol.AgentProtocol.Event;
 import monarch.logging.OutputTarget;
+import monarch.logging.Similarity;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -94,8 +95,9 @@ class WireProtocolTest {
             new LogClientMessage.Attach(List.of(fwd, fwd)),
             new LogClientMessage.Flush(List.of(0, 1), 1000, true, done),
             new LogClientMessage.FlushDone(3, List.of(1), List.of(2)),
-            new LogClientMessage.SetMode(true, null, List.of(0), 3000, modeSet),
-            new LogClientMessage.SetMode(false, 3, List.of(0, 1), 3000, modeSet),
+            new LogClientMessage.SetMode(true, null, null, List.of(0), 3000, modeSet),
+            new LogClientMessage.SetMode(
+                false, 3, Similarity.LEVENSHTEIN, List.of(0, 1), 3000, modeSet),
             new LogClientMessage.ModeSet(List.of(1)),
             new LogClientMessage.StreamsEnded(1),
             new LogClientMessage.Drain(List.of(0), 100, drained),

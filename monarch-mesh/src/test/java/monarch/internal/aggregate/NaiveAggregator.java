@@ -1,4 +1,4 @@
-package monarch.internal.client;
+package monarch.internal.aggregate;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package monarch.internal.client;
+package monarch.internal.aggregate;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -457,6 +457,11 @@ public final class Aggregator {
 
   public boolean isEmpty() {
     return size == 0;
+  }
+
+  /** The group the last line added joined or founded (meaningless after an overflow line). */
+  public int lastGroup() {
+    return last;
   }
 
   public int groupCount() {

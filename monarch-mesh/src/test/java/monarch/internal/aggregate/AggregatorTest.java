@@ -1,4 +1,4 @@
-package monarch.internal.client;
+package monarch.internal.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import monarch.internal.client.Aggregator.Group;
+import monarch.internal.aggregate.Aggregator.Group;
 import org.junit.jupiter.api.Test;
 
 @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
