@@ -223,6 +223,11 @@ public record E2eReport(
         }
         double[] ms = a.producerNanos().stream().mapToDouble(n -> n / 1e6).sorted().toArray();
         long reported = a.runs().stream().mapToLong(t -> t.producers().reported()).sum();
+        if (ms.length == 0) {
+          md.append("| ").append(a.arm().label(o)).append(" | 0 of ").append(reported);
+          md.append(" (aggregated on stderr too: a group shows no single time) | | | |\n");
+          continue;
+        }
         md.append(
             String.format(
                 Locale.ROOT,

@@ -29,6 +29,8 @@ final class OutputCheck {
   private static final int MAX_LINE = 1 << 20;
   private static final Pattern PRODUCER_NS = Pattern.compile("producer-ns (\\d+) (\\d+)");
   private static final Pattern GROUP = Pattern.compile("^\\[(\\d+) similar log lines\\] ");
+  private static final Pattern TEMPLATE_REPORTS =
+      Pattern.compile("^\\[(\\d+) similar log lines\\] \\[ranks? [-0-9,]+\\] producer-ns ");
 
   enum Format {
     MONARCH_LINES,
@@ -356,7 +358,7 @@ final class OutputCheck {
   /**
    * Finds the {@code producer-ns R NANOS} reports in a client's stderr in any of the arms' formats.
    * An aggregated group stands for as many producers as its count says, though only its first
-   * line's time is visible.
+   * line's time is visible (LEVENSHTEIN), or none (TEMPLATE shows the times as a count of values).
    */
   static ProducerTimes producerTimes(List<String> stderr) {
     long reported = 0;
@@ -364,7 +366,10 @@ final class OutputCheck {
     List<String> other = new java.util.ArrayList<>();
     for (String line : stderr) {
       Matcher m = PRODUCER_NS.matcher(line);
-      if (m.find()) {
+      Matcher t = TEMPLATE_REPORTS.matcher(line);
+      if (t.find()) { // TEMPLATE: ranks and times shown as ranges and counts, no single time
+        reported += Long.parseLong(t.group(1));
+      } else if (m.find()) {
         Matcher g = GROUP.matcher(line);
         reported += g.find() ? Long.parseLong(g.group(1)) : 1;
         nanos.add(Long.parseLong(m.group(2)));

@@ -98,6 +98,14 @@ class OutputCheckTest {
     List<String> short1 = new ArrayList<>(out);
     short1.set(1, "[3 similar log lines] [0] " + line(0, 0));
     assertThat(check(Format.MONARCH_AGGREGATED, short1).passed()).isFalse();
+
+    // TEMPLATE: a group says its ranks and what varied; its count is what is checked
+    List<String> template = new ArrayList<>(out);
+    template.set(1, "[4 similar log lines] [rank 0] rank=0 seq={0..3} xxx");
+    Result t = check(Format.MONARCH_AGGREGATED, template);
+    assertThat(t.passed()).as(t.detail()).isTrue();
+    template.set(1, "[3 similar log lines] [rank 0] rank=0 seq={0..3} xxx");
+    assertThat(check(Format.MONARCH_AGGREGATED, template).passed()).isFalse();
   }
 
   @Test
@@ -148,8 +156,9 @@ class OutputCheckTest {
                 "[2 similar log lines] [1] producer-ns 1 2000",
                 ">>> Aggregated Logs (2026-11-21 10:00:00) >>>",
                 "[1,3]<stderr>:producer-ns 3 3000",
+                "[3 similar log lines] [ranks 4-6] producer-ns {4..6} {3 values}",
                 "a warning"));
-    assertThat(t.reported()).isEqualTo(4);
+    assertThat(t.reported()).isEqualTo(7);
     assertThat(t.nanos()).containsExactly(1000L, 2000L, 3000L);
     assertThat(t.otherLines()).containsExactly("a warning");
   }

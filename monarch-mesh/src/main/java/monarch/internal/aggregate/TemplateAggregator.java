@@ -96,6 +96,7 @@ public final class TemplateAggregator implements LineAggregator {
   private int[] parent = new int[16];
   private long[][] rankBits = new long[16][];
   private Stats[] stats = new Stats[16];
+  private long[] partForced = new long[16]; // the words its first line's scan made fields
 
   /** Exact table: key hash -> part + 1, open addressing, at most half full. */
   private long[] exactHashes = new long[64];
@@ -125,6 +126,8 @@ public final class TemplateAggregator implements LineAggregator {
   private final int[] wordStart = new int[MAX_WORDS]; // where the word is in the key
   private final int[] wordEnd = new int[MAX_WORDS];
   private final boolean[] wordPrevField = new boolean[MAX_WORDS];
+  private final int[] wordRaw = new int[MAX_WORDS]; // each word's ordinal, forced ones counted
+  private long forcedNow; // the words (by that ordinal) the line's scan made fields
   // the key's hash before the space ahead of the word, at its start, and at its end
   private final long[] wordSpaceHash = new long[MAX_WORDS];
   private final long[] wordStartHash = new long[MAX_WORDS];
@@ -227,7 +230,8 @@ public final class TemplateAggregator implements LineAggregator {
   public boolean add(int rank, byte[] b, int off, int len) {
     int end = off + len;
     int from = off + rankPrefix(rank, b, off, end);
-    scan(b, from, end, -1);
+    forcedNow = 0;
+    scan(b, from, end, 0);
     int p = findExact();
     if (p < 0) {
       p = findMerged(b, from, end);
@@ -270,7 +274,7 @@ public final class TemplateAggregator implements LineAggregator {
   }
 
   /** Cuts b[from, end) into the key (key[0, keyLen), its hashes), field runs and words. */
-  private void scan(byte[] b, int from, int end, int forced) {
+  private void scan(byte[] b, int from, int end, long forced) {
     int need = 2 * (end - from) + 2;
     if (key.length < need) {
       key = new byte[Math.max(need, key.length * 2)];
@@ -283,6 +287,7 @@ public final class TemplateAggregator implements LineAggregator {
     long h = 0;
     int nf = 0;
     int nw = 0;
+    int raw = 0; // tokens that would be words, the forced ones included
     boolean inField = false;
     long fh = 0;
     int i = from;
@@ -294,11 +299,11 @@ public final class TemplateAggregator implements LineAggregator {
       int s = i;
       i = nextToken(b, s, end);
       long th = tokHash;
-      if (tokLabel > 0) {
-        th = 0; // the field is the value
+      if (tokLabel > 0) { // name=value: the name is part of the key, the value a new field
+        th = 0;
         for (int j = tokLabel; j < i; j++) {
           th = th * M + b[j];
-        } // name=value: the name is part of the key, the value a new field
+        }
         inField = false;
         if (kl > 0) {
           k[kl++] = ' ';
@@ -309,10 +314,12 @@ public final class TemplateAggregator implements LineAggregator {
           h = h * M + b[j];
         }
       }
-      if (isField(b, s, i, tokKinds, inField) || nw == forced && tokLabel < 0) {
-        if (nw == forced) {
-          nw++; // counted, as a word it was
-        }
+      boolean field = isField(b, s, i, tokKinds, inField);
+      if (!field) {
+        field = raw < 64 && (forced >>> raw & 1) != 0; // a word known to vary here
+        raw++;
+      }
+      if (field) {
         if (inField) {
           fh = fh * M + th; // the run goes on
           if (nf <= MAX_FIELDS) {
@@ -320,6 +327,7 @@ public final class TemplateAggregator implements LineAggregator {
             fieldHash[nf - 1] = mix(fh);
             fieldNumber[nf - 1] = false;
           }
+          record(s, i, 2);
           continue;
         }
         inField = true;
@@ -342,11 +350,13 @@ public final class TemplateAggregator implements LineAggregator {
                   && CLASS[b[i - 1] & 0xff] == DIGIT;
         }
         nf++;
+        record(s, i, 1);
         continue;
       }
       if (nw < MAX_WORDS) {
         wordPrevField[nw] = inField;
         wordSpaceHash[nw] = h;
+        wordRaw[nw] = raw - 1;
       }
       inField = false;
       if (kl > 0) {
@@ -366,12 +376,35 @@ public final class TemplateAggregator implements LineAggregator {
         wordHash[nw] = mix(th);
       }
       nw++;
+      record(s, i, 0);
     }
     keyLen = kl;
     rawHash = h;
     hash = mix(h + kl);
     nFields = Math.min(nf, MAX_FIELDS);
     nWords = nw;
+  }
+
+  // What scan saw, token by token, while {@code recording} (summarise reads a first line back):
+  // start, end, and kind (0 a word, 1 a field that starts a run, 2 one that continues it).
+  private boolean recording;
+  private int[] recStart = new int[16];
+  private int[] recEnd = new int[16];
+  private byte[] recKind = new byte[16];
+  private int recN;
+
+  private void record(int s, int e, int kind) {
+    if (!recording) {
+      return;
+    }
+    if (recN == recStart.length) {
+      recStart = Arrays.copyOf(recStart, 2 * recN);
+      recEnd = Arrays.copyOf(recEnd, 2 * recN);
+      recKind = Arrays.copyOf(recKind, 2 * recN);
+    }
+    recStart[recN] = s;
+    recEnd[recN] = e;
+    recKind[recN++] = (byte) kind;
   }
 
   // the token nextToken found: its byte classes (a bit each), and where its value starts if it is
@@ -564,7 +597,7 @@ public final class TemplateAggregator implements LineAggregator {
       long fh = familyHash(w);
       int q = exactHash(fh);
       if (q >= 0) {
-        scan(b, from, end, w);
+        scan(b, from, end, forcedNow | 1L << wordRaw[w]);
         return q;
       }
       int f = merged.isEmpty() ? -1 : lookupMerged(fh);
@@ -624,10 +657,12 @@ public final class TemplateAggregator implements LineAggregator {
       parent = Arrays.copyOf(parent, cap);
       rankBits = Arrays.copyOf(rankBits, cap);
       stats = Arrays.copyOf(stats, cap);
+      partForced = Arrays.copyOf(partForced, cap);
     }
     keys[p] = Arrays.copyOf(key, keyLen);
     keyHashes[p] = hash;
     firstLines[p] = Arrays.copyOfRange(b, from, end);
+    partForced[p] = forcedNow;
     counts[p] = 0;
     parent[p] = p;
     rankBits[p] = null;
@@ -1049,73 +1084,55 @@ public final class TemplateAggregator implements LineAggregator {
     if (!ranksText.isEmpty()) {
       text.append('[').append(ranksText).append("] ");
     }
+    recording = true;
+    recN = 0;
+    scan(line, 0, line.length, partForced[r]); // the tokens as the part's key saw them
+    recording = false;
+    int[] starts = Arrays.copyOf(fieldStart, nFields);
+    int[] ends = Arrays.copyOf(fieldEnd, nFields);
     int field = -1;
     int word = 0;
-    boolean inField = false;
-    int i = 0;
-    while (i < line.length) {
-      int s = i;
-      if (CLASS[line[i] & 0xff] == SPACE) {
-        while (i < line.length && CLASS[line[i] & 0xff] == SPACE) {
-          i++;
-        }
-        if (!inField) {
-          String gap = new String(line, s, i - s, StandardCharsets.UTF_8);
-          text.append(gap);
-          template.append(gap);
-        }
-        continue;
+    int at = 0; // what of the line is printed
+    for (int t = 0; t < recN; t++) {
+      int s = recStart[t];
+      int e = recEnd[t];
+      if (recKind[t] == 2) {
+        continue; // inside a field run, printed with its first token
       }
-      i = nextToken(line, s, line.length);
-      if (isField(line, s, i, tokKinds, inField)) {
-        if (!inField || tokLabel > 0) {
-          if (inField) {
-            text.append(' ');
-            template.append(' ');
+      String gap = new String(line, at, s - at, StandardCharsets.UTF_8);
+      text.append(gap);
+      template.append(gap);
+      if (recKind[t] == 1) {
+        field++;
+        if (field < MAX_FIELDS) {
+          String label = new String(line, s, starts[field] - s, StandardCharsets.UTF_8);
+          int vs = starts[field];
+          int ve = ends[field];
+          text.append(label).append(fieldText(field, members, line, vs, ve, false));
+          template.append(label).append(fieldText(field, members, line, vs, ve, true));
+          at = ve;
+        } else {
+          text.append("{*}");
+          template.append("<*>");
+          at = e;
+          while (t + 1 < recN && recKind[t + 1] == 2) {
+            at = recEnd[++t];
           }
-          inField = true;
-          field++;
-          int vs = tokLabel > 0 ? tokLabel : s; // a name= is printed as it is
-          String label = new String(line, s, vs - s, StandardCharsets.UTF_8);
-          int e = field < MAX_FIELDS ? fieldEndOf(line, i) : i;
-          text.append(label).append(fieldText(field, members, line, vs, e, false));
-          template.append(label).append(fieldText(field, members, line, vs, e, true));
         }
         continue;
       }
-      if (inField) { // the gap before this word was not printed
-        text.append(' ');
-        template.append(' ');
-      }
-      inField = false;
-      String lit = new String(line, s, i - s, StandardCharsets.UTF_8);
+      String lit = new String(line, s, e - s, StandardCharsets.UTF_8);
       String shown = wordText(word++, words, fams, lit);
       text.append(shown);
       template.append(shown.equals(lit) ? lit : "<*>");
+      at = e;
     }
+    String tail = new String(line, at, line.length - at, StandardCharsets.UTF_8);
+    text.append(tail);
+    template.append(tail);
     int[] ids = members.stream().mapToInt(Integer::intValue).toArray();
     String first = new String(line, StandardCharsets.UTF_8);
     return new Summary(count, first, template.toString(), text.toString(), ids);
-  }
-
-  /** The end of the field run whose first token ends at line[from]: its last token's end. */
-  private int fieldEndOf(byte[] line, int from) {
-    int end = from;
-    int i = from;
-    while (true) {
-      while (i < line.length && CLASS[line[i] & 0xff] == SPACE) {
-        i++;
-      }
-      if (i == line.length) {
-        return end;
-      }
-      int ts = i;
-      i = nextToken(line, ts, line.length);
-      if (!isField(line, ts, i, tokKinds, true) || tokLabel > 0) {
-        return end;
-      }
-      end = i;
-    }
   }
 
   /** What field j (line[s, e) in the first part) took across the group. */

@@ -103,6 +103,7 @@ public final class LogCorpus {
 
   private final SplittableRandom rnd;
   private final Template[] templates;
+  private int lastTemplate = -1;
 
   /**
    * Literal text around placeholders (literals.length == kinds.length + 1), and per placeholder its
@@ -127,13 +128,24 @@ public final class LogCorpus {
 
   /** The next line: a uniformly chosen template with fresh values. */
   public String next() {
-    Template t = templates[rnd.nextInt(templates.length)];
+    lastTemplate = rnd.nextInt(templates.length);
+    Template t = templates[lastTemplate];
     StringBuilder sb = new StringBuilder(160);
     for (int i = 0; i < t.kinds.length; i++) {
       sb.append(t.literals[i]);
       fill(sb, t.kinds[i], t.widths[i], t.fixed[i]);
     }
     return sb.append(t.literals[t.kinds.length]).toString();
+  }
+
+  /** The template of the line {@link #next} returned last (0 .. templates - 1), or -1. */
+  public int lastTemplate() {
+    return lastTemplate;
+  }
+
+  /** How many base texts the templates are variants of: template t is a variant of t % BASES. */
+  public static int bases() {
+    return BASES.length;
   }
 
   /** The next {@code n} lines. */

@@ -145,9 +145,13 @@ class LogClientActorTimersTest {
 
   /** set_mode over rank 0, answered as its forwarder would; returns once it is in force. */
   private void setMode(Integer windowSec) {
+    setMode(windowSec, null);
+  }
+
+  private void setMode(Integer windowSec, Similarity rule) {
     client.tell(
         new LogClientMessage.SetMode(
-            true, windowSec, null, List.of(0), 1_000, replies.ref().narrow()));
+            true, windowSec, rule, List.of(0), 1_000, replies.ref().narrow()));
     ack(fwd0, 0);
     fwd0.expectMessage(new LogForwardMessage.SetMode(true));
     ack(fwd0, 0);
@@ -250,6 +254,28 @@ class LogClientActorTimersTest {
     barrier();
     assertThat(printed(outBytes))
         .isEqualTo(block("[2 similar log lines] [0] epoch 1") + "[h 7] [0] epoch 3\n");
+  }
+
+  @Test
+  void setModeToAnotherRulePrintsWhatTheOldOneGroupedThenGroupsWithTheNewOne() {
+    spawn(10); // LEVENSHTEIN
+    log(0, OutputTarget.STDOUT, "[0] epoch 1\n[0] epoch 2\n");
+    barrier();
+    setMode(10, Similarity.TEMPLATE);
+    assertThat(printed(outBytes)).isEqualTo(block("[2 similar log lines] [0] epoch 1"));
+
+    log(0, OutputTarget.STDOUT, "[0] epoch 3\n[0] epoch 4\n");
+    barrier();
+    pass(Duration.ofSeconds(10));
+    barrier();
+    assertThat(printed(outBytes))
+        .isEqualTo(
+            block("[2 similar log lines] [0] epoch 1")
+                + block("[2 similar log lines] [rank 0] epoch {3..4}"));
+
+    setMode(10, Similarity.TEMPLATE); // the rule in force: nothing pending, nothing printed
+    setMode(10, null);
+    assertThat(printed(outBytes)).endsWith("epoch {3..4}\n<<< Aggregated Logs (T) <<<\n");
   }
 
   // --- barrier timeouts
