@@ -4,26 +4,32 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code TEMPLATE} rule: groups the lines of one window by event type, and summarises each
  * group by the ranks it came from and what varied in it.
  *
- * <p>The rule. A line is cut at white space into tokens. A <em>field</em> is a token with a digit
- * (a number, an id, a hash, an address, a time, a duration), a month or week day name, a path (with
- * a '/' or '\\'), punctuation alone ({@code -}, {@code ()}), a unit right after a field ({@code 12
- * ms}, {@code (1.2 KB)}), or the value of {@code name=value} (whose {@code name=} stays a word; a
- * quoted value runs to its closing quote). Any other token is a <em>word</em>. A run of fields
- * counts as one (lists of numbers vary in length). Lines with the same words in the same order and
- * fields in the same places form a <em>part</em>: one hash lookup a line. Then words that vary,
- * from evidence only: a word is a value where another part has a field in its place ({@code user
- * alice} and {@code user bob7}), or once {@link #MERGE_AT} parts differ in that word alone (a user
- * name, a host), unless it is the line's last word (a verdict: ok, failed, critical) or the line
- * has at most {@link #CONTEXT} words. Two parts alike but for one word stay apart ({@code
- * connection opened} and {@code connection closed}). With {@code [rank] } in front of a line (the
- * rank prefix), that prefix goes into the group's ranks, not into what is compared.
+ * <p>The rule. A line is cut at white space into tokens (and a JSON member ends at its comma). A
+ * <em>field</em> is a token with a digit (a number, an id, a hash, an address, a time, a duration),
+ * a month or week day name, a path (with a '/' or '\\'), punctuation alone ({@code -}, {@code ()}),
+ * a unit right after a field ({@code 12 ms}, {@code (1.2 KB)}), or the value of {@code name=value}
+ * or of a JSON member (whose {@code name=} stays a word; a quoted value runs to its closing quote;
+ * the words of a JSON log's "msg", "message" or "event" stay words). Any other token is a
+ * <em>word</em>. A run of fields counts as one (lists of numbers vary in length). Lines with the
+ * same words in the same order and fields in the same places form a <em>part</em>: one hash lookup
+ * a line. Then words that vary, from evidence only: a word is a value where another part has a
+ * field in its place ({@code user alice} and {@code user bob7}), or once {@link #MERGE_AT} parts
+ * differ in that word alone (a user name, a host; {@link #MERGE_AT_LAST} for a line's last word,
+ * often a verdict of a few values: ok, failed, critical), unless the line has at most {@link
+ * #CONTEXT} words. Two parts alike but for one word stay apart ({@code connection opened} and
+ * {@code connection closed}). At the window's end, words that vary together (a host and a user in
+ * one line) are found the same way among parts of one skeleton, taking the positions already found
+ * as varying (see {@link #generalize}). With {@code [rank] } in front of a line (the rank prefix),
+ * that prefix goes into the group's ranks, not into what is compared.
  *
  * <p>The summary of a group is its first line with every field and varied word replaced by what it
  * took: the value if it never changed; else, if every value had the same shape (its text with the
@@ -47,6 +53,12 @@ public final class TemplateAggregator implements LineAggregator {
   /** Parts that differ in one word only and become one group. */
   static final int MERGE_AT = 3;
 
+  /**
+   * The same, for a line's last word: often its verdict (ok, failed, critical), of a few values,
+   * where a name (a user, a service) takes many.
+   */
+  static final int MERGE_AT_LAST = 8;
+
   /** Words besides the varying one that a family needs: a lone word is the message itself. */
   static final int CONTEXT = 2;
 
@@ -66,6 +78,7 @@ public final class TemplateAggregator implements LineAggregator {
 
   private static final long M = 0x9E3779B97F4A7C15L;
   private static final byte FIELD = 1;
+  private static final byte WORD = 2; // a word, in a skeleton
 
   // byte classes
   private static final byte SPACE = 0;
@@ -299,10 +312,13 @@ public final class TemplateAggregator implements LineAggregator {
       int s = i;
       i = nextToken(b, s, end);
       long th = tokHash;
+      int valueKinds = tokKinds;
       if (tokLabel > 0) { // name=value: the name is part of the key, the value a new field
         th = 0;
+        valueKinds = 0;
         for (int j = tokLabel; j < i; j++) {
           th = th * M + b[j];
+          valueKinds |= 1 << CLASS[b[j] & 0xff];
         }
         inField = false;
         if (kl > 0) {
@@ -344,9 +360,8 @@ public final class TemplateAggregator implements LineAggregator {
           fieldHash[nf] = mix(fh);
           // one number, such as 42, -7 or 0.91 (digits first and last): its shape is known
           fieldNumber[nf] =
-              tokLabel < 0
-                  && (tokKinds & ~(1 << DIGIT | 1 << SEG)) == 0
-                  && CLASS[b[s] & 0xff] == DIGIT
+              (valueKinds & ~(1 << DIGIT | 1 << SEG)) == 0
+                  && CLASS[b[fieldStart[nf]] & 0xff] == DIGIT
                   && CLASS[b[i - 1] & 0xff] == DIGIT;
         }
         nf++;
@@ -427,14 +442,21 @@ public final class TemplateAggregator implements LineAggregator {
       if (c == SPACE) {
         break;
       }
+      byte x = b[i];
       kinds |= 1 << c;
-      th = th * M + b[i];
-      if (b[i] == '=' && eq < 0) {
-        eq = i;
+      th = th * M + x;
+      if (eq < 0 && (x == '=' || x == ':' && i > s && b[i - 1] == '"')) {
+        eq = i; // name=value, or a JSON member "name":value
+      }
+      if (x == ',' && i + 1 < end && b[i + 1] == '"') {
+        i++; // a JSON member ends at its comma: the next one is a token of its own
+        break;
       }
     }
     tokLabel = -1;
-    if (eq > s && eq + 1 < i && !hasDigit(b, s, eq)) {
+    if (eq > s && b[eq] == ':' && message(b, s, eq)) {
+      // the words of a JSON log's message say what happened: they stay words
+    } else if (eq > s && eq + 1 < i && !hasDigit(b, s, eq)) {
       tokLabel = eq + 1;
       kinds |= 1 << DIGIT; // a value, whatever it looks like
       if (b[eq + 1] == '"' && indexOf(b, '"', eq + 2, i) < 0) {
@@ -455,6 +477,23 @@ public final class TemplateAggregator implements LineAggregator {
     tokHash = th;
     return i;
   }
+
+  /** Whether b[s, colon) ends in the name of a JSON log's message: "msg", "message" or "event". */
+  private static boolean message(byte[] b, int s, int colon) {
+    for (byte[] name : MESSAGE_KEYS) {
+      int from = colon - name.length;
+      if (from >= s && Arrays.equals(name, 0, name.length, b, from, colon)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final byte[][] MESSAGE_KEYS = {
+    "\"msg\"".getBytes(StandardCharsets.US_ASCII),
+    "\"message\"".getBytes(StandardCharsets.US_ASCII),
+    "\"event\"".getBytes(StandardCharsets.US_ASCII)
+  };
 
   private static boolean hasDigit(byte[] b, int s, int e) {
     for (int i = s; i < e; i++) {
@@ -684,7 +723,7 @@ public final class TemplateAggregator implements LineAggregator {
       if (fam.isMerged) {
         union(fam.members[0], p);
         fam.wordCount = kmvAdd(fam.words, 0, fam.wordCount, wordHash[w]);
-      } else if (fam.size >= MERGE_AT && w < nWords - 1 || exactHash(fh) >= 0) {
+      } else if (fam.size >= (w < nWords - 1 ? MERGE_AT : MERGE_AT_LAST) || exactHash(fh) >= 0) {
         // a line's last word is often its verdict (ok, failed, critical): it varies only where a
         // line has a field in its place
         merge(fam, w);
@@ -901,16 +940,23 @@ public final class TemplateAggregator implements LineAggregator {
     Stats st = stats[p];
     int n = Math.min(st.fields, nFields);
     for (int j = 0; j < n; j++) {
-      if (!st.whole.add(j, fieldHash[j])) {
-        continue; // the field's first value again
-      }
+      long v = fieldHash[j];
       int from = st.numFrom[j];
       if (fieldNumber[j] && st.shape[j] == NUMBER_SHAPE && st.numFrom[j + 1] > from) {
-        // the common case, one number: its value hash is the field's (see shape)
-        if (st.nums.add(from, fieldHash[j]) && (st.nums.notNumber & (1L << from)) == 0) {
+        // the common case, one number: its value hash is the field's (see shape), so its values
+        // are counted once, in the number's slot (fieldText reads them there)
+        if (st.whole.kmvSize[j] == 0) {
+          st.whole.add(j, v);
+        } else if (v != st.whole.first[j]) {
+          st.whole.varied |= 1L << j;
+        }
+        if (st.nums.add(from, v) && (st.nums.notNumber & (1L << from)) == 0) {
           number(st.nums, from, b, fieldStart[j], fieldEnd[j]);
         }
         continue;
+      }
+      if (!st.whole.add(j, v)) {
+        continue; // the field's first value again
       }
       if (shape(b, fieldStart[j], fieldEnd[j]) != st.shape[j]) {
         st.shapeVaried |= 1L << j;
@@ -1013,6 +1059,7 @@ public final class TemplateAggregator implements LineAggregator {
     if (parts == 0) {
       return List.of();
     }
+    generalize();
     List<Summary> out = new ArrayList<>();
     int[] next = new int[parts]; // each root's members, chained in creation order
     int[] tail = new int[parts];
@@ -1035,6 +1082,143 @@ public final class TemplateAggregator implements LineAggregator {
     }
     reset();
     return out;
+  }
+
+  /**
+   * Words that vary together (a host and a user name in one line), found as families find one:
+   * parts of one skeleton (the same number of words, and fields and names in the same places) start
+   * as clusters of their own, each with the set of word positions known to vary in it (none); at
+   * position q, clusters with the same set and the same words outside it and q become one, with q
+   * added to the set, once {@link #MERGE_AT} of them differ at q ({@link #MERGE_AT_LAST} for the
+   * last word); repeated until nothing changes. A position learnt in one cluster says nothing about
+   * another, so unrelated events of one skeleton do not run together. Runs at the window's end,
+   * over the parts: O(parts * words^2) a round, at most words rounds.
+   */
+  private void generalize() {
+    Map<Long, List<Integer>> bySkeleton = new HashMap<>();
+    long[][] words = new long[parts][];
+    for (int p = 0; p < parts; p++) {
+      words[p] = wordHashes(p);
+      if (words[p].length > CONTEXT) {
+        bySkeleton.computeIfAbsent(skeleton(p), x -> new ArrayList<>()).add(p);
+      }
+    }
+    for (List<Integer> bucket : bySkeleton.values()) {
+      int m = bucket.size();
+      if (m < MERGE_AT) {
+        continue;
+      }
+      int n = Math.min(words[bucket.get(0)].length, 64);
+      int[] cluster = new int[m]; // a part's cluster: the index of its first part
+      long[] varying = new long[m]; // per cluster (at its first part): positions that vary
+      for (int i = 0; i < m; i++) {
+        cluster[i] = i;
+      }
+      for (boolean changed = true; changed; ) {
+        changed = false;
+        for (int q = 0; q < n; q++) {
+          Map<Long, List<Integer>> alike = new HashMap<>();
+          for (int i = 0; i < m; i++) {
+            if (cluster[i] == i && (varying[i] >>> q & 1) == 0) {
+              long key = rest(words[bucket.get(i)], varying[i] | 1L << q) * 31 + varying[i];
+              alike.computeIfAbsent(key, x -> new ArrayList<>()).add(i);
+            }
+          }
+          int need = q < words[bucket.get(0)].length - 1 ? MERGE_AT : MERGE_AT_LAST;
+          for (List<Integer> g : alike.values()) {
+            if (g.size() < need) {
+              continue;
+            }
+            Set<Long> values = new HashSet<>();
+            for (int i : g) {
+              values.add(words[bucket.get(i)][q]);
+            }
+            if (values.size() >= need) {
+              int first = g.get(0);
+              varying[first] |= 1L << q;
+              for (int i : g) {
+                cluster[i] = first;
+              }
+              changed = true;
+            }
+          }
+        }
+        for (int i = 0; i < m; i++) { // parts follow their cluster into the one it joined
+          cluster[i] = cluster[cluster[i]];
+        }
+        changed |= absorb(bucket, words, cluster, varying);
+      }
+      for (int i = 0; i < m; i++) {
+        union(bucket.get(cluster[i]), bucket.get(i));
+      }
+    }
+  }
+
+  /**
+   * Clusters whose words differ from a larger cluster's only where that one varies join it (a part
+   * that came too late, or too rarely, to make a family of its own). Returns whether any did.
+   */
+  private static boolean absorb(
+      List<Integer> bucket, long[][] words, int[] cluster, long[] varying) {
+    int m = cluster.length;
+    Set<Long> sets = new HashSet<>();
+    for (int i = 0; i < m; i++) {
+      if (cluster[i] == i && varying[i] != 0) {
+        sets.add(varying[i]);
+      }
+    }
+    boolean joined = false;
+    for (long set : sets) {
+      Map<Long, Integer> byRest = new HashMap<>();
+      for (int i = 0; i < m; i++) {
+        if (cluster[i] == i && varying[i] == set) {
+          byRest.putIfAbsent(rest(words[bucket.get(i)], set), i);
+        }
+      }
+      for (int i = 0; i < m; i++) {
+        if (cluster[i] == i && varying[i] != set && (varying[i] & ~set) == 0) {
+          Integer into = byRest.get(rest(words[bucket.get(i)], set));
+          if (into != null) {
+            cluster[i] = into;
+            joined = true;
+          }
+        }
+      }
+    }
+    for (int i = 0; i < m; i++) {
+      cluster[i] = cluster[cluster[i]];
+    }
+    return joined;
+  }
+
+  /** The hash of the words outside the positions in {@code skip} (the first 64 words). */
+  private static long rest(long[] words, long skip) {
+    long h = 0;
+    for (int i = 0; i < words.length; i++) {
+      h = h * M + (i < 64 && (skip >>> i & 1) != 0 ? 0 : words[i]);
+    }
+    return mix(h);
+  }
+
+  /** The hash of part p's key with each word as one mark: its fields, names and punctuation. */
+  private long skeleton(int p) {
+    byte[] k = keys[p];
+    long h = 0;
+    for (int i = 0; i < k.length; i++) {
+      int s = i;
+      while (i < k.length && k[i] != ' ') {
+        i++;
+      }
+      if (k[i - 1] == FIELD) {
+        for (int j = s; j < i; j++) {
+          h = h * M + k[j];
+        }
+      } else {
+        h = h * M + WORD;
+      }
+      h = h * M + ' ';
+    }
+    return mix(h);
   }
 
   private void reset() {
@@ -1156,6 +1340,12 @@ public final class TemplateAggregator implements LineAggregator {
       sameShape &= (st.shapeVaried & (1L << j)) == 0 && st.shape[j] == s0.shape[j];
       for (int k = 0; k < st.whole.kmvSize[j]; k++) {
         size = kmvAdd(kmv, 0, size, st.whole.kmv[j * DISTINCT + k]);
+      }
+      int num = st.numFrom[j];
+      if (st.shape[j] == NUMBER_SHAPE && st.numFrom[j + 1] > num) { // values counted there
+        for (int k = 0; k < st.nums.kmvSize[num]; k++) {
+          size = kmvAdd(kmv, 0, size, st.nums.kmv[num * DISTINCT + k]);
+        }
       }
     }
     if (!varied) {
