@@ -782,11 +782,11 @@ public final class TemplateAggregator implements LineAggregator {
 
   /**
    * The hash of the shape of field b[s, e): its text with each value slot as one mark, the slots
-   * going to numStart/numEnd/numHash. A slot is a number (digits, with a decimal part: {@code
-   * 0.91}), a dotted run of numbers (an address or a version: {@code 10.0.0.1}), or a hex id (6 or
-   * more hex digits, one at least a digit: {@code 9f3a2c01}); letters around digits stay in the
-   * shape ({@code blk_}, {@code ms}). So {@code step 3/40} and {@code step 19/40} share a shape,
-   * and a field whose shape changes from line to line is shown as a count of values.
+   * going to numStart/numEnd/numHash. A slot is a number, a run of digits and of dots between
+   * digits ({@code 42}, {@code 0.91}, {@code 10.0.0.1}), or a hex id (6 or more hex digits, one a
+   * digit at least, letters and digits on neither side: {@code 9f3a2c01}). So {@code step 3/40} and
+   * {@code step 19/40} share a shape, {@code blk_} and {@code ms} stay in it, and a field whose
+   * shape changes from line to line is shown as a count of values.
    */
   private long shape(byte[] b, int s, int e) {
     long h = 0;
@@ -794,75 +794,59 @@ public final class TemplateAggregator implements LineAggregator {
     int i = s;
     while (i < e) {
       byte x = b[i];
-      if (!alnum(x)) {
+      int id = HEX[x & 0xff] && (i == s || !ALNUM[b[i - 1] & 0xff]) ? hexId(b, i, e) : -1;
+      if (id < 0 && (x < '0' || x > '9')) {
         h = h * M + x;
         i++;
         continue;
       }
-      int re = i;
-      boolean digit = false;
-      boolean hex = true;
-      for (; re < e && alnum(b[re]); re++) {
-        digit |= isDigit(b[re]);
-        hex &= isDigit(b[re]) || ((b[re] | 0x20) >= 'a' && (b[re] | 0x20) <= 'f');
+      int ns = i;
+      long v = 0;
+      if (id > 0) {
+        for (; i < id; i++) {
+          v = v * M + b[i];
+        }
+      } else {
+        do {
+          v = v * M + b[i++];
+        } while (i < e
+            && (b[i] >= '0' && b[i] <= '9' || b[i] == '.' && i + 1 < e && isDigit(b[i + 1])));
       }
-      if (!digit) {
-        for (; i < re; i++) {
-          h = h * M + b[i];
-        }
-        continue;
-      }
-      boolean decimal = re + 1 < e && b[re] == '.' && isDigit(b[re + 1]);
-      if (hex && re - i >= 6 && !decimal) {
-        h = h * M + FIELD;
-        n = slot(n, b, i, re);
-        i = re;
-        continue;
-      }
-      while (i < e && (i < re || isDigit(b[i]))) {
-        if (!isDigit(b[i])) {
-          h = h * M + b[i++];
-          continue;
-        }
-        int ns = i;
-        while (i < e && isDigit(b[i])) {
-          i++;
-        }
-        while (i + 1 < e && b[i] == '.' && isDigit(b[i + 1])) { // 0.91, 10.0.0.1
-          i++;
-          while (i < e && isDigit(b[i])) {
-            i++;
-          }
-        }
-        h = h * M + FIELD;
-        n = slot(n, b, ns, i);
+      h = h * M + FIELD;
+      if (n < MAX_FIELDS) {
+        numStart[n] = ns;
+        numEnd[n] = i;
+        numHash[n] = mix(v);
+        n++;
       }
     }
     nNums = n;
     return mix(h);
   }
 
-  /** Records slot b[s, e) as the n-th of the field (if there is room); returns the next n. */
-  private int slot(int n, byte[] b, int s, int e) {
-    if (n == MAX_FIELDS) {
-      return n;
+  /** The end of the hex id at b[i, e) (see shape), or -1 if there is none. */
+  private static int hexId(byte[] b, int i, int e) {
+    int j = i;
+    boolean digit = false;
+    for (; j < e && HEX[b[j] & 0xff]; j++) {
+      digit |= isDigit(b[j]);
     }
-    long v = 0;
-    for (int i = s; i < e; i++) {
-      v = v * M + b[i];
+    boolean decimal = j + 1 < e && b[j] == '.' && isDigit(b[j + 1]);
+    return digit && j - i >= 6 && (j == e || !ALNUM[b[j] & 0xff]) && !decimal ? j : -1;
+  }
+
+  private static final boolean[] HEX = new boolean[256];
+  private static final boolean[] ALNUM = new boolean[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      HEX[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+      ALNUM[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
-    numStart[n] = s;
-    numEnd[n] = e;
-    numHash[n] = mix(v);
-    return n + 1;
   }
 
   private static boolean isDigit(byte c) {
     return c >= '0' && c <= '9';
-  }
-
-  private static boolean alnum(byte c) {
-    return isDigit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
   }
 
   /**

@@ -446,7 +446,9 @@ class LineFramerTest {
     assertThat(f.bufferCapacity())
         .isEqualTo(prefix.length + LineFramer.MAX_LINE_SIZE + SUFFIX.length());
     assertThat(allocated).as("bytes allocated while framing 1 GiB").isLessThan(64 * 1024);
-    assertThat(millis).as("ms to frame 1 GiB").isLessThan(5_000);
+    // a bound against a hang (quadratic work, a scan per chunk), not a speed target: speed is
+    // FramingBenchmark's; under CI load 1 GiB took 5.2 s where it takes 1-2 s alone
+    assertThat(millis).as("ms to frame 1 GiB").isLessThan(60_000);
   }
 
   @Test
