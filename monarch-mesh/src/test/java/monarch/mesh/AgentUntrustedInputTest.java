@@ -109,7 +109,12 @@ class AgentUntrustedInputTest {
           .until(() -> identified(entry));
     } finally {
       rogue.terminate();
-      rogue.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      try {
+        rogue.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException pekkoTerminationHang) {
+        // after a quarantined association Pekko's termination can hang for good (akka#29162;
+        // AgentServer.close bounds it too): this test's own peer, idle, dies with the JVM
+      }
     }
 
     // and the agent still serves a client
