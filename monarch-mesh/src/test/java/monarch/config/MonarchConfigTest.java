@@ -19,6 +19,10 @@ class MonarchConfigTest {
     assertThat(from("HYPERACTOR_READ_LOG_BUFFER", "7").readLogBuffer()).isEqualTo(7);
     assertThat(from("HYPERACTOR_PREFIX_WITH_RANK", "FALSE").prefixWithRank()).isFalse();
     assertThat(from("MONARCH_LOG_POLICY", "drop").logPolicy()).isEqualTo(LogPolicy.DROP);
+    assertThat(from("MONARCH_AGGREGATE_RULE", " Levenshtein ").aggregateRule())
+        .isEqualTo(monarch.logging.Similarity.LEVENSHTEIN);
+    assertThat(MonarchConfig.fromEnvironment(Map.of()).aggregateRule())
+        .isEqualTo(monarch.logging.Similarity.TEMPLATE);
     assertThat(from("MONARCH_LOG_DIR", "/var/tmp/x").logDir()).isEqualTo(Paths.get("/var/tmp/x"));
     assertThat(from("MONARCH_PROC_JVM_OPTS", " -Xmx1g  -Dx=1 ").procJvmOptions())
         .containsExactly("-Xmx1g", "-Dx=1");
@@ -39,6 +43,10 @@ class MonarchConfigTest {
     assertThat(d.withPrefixWithRank(false).withPrefixWithRank(true)).isEqualTo(d);
     assertThat(d.withLogForwarding(false).withLogForwarding(true)).isEqualTo(d);
     assertThat(d.withLogPolicy(LogPolicy.DROP).withLogPolicy(LogPolicy.BACKPRESSURE)).isEqualTo(d);
+    assertThat(
+            d.withAggregateRule(monarch.logging.Similarity.LEVENSHTEIN)
+                .withAggregateRule(monarch.logging.Similarity.TEMPLATE))
+        .isEqualTo(d);
     assertThat(d.withProcJvmOptions(java.util.List.of("-Xmx1g")).procJvmOptions())
         .containsExactly("-Xmx1g");
     assertThat(
@@ -61,7 +69,7 @@ class MonarchConfigTest {
           {"HYPERACTOR_READ_LOG_BUFFER", "abc"}, {"HYPERACTOR_READ_LOG_BUFFER", "0"},
           {"HYPERACTOR_READ_LOG_BUFFER", "-5"}, {"MONARCH_PROC_READY_TIMEOUT_MS", "1.5"},
           {"HYPERACTOR_FORCE_FILE_LOG", "maybe"}, {"HYPERACTOR_MESH_ENABLE_LOG_FORWARDING", "2"},
-          {"MONARCH_LOG_POLICY", "fast"}
+          {"MONARCH_LOG_POLICY", "fast"}, {"MONARCH_AGGREGATE_RULE", "fuzzy"}
         }) {
       assertThatThrownBy(() -> from(bad[0], bad[1]))
           .as(bad[0] + "=" + bad[1])

@@ -119,6 +119,18 @@ public final class TemplateAggregator implements LineAggregator {
   /** Families by hash (the key with one word wildcarded): created with parts, so rare. */
   private final Map<Long, Family> families = new HashMap<>();
 
+  /**
+   * Clusters that generalize found (skeleton, varying positions, the other words) -> a part of
+   * theirs, and per skeleton the sets of varying positions: at most one entry a part.
+   */
+  private final Map<Long, Integer> clusters = new HashMap<>();
+
+  private final Map<Long, Set<Long>> varyingSets = new HashMap<>();
+  private boolean generalizedAtCap;
+
+  /** Per part, the words of lines that joined it as a cluster's: KMV per position (see above). */
+  private long[][][] clusterWords = new long[16][][];
+
   /** Merged families only, for the per-line lookup: hash -> index in merged + 1. */
   private long[] mergedHashes = new long[64];
 
@@ -249,10 +261,12 @@ public final class TemplateAggregator implements LineAggregator {
     if (p < 0) {
       p = findMerged(b, from, end);
     }
-    if (p < 0) {
-      if (parts == maxParts) {
+    if (p < 0 && parts == maxParts) {
+      p = findCluster();
+      if (p < 0) {
         return false;
       }
+    } else if (p < 0) {
       p = newPart(b, from, end);
     }
     join(p, rank, b);
@@ -697,6 +711,7 @@ public final class TemplateAggregator implements LineAggregator {
       rankBits = Arrays.copyOf(rankBits, cap);
       stats = Arrays.copyOf(stats, cap);
       partForced = Arrays.copyOf(partForced, cap);
+      clusterWords = Arrays.copyOf(clusterWords, cap);
     }
     keys[p] = Arrays.copyOf(key, keyLen);
     keyHashes[p] = hash;
@@ -710,7 +725,7 @@ public final class TemplateAggregator implements LineAggregator {
     putExact(p);
     Family mine = families.get(hash); // parts with a word where this one has a field
     if (mine != null) {
-      merge(mine, -1);
+      merge(mine);
     }
     for (int w = 0; w < nWords && mayVary(w); w++) {
       long fh = familyHash(w);
@@ -724,19 +739,17 @@ public final class TemplateAggregator implements LineAggregator {
         union(fam.members[0], p);
         fam.wordCount = kmvAdd(fam.words, 0, fam.wordCount, wordHash[w]);
       } else if (fam.size >= (w < nWords - 1 ? MERGE_AT : MERGE_AT_LAST) || exactHash(fh) >= 0) {
-        // a line's last word is often its verdict (ok, failed, critical): it varies only where a
-        // line has a field in its place
-        merge(fam, w);
+        merge(fam);
       }
     }
     return p;
   }
 
   /**
-   * Makes a family one group (with the part that has a field at its word, if any); w is the word's
-   * ordinal, or -1 if unknown (its words are then counted from the parts' keys).
+   * Makes a family one group, with the part that has a field at its word if there is one; its words
+   * are counted from its parts' keys.
    */
-  private void merge(Family fam, int w) {
+  private void merge(Family fam) {
     if (!fam.isMerged) {
       fam.isMerged = true;
       fam.words = new long[DISTINCT];
@@ -854,13 +867,16 @@ public final class TemplateAggregator implements LineAggregator {
    * separated pieces, less fields (a mark, or a {@code name=} and a mark).
    */
   private long[] wordHashes(int p) {
-    byte[] k = keys[p];
+    return wordHashes(keys[p], keys[p].length);
+  }
+
+  private static long[] wordHashes(byte[] k, int len) {
     long[] out = new long[8];
     int n = 0;
-    for (int i = 0; i < k.length; i++) {
+    for (int i = 0; i < len; i++) {
       int s = i;
       long sh = 0;
-      for (; i < k.length && k[i] != ' '; i++) {
+      for (; i < len && k[i] != ' '; i++) {
         sh = sh * M + k[i];
       }
       if (i > s && k[i - 1] != FIELD) {
@@ -1132,10 +1148,57 @@ public final class TemplateAggregator implements LineAggregator {
         }
         changed |= absorb(bucket, words, cluster, varying);
       }
+      long skel = skeleton(bucket.get(0));
       for (int i = 0; i < m; i++) {
         union(bucket.get(cluster[i]), bucket.get(i));
+        if (cluster[i] == i && varying[i] != 0) {
+          varyingSets.computeIfAbsent(skel, x -> new HashSet<>()).add(varying[i]);
+          clusters.put(
+              clusterKey(skel, varying[i], rest(words[bucket.get(i)], varying[i])), bucket.get(i));
+        }
       }
     }
+  }
+
+  /**
+   * Once the parts are at the cap: the part of a cluster (see generalize) that the line in the
+   * scratch belongs to, or -1. Lets a window of many values (hosts times users) keep grouping
+   * instead of printing every new combination on its own.
+   */
+  private int findCluster() {
+    if (!generalizedAtCap) {
+      generalize();
+      generalizedAtCap = true;
+    }
+    long skel = skeleton(key, keyLen);
+    Set<Long> sets = varyingSets.get(skel);
+    if (sets == null) {
+      return -1;
+    }
+    long[] lineWords = wordHashes(key, keyLen);
+    for (long set : sets) {
+      Integer p = clusters.get(clusterKey(skel, set, rest(lineWords, set)));
+      if (p != null) {
+        if (clusterWords[p] == null) {
+          clusterWords[p] = new long[64][];
+        }
+        for (int q = 0; q < Math.min(64, lineWords.length); q++) { // its words, for the summary
+          if ((set >>> q & 1) != 0) {
+            long[] kmv = clusterWords[p][q];
+            if (kmv == null) {
+              kmv = clusterWords[p][q] = new long[DISTINCT + 1]; // the last slot: the size
+            }
+            kmv[DISTINCT] = kmvAdd(kmv, 0, (int) kmv[DISTINCT], lineWords[q]);
+          }
+        }
+        return p;
+      }
+    }
+    return -1;
+  }
+
+  private static long clusterKey(long skeleton, long varying, long rest) {
+    return mix(mix(skeleton * M + varying) * M + rest);
   }
 
   /**
@@ -1186,11 +1249,14 @@ public final class TemplateAggregator implements LineAggregator {
 
   /** The hash of part p's key with each word as one mark: its fields, names and punctuation. */
   private long skeleton(int p) {
-    byte[] k = keys[p];
+    return skeleton(keys[p], keys[p].length);
+  }
+
+  private static long skeleton(byte[] k, int len) {
     long h = 0;
-    for (int i = 0; i < k.length; i++) {
+    for (int i = 0; i < len; i++) {
       int s = i;
-      while (i < k.length && k[i] != ' ') {
+      while (i < len && k[i] != ' ') {
         i++;
       }
       if (k[i - 1] == FIELD) {
@@ -1210,6 +1276,7 @@ public final class TemplateAggregator implements LineAggregator {
     Arrays.fill(firstLines, 0, parts, null);
     Arrays.fill(stats, 0, parts, null);
     Arrays.fill(rankBits, 0, parts, null);
+    Arrays.fill(clusterWords, 0, parts, null);
     if (exactParts.length > 4 * Math.max(64, parts)) {
       exactHashes = new long[64];
       exactParts = new int[64];
@@ -1219,6 +1286,9 @@ public final class TemplateAggregator implements LineAggregator {
     Arrays.fill(mergedSlots, 0);
     families.clear();
     merged.clear();
+    clusters.clear();
+    varyingSets.clear();
+    generalizedAtCap = false;
     parts = 0;
     last = -1;
   }
@@ -1290,7 +1360,7 @@ public final class TemplateAggregator implements LineAggregator {
         continue;
       }
       String lit = new String(line, s, e - s, StandardCharsets.UTF_8);
-      String shown = wordText(word++, words, fams, lit);
+      String shown = wordText(word++, members, words, fams, lit);
       text.append(shown);
       template.append(shown.equals(lit) ? lit : "<*>");
       at = e;
@@ -1396,15 +1466,24 @@ public final class TemplateAggregator implements LineAggregator {
   }
 
   /** What word w took across the group's parts: itself, or a count of values. */
-  private String wordText(int w, long[][] words, List<Family> fams, String lit) {
+  private String wordText(
+      int w, List<Integer> members, long[][] words, List<Family> fams, String lit) {
     long first = words[0][w];
     long[] kmv = new long[DISTINCT];
     int size = 0;
     boolean varied = false;
-    for (long[] ws : words) {
+    for (int m = 0; m < words.length; m++) {
+      long[] ws = words[m];
       if (ws.length == words[0].length) { // parts of another layout: their families count them
         varied |= ws[w] != first;
         size = kmvAdd(kmv, 0, size, ws[w]);
+        long[][] joined = clusterWords[members.get(m)];
+        if (joined != null && w < 64 && joined[w] != null) {
+          for (int k = 0; k < joined[w][DISTINCT]; k++) {
+            size = kmvAdd(kmv, 0, size, joined[w][k]);
+            varied |= joined[w][k] != first;
+          }
+        }
       }
     }
     for (Family fam : fams) {

@@ -190,7 +190,7 @@ class AggregatorTest {
   /** More corpus seeds and window sizes, and caps small enough to hit the key table's limits. */
   @Test
   void matchesNaiveOnMoreCorpusWindows() {
-    for (long seed : new long[] {1, 2}) { // a third seed found nothing new, at 10 s of the suite
+    for (long seed : new long[] {1, 2}) { // a third cost 10 s of a suite near its time budget
       LogCorpus corpus = new LogCorpus(seed, LogCorpus.DEFAULT_TEMPLATES);
       assertSameAsNaive(1024, corpus.lines(1500));
       assertSameAsNaive(4, corpus.lines(300));

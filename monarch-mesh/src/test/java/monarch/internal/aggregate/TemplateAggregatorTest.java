@@ -185,6 +185,31 @@ class TemplateAggregatorTest {
   }
 
   @Test
+  void atTheCapLinesStillJoinTheGroupsThatWordsVaryingTogetherMake() {
+    TemplateAggregator small = new TemplateAggregator(12);
+    List<String> hosts = List.of("gateway", "db-primary", "cache", "vault", "bastion");
+    List<String> users = List.of("ann", "bob", "eve", "root", "dave", "carol");
+    int taken = 0;
+    for (int round = 0; round < 2; round++) {
+      for (String h : hosts) {
+        for (String u : users) { // 30 combinations, 12 parts at most
+          byte[] l =
+              ("Jun 14 15:16:01 " + h + " sshd[7]: session opened for user " + u + " by sshd")
+                  .getBytes(StandardCharsets.UTF_8);
+          taken += small.add(-1, l, 0, l.length) ? 1 : 0;
+        }
+      }
+    }
+    List<LineAggregator.Summary> groups = small.drain();
+    assertThat(groups).hasSize(1);
+    assertThat(groups.get(0).count()).isEqualTo(taken);
+    assertThat(taken).as("lines left to print on their own").isGreaterThan(50);
+    assertThat(groups.get(0).text())
+        .isEqualTo(
+            "Jun 14 15:16:01 {5 values} sshd[7]: session opened for user {6 values} by sshd");
+  }
+
+  @Test
   void aTemplateMarksWhatVaried() {
     add(-1, "step 1/40 loss 0.5 lr 3.0e-04");
     add(-1, "step 2/40 loss 0.4 lr 3.0e-04");
