@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -102,6 +103,7 @@ class RunOnHostsTest {
 
   /** Keys from another keygen, or none: refused within seconds, saying why, nothing spawned. */
   @Test
+  @Timeout(150) // two refusals of up to 45 s each, which the test itself bounds
   void aClientWithoutTheAgentsKeysIsRefusedWithTheReason() throws Exception {
     Path others = tmp.resolve("others");
     TlsKeys.generate(others);
@@ -128,6 +130,8 @@ class RunOnHostsTest {
    * s, and then serves the next client.
    */
   @Test
+  @Timeout(180) // 31 s alone; beside MonarchCliTest's JVMs two client starts and the death
+  // watch (bounded at 40 s below) went past the default 90 s twice
   void theProcsOfAKilledClientAreStoppedAndTheAgentsServeTheNextOne() throws Exception {
     List<String> args =
         new ArrayList<>(List.of("run", "--hosts", String.join(",", addresses), "-n", "1"));
