@@ -452,19 +452,21 @@ public final class TemplateAggregator implements LineAggregator {
     long th = 0;
     int i = s;
     for (; i < end; i++) {
-      int c = CLASS[b[i] & 0xff];
+      byte x = b[i];
+      int c = CLASS[x & 0xff];
       if (c == SPACE) {
         break;
       }
-      byte x = b[i];
       kinds |= 1 << c;
       th = th * M + x;
-      if (eq < 0 && (x == '=' || x == ':' && i > s && b[i - 1] == '"')) {
-        eq = i; // name=value, or a JSON member "name":value
-      }
-      if (x == ',' && i + 1 < end && b[i + 1] == '"') {
-        i++; // a JSON member ends at its comma: the next one is a token of its own
-        break;
+      if (c == PUNCT) {
+        if (eq < 0 && (x == '=' || x == ':' && i > s && b[i - 1] == '"')) {
+          eq = i; // name=value, or a JSON member "name":value
+        }
+        if (x == ',' && i + 1 < end && b[i + 1] == '"') {
+          i++; // a JSON member ends at its comma: the next one is a token of its own
+          break;
+        }
       }
     }
     tokLabel = -1;
@@ -494,9 +496,17 @@ public final class TemplateAggregator implements LineAggregator {
 
   /** Whether b[s, colon) ends in the name of a JSON log's message: "msg", "message" or "event". */
   private static boolean message(byte[] b, int s, int colon) {
+    int close = colon - 1; // the quote before the colon
+    int open = close - 1;
+    while (open >= s && b[open] != '"') {
+      open--;
+    }
+    int len = close - open - 1;
+    if (open < s || len != 3 && len != 5 && len != 7) {
+      return false;
+    }
     for (byte[] name : MESSAGE_KEYS) {
-      int from = colon - name.length;
-      if (from >= s && Arrays.equals(name, 0, name.length, b, from, colon)) {
+      if (name.length == len && Arrays.equals(name, 0, len, b, open + 1, close)) {
         return true;
       }
     }
@@ -504,9 +514,9 @@ public final class TemplateAggregator implements LineAggregator {
   }
 
   private static final byte[][] MESSAGE_KEYS = {
-    "\"msg\"".getBytes(StandardCharsets.US_ASCII),
-    "\"message\"".getBytes(StandardCharsets.US_ASCII),
-    "\"event\"".getBytes(StandardCharsets.US_ASCII)
+    "msg".getBytes(StandardCharsets.US_ASCII),
+    "message".getBytes(StandardCharsets.US_ASCII),
+    "event".getBytes(StandardCharsets.US_ASCII)
   };
 
   private static boolean hasDigit(byte[] b, int s, int e) {
@@ -807,23 +817,41 @@ public final class TemplateAggregator implements LineAggregator {
     int i = s;
     while (i < e) {
       byte x = b[i];
-      int id = HEX[x & 0xff] && (i == s || !ALNUM[b[i - 1] & 0xff]) ? hexId(b, i, e) : -1;
-      if (id < 0 && (x < '0' || x > '9')) {
+      boolean digit = x >= '0' && x <= '9';
+      if (!digit && !HEX[x & 0xff]) {
         h = h * M + x;
         i++;
         continue;
       }
+      boolean start = i == s || !ALNUM[b[i - 1] & 0xff];
       int ns = i;
-      long v = 0;
-      if (id > 0) {
-        for (; i < id; i++) {
-          v = v * M + b[i];
+      if (digit) {
+        while (i < e && b[i] >= '0' && b[i] <= '9') {
+          i++;
         }
-      } else {
-        do {
-          v = v * M + b[i++];
-        } while (i < e
-            && (b[i] >= '0' && b[i] <= '9' || b[i] == '.' && i + 1 < e && isDigit(b[i + 1])));
+        if (i < e && HEX[b[i] & 0xff] && start) { // 3f2a..: perhaps a hex id after all
+          int id = hexId(b, ns, e);
+          i = id > 0 ? id : i;
+        } else {
+          while (i + 1 < e && b[i] == '.' && isDigit(b[i + 1])) { // 0.91, 10.0.0.1
+            i += 2;
+            while (i < e && b[i] >= '0' && b[i] <= '9') {
+              i++;
+            }
+          }
+        }
+      } else { // a hex letter: an id that starts with one, or a letter of the shape
+        int id = start ? hexId(b, i, e) : -1;
+        if (id < 0) {
+          h = h * M + x;
+          i++;
+          continue;
+        }
+        i = id;
+      }
+      long v = 0;
+      for (int j = ns; j < i; j++) {
+        v = v * M + b[j];
       }
       h = h * M + FIELD;
       if (n < MAX_FIELDS) {
