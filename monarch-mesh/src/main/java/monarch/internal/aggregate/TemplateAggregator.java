@@ -26,28 +26,31 @@ import java.util.Set;
  * differ in that word alone (a user name, a host; {@link #MERGE_AT_LAST} for a line's last word,
  * often a verdict of a few values: ok, failed, critical), unless the line has at most {@link
  * #CONTEXT} words. Two parts alike but for one word stay apart ({@code connection opened} and
- * {@code connection closed}). At the window's end, words that vary together (a host and a user in
- * one line) are found the same way among parts of one skeleton, taking the positions already found
- * as varying (see {@link #generalize}). With {@code [rank] } in front of a line (the rank prefix),
+ * {@code connection closed}). At the window's end (or once the parts reach the cap, after which a
+ * line joins its cluster's part), words that vary together (a host and a user in one line) are
+ * found the same way among clusters of parts of one skeleton, each cluster with its own varying
+ * positions (see {@link #generalize}). With {@code [rank] } in front of a line (the rank prefix),
  * that prefix goes into the group's ranks, not into what is compared.
  *
  * <p>The summary of a group is its first line with every field and varied word replaced by what it
  * took: the value if it never changed; else, if every value had the same shape (its text with the
  * numbers and ids in it taken out, such as {@code step #/#} or {@code id=#}), the shape with each
  * number or id shown by what it took: {@code {lo..hi}} for numbers (at most 6 integer digits),
- * {@code {N values}} for the rest; else {@code {N values}} for the whole field. Counts are exact up
- * to {@link #DISTINCT} values, then estimated: {@code {~N values}}.
+ * {@code {N values}} for the rest; else {@code {N values}} for the whole field. Counts are exact
+ * below {@link #DISTINCT} values, then estimated: {@code {~N values}}.
  *
  * <p>Owns, per part: its key (words, and a mark per field run), its first line, its count, the
  * ranks seen (a bit set), and per field and per number in a field (at most {@link #MAX_FIELDS} of
  * each) the first value's hash, the {@link #DISTINCT} smallest value hashes, and the least and
  * greatest number (as text of at most {@link #NUMBER_TEXT} bytes); per family (parts alike but for
  * one word, at most {@link #MAX_WORDS} words a line) its parts, and once merged its words' {@link
- * #DISTINCT} smallest hashes. Memory is bounded by {@code maxParts}: per part O(line length + 64 *
- * 250 bytes + highest rank / 8); families at most {@code maxParts * MAX_WORDS}. It never keeps a
- * line other than a part's first, works on the bytes (never decodes a line it does not print),
- * allocates per line only when a part is created, never prints, and is not thread-safe (one window,
- * one owner).
+ * #DISTINCT} smallest hashes; per part that lines joined as a cluster's, their varying words'
+ * {@link #DISTINCT} smallest hashes per position (at most 64). Memory is bounded by {@code
+ * maxParts}: per part O(line length + 64 * 250 bytes + highest rank / 8); families at most {@code
+ * maxParts * MAX_WORDS}; scratch that grows with the longest line, about 26 bytes a byte of it (its
+ * key and a table of powers). It never keeps a line other than a part's first, works on the bytes
+ * (never decodes a line it does not print), allocates per line only when a part is created or at
+ * the cap, never prints, and is not thread-safe (one window, one owner).
  */
 public final class TemplateAggregator implements LineAggregator {
   /** Parts that differ in one word only and become one group. */
