@@ -1377,8 +1377,9 @@ public final class TemplateAggregator implements LineAggregator {
           String label = new String(line, s, starts[field] - s, StandardCharsets.UTF_8);
           int vs = starts[field];
           int ve = ends[field];
-          text.append(label).append(fieldText(field, members, line, vs, ve, false));
-          template.append(label).append(fieldText(field, members, line, vs, ve, true));
+          text.append(label);
+          template.append(label);
+          fieldText(field, members, line, vs, ve, text, template);
           at = ve;
         } else {
           text.append("{*}");
@@ -1404,12 +1405,22 @@ public final class TemplateAggregator implements LineAggregator {
     return new Summary(count, first, template.toString(), text.toString(), ids);
   }
 
-  /** What field j (line[s, e) in the first part) took across the group. */
-  private String fieldText(
-      int j, List<Integer> members, byte[] line, int s, int e, boolean template) {
+  /**
+   * Appends what field j (line[s, e) in the first part) took across the group, and its template.
+   */
+  private void fieldText(
+      int j,
+      List<Integer> members,
+      byte[] line,
+      int s,
+      int e,
+      StringBuilder text,
+      StringBuilder template) {
     String lit = new String(line, s, e - s, StandardCharsets.UTF_8);
     if (j >= MAX_FIELDS) {
-      return template ? "<*>" : "{*}";
+      text.append("{*}");
+      template.append("<*>");
+      return;
     }
     Stats s0 = stats[members.get(0)];
     boolean varied = false;
@@ -1434,28 +1445,34 @@ public final class TemplateAggregator implements LineAggregator {
       }
     }
     if (!varied) {
-      return lit;
+      text.append(lit);
+      template.append(lit);
+      return;
     }
     if (!sameShape) {
-      return template ? "<*>" : values(kmvCount(kmv, size), size);
+      text.append(values(kmvCount(kmv, size), size));
+      template.append("<*>");
+      return;
     }
     shape(line, s, e);
     int from = s0.numFrom[j];
     int count = Math.min(nNums, s0.numFrom[j + 1] - from);
-    StringBuilder sb = new StringBuilder();
     int at = s;
     for (int k = 0; k < count; k++) {
-      sb.append(new String(line, at, numStart[k] - at, StandardCharsets.UTF_8));
+      String gap = new String(line, at, numStart[k] - at, StandardCharsets.UTF_8);
       String num = new String(line, numStart[k], numEnd[k] - numStart[k], StandardCharsets.UTF_8);
-      sb.append(numberText(from + k, members, num, template));
+      String shown = numberText(from + k, members, num);
+      text.append(gap).append(shown);
+      template.append(gap).append(shown.equals(num) ? num : "<*>"); // a range is never a number
       at = numEnd[k];
     }
-    sb.append(new String(line, at, e - at, StandardCharsets.UTF_8));
-    return sb.toString();
+    String tail = new String(line, at, e - at, StandardCharsets.UTF_8);
+    text.append(tail);
+    template.append(tail);
   }
 
   /** What number slot j took across the group: itself, {lo..hi}, or a count of values. */
-  private String numberText(int j, List<Integer> members, String lit, boolean template) {
+  private String numberText(int j, List<Integer> members, String lit) {
     Slots n0 = stats[members.get(0)].nums;
     boolean varied = false;
     boolean numeric = true;
@@ -1486,9 +1503,6 @@ public final class TemplateAggregator implements LineAggregator {
     }
     if (!varied) {
       return lit;
-    }
-    if (template) {
-      return "<*>";
     }
     if (numeric && lo <= hi) {
       return "{" + loText + ".." + hiText + "}";
