@@ -1,5 +1,8 @@
 package monarch.internal.aggregate;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,6 +104,7 @@ public final class TemplateAggregator implements LineAggregator {
   private static final int[] TIME_WORDS = timeWords();
 
   private final int maxParts;
+  private final LineCache cache;
   private int parts;
   private int last = -1;
 
@@ -148,7 +152,6 @@ public final class TemplateAggregator implements LineAggregator {
   private int nFields;
   private final int[] fieldStart = new int[MAX_FIELDS];
   private final int[] fieldEnd = new int[MAX_FIELDS];
-  private final long[] fieldHash = new long[MAX_FIELDS];
   private final boolean[] fieldNumber = new boolean[MAX_FIELDS];
   private int nWords;
   private final int[] wordStart = new int[MAX_WORDS]; // where the word is in the key
@@ -248,16 +251,36 @@ public final class TemplateAggregator implements LineAggregator {
 
   /** {@code maxParts}: the cap on parts per window, at least 1. */
   public TemplateAggregator(int maxParts) {
+    this(maxParts, LineCache.LONGEST);
+  }
+
+  /** With lines of up to {@code longestCached} bytes looked up in the line cache (0: none). */
+  TemplateAggregator(int maxParts, int longestCached) {
     if (maxParts < 1) {
       throw new IllegalArgumentException("maxParts must be >= 1, got " + maxParts);
     }
     this.maxParts = maxParts;
+    this.cache = new LineCache(longestCached);
   }
 
   @Override
   public boolean add(int rank, byte[] b, int off, int len) {
     int end = off + len;
     int from = off + rankPrefix(rank, b, off, end);
+    int e = cache.probe(rank, b, from, end);
+    if (e >= 0) { // as a line seen before but for its digits: its part, its fields' places
+      int p = cache.part(e);
+      int[] l = cache.layout(e);
+      nFields = cache.fields(e);
+      for (int j = 0; j < nFields; j++) {
+        fieldStart[j] = from + l[3 * j];
+        fieldEnd[j] = from + l[3 * j + 1];
+        fieldNumber[j] = l[3 * j + 2] != 0;
+      }
+      join(p, rank, b, from, cache.changed());
+      last = p;
+      return true;
+    }
     forcedNow = 0;
     scan(b, from, end, 0);
     int p = findExact();
@@ -272,7 +295,11 @@ public final class TemplateAggregator implements LineAggregator {
     } else if (p < 0) {
       p = newPart(b, from, end);
     }
-    join(p, rank, b);
+    if (forcedNow == 0 && keyLen == keys[p].length && keyHashes[p] == hash) {
+      // the line's own key is p's (not a family's or a cluster's): lines like it go there too
+      cache.remember(rank, b, from, end, p, nFields, fieldStart, fieldEnd, fieldNumber);
+    }
+    join(p, rank, b, from, -1L);
     last = p;
     return true;
   }
@@ -319,7 +346,6 @@ public final class TemplateAggregator implements LineAggregator {
     int nw = 0;
     int raw = 0; // tokens that would be words, the forced ones included
     boolean inField = false;
-    long fh = 0;
     int i = from;
     while (i < end) {
       if (CLASS[b[i] & 0xff] == SPACE) {
@@ -328,13 +354,11 @@ public final class TemplateAggregator implements LineAggregator {
       }
       int s = i;
       i = nextToken(b, s, end);
-      long th = tokHash;
+      long th = tokHash; // a word's (a field's value is hashed in join)
       int valueKinds = tokKinds;
       if (tokLabel > 0) { // name=value: the name is part of the key, the value a new field
-        th = 0;
         valueKinds = 0;
         for (int j = tokLabel; j < i; j++) {
-          th = th * M + b[j];
           valueKinds |= 1 << CLASS[b[j] & 0xff];
         }
         inField = false;
@@ -353,18 +377,15 @@ public final class TemplateAggregator implements LineAggregator {
         raw++;
       }
       if (field) {
-        if (inField) {
-          fh = fh * M + th; // the run goes on
+        if (inField) { // the run goes on
           if (nf <= MAX_FIELDS) {
             fieldEnd[nf - 1] = i;
-            fieldHash[nf - 1] = mix(fh);
             fieldNumber[nf - 1] = false;
           }
           record(s, i, 2);
           continue;
         }
         inField = true;
-        fh = th;
         if (kl > 0 && tokLabel < 0) { // a name= and its mark go together
           k[kl++] = ' ';
           h = h * M + ' ';
@@ -374,7 +395,6 @@ public final class TemplateAggregator implements LineAggregator {
         if (nf < MAX_FIELDS) {
           fieldStart[nf] = tokLabel > 0 ? tokLabel : s;
           fieldEnd[nf] = i;
-          fieldHash[nf] = mix(fh);
           // one number, such as 42, -7 or 0.91 (digits first and last): its shape is known
           fieldNumber[nf] =
               (valueKinds & ~(1 << DIGIT | 1 << SEG)) == 0
@@ -663,7 +683,8 @@ public final class TemplateAggregator implements LineAggregator {
       long fh = familyHash(w);
       int q = exactHash(fh);
       if (q >= 0) {
-        scan(b, from, end, forcedNow | 1L << wordRaw[w]);
+        forcedNow |= 1L << wordRaw[w];
+        scan(b, from, end, forcedNow);
         return q;
       }
       int f = merged.isEmpty() ? -1 : lookupMerged(fh);
@@ -852,21 +873,36 @@ public final class TemplateAggregator implements LineAggregator {
         }
         i = id;
       }
-      long v = 0;
-      for (int j = ns; j < i; j++) {
-        v = v * M + b[j];
-      }
       h = h * M + FIELD;
       if (n < MAX_FIELDS) {
         numStart[n] = ns;
         numEnd[n] = i;
-        numHash[n] = mix(v);
+        numHash[n] = valueHash(b, ns, i);
         n++;
       }
     }
     nNums = n;
     return mix(h);
   }
+
+  /**
+   * The hash of a value b[s, e): a field's (its run, spaces included) or a number's in it. Every
+   * field of every line is hashed, so 8 bytes at a time.
+   */
+  private static long valueHash(byte[] b, int s, int e) {
+    long v = e - s;
+    int i = s;
+    for (; i + 8 <= e; i += 8) {
+      v = Long.rotateLeft((v ^ (long) LONGS.get(b, i)) * M, 29);
+    }
+    for (; i < e; i++) {
+      v = Long.rotateLeft((v ^ (b[i] & 0xff)) * M, 29);
+    }
+    return mix(v);
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** The end of the hex id at b[i, e) (see shape), or -1 if there is none. */
   private static int hexId(byte[] b, int i, int e) {
@@ -957,8 +993,11 @@ public final class TemplateAggregator implements LineAggregator {
     exactParts[at] = p + 1;
   }
 
-  /** Counts the line (scanned into the scratch) in part p. */
-  private void join(int p, int rank, byte[] b) {
+  /**
+   * Counts the line (scanned into the scratch, starting at b[from]) in part p, skipping fields in
+   * none of the line's 8-byte words set in {@code changed} (see {@link LineCache#changed}).
+   */
+  private void join(int p, int rank, byte[] b, int lineStart, long changed) {
     counts[p]++;
     if (rank >= 0) {
       long[] bits = rankBits[p];
@@ -971,7 +1010,11 @@ public final class TemplateAggregator implements LineAggregator {
     Stats st = stats[p];
     int n = Math.min(st.fields, nFields);
     for (int j = 0; j < n; j++) {
-      long v = fieldHash[j];
+      if (changed != -1L
+          && (changed & words(fieldStart[j] - lineStart, fieldEnd[j] - lineStart)) == 0) {
+        continue; // the value it had in the last line like this one, already counted
+      }
+      long v = valueHash(b, fieldStart[j], fieldEnd[j]);
       int from = st.numFrom[j];
       if (fieldNumber[j] && st.shape[j] == NUMBER_SHAPE && st.numFrom[j + 1] > from) {
         // the common case, one number: its value hash is the field's (see shape), so its values
@@ -1000,6 +1043,14 @@ public final class TemplateAggregator implements LineAggregator {
         }
       }
     }
+  }
+
+  /** The bits of the 8-byte words that bytes [s, e) of a line (e > s, e <= 512) fall in. */
+  private static long words(int s, int e) {
+    int first = s >>> 3;
+    int last = (e - 1) >>> 3;
+    long upTo = last == 63 ? -1L : (1L << (last + 1)) - 1;
+    return upTo & (-1L << first);
   }
 
   /** Reads b[s, e) as a number into slot j's range, or marks the slot as not numeric. */
@@ -1320,6 +1371,7 @@ public final class TemplateAggregator implements LineAggregator {
     clusters.clear();
     varyingSets.clear();
     generalizedAtCap = false;
+    cache.clear();
     parts = 0;
     last = -1;
   }
