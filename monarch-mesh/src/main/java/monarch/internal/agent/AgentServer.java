@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import monarch.config.MonarchConfig;
 import monarch.internal.remote.ArteryConfig;
+import monarch.internal.remote.PekkoSystems;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -91,7 +92,7 @@ public final class AgentServer implements AutoCloseable {
             .resolve();
     CompletableFuture<Void> procsStopped = new CompletableFuture<>();
     try {
-      ActorSystem<Void> system = ActorSystem.create(guardian, "monarch-agent", settings);
+      ActorSystem<Void> system = PekkoSystems.create(guardian, "monarch-agent", settings);
       // SIGTERM (the JVM's exit) stops the procs before the system goes, within the phase's
       // 30 s (monarch-pekko.conf); close() bounds the stop itself
       CoordinatedShutdown.get(system)

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import monarch.internal.remote.PekkoSystems;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -39,7 +40,7 @@ public final class ClientRuntime {
       synchronized (ClientRuntime.class) {
         s = system;
         if (s == null) {
-          s = ActorSystem.create(Behaviors.empty(), "monarch", config());
+          s = PekkoSystems.create(Behaviors.empty(), "monarch", config());
           system = s;
         }
       }
@@ -58,7 +59,7 @@ public final class ClientRuntime {
     return remotes.computeIfAbsent(
         settings,
         k ->
-            ActorSystem.create(
+            PekkoSystems.create(
                 Behaviors.empty(),
                 "monarch",
                 monarch.internal.remote.ArteryConfig.bind(host, 0, tlsDir, false)
