@@ -5,8 +5,8 @@
 # monarch.bench.EndToEndBenchmark, which compiles the C producer and prints a Markdown report.
 # The report is also kept in monarch-bench/target/e2e/report.md.
 #
-#   monarch-bench/run-e2e.sh            # 4 ranks x 500,000 lines, 3 timed runs per arm (~2 min)
-#   monarch-bench/run-e2e.sh --smoke    # a tiny workload, seconds: checks that everything runs
+#   monarch-bench/run-e2e.sh            # 4 ranks x 5,000,000 lines, 3 timed runs per arm (~10 min)
+#   monarch-bench/run-e2e.sh --quick    # a tiny workload (also --smoke), seconds: the count checks only
 #   monarch-bench/run-e2e.sh --runs 1 --lines 100000 ...
 #   monarch-bench/run-e2e.sh --help     # this, and every flag of the harness
 set -euo pipefail

@@ -31,9 +31,9 @@ public record E2eOptions(
     return new E2eOptions(
         root,
         4,
-        500_000,
+        5_000_000,
         3,
-        5,
+        3,
         300,
         8,
         5,
@@ -46,7 +46,7 @@ public record E2eOptions(
   /** Seconds in total: every arm, check and measurement runs, on a tiny workload. */
   public static E2eOptions smoke(Path root) {
     return new E2eOptions(
-        root, 4, 2_000, 1, 5, 10, 4, 1, defaultCliJar(root), false, true, Duration.ofSeconds(60));
+        root, 4, 2_000, 1, 3, 10, 4, 1, defaultCliJar(root), false, true, Duration.ofSeconds(60));
   }
 
   public E2eOptions withCliFromClasspath() {
@@ -76,11 +76,12 @@ public record E2eOptions(
   static final String USAGE =
       """
       Usage: monarch-bench/run-e2e.sh [OPTIONS]   (monarch.bench.EndToEndBenchmark [OPTIONS])
-        --smoke               a tiny workload, every arm and check (the other options adjust it)
+        --quick, --smoke      a tiny workload, every arm and check, for the counts only (the
+                              other options adjust it)
         --ranks R             producers per arm (default 4)
-        --lines N             lines per producer (default 500000)
+        --lines N             lines per producer (default 5000000)
         --runs K              timed runs per arm (default 3)
-        --aggregate SEC       window of the aggregating monarch arm (default 5)
+        --aggregate SEC       window of the aggregating monarch arm (default 3)
         --flush-samples S     flush latency samples per condition (default 300)
         --ready-procs P       JVM procs for time to ready (default 8)
         --ready-runs K        time-to-ready runs (default 5)
@@ -105,7 +106,7 @@ public record E2eOptions(
     boolean cliFromClasspath = false;
     for (String opt; (opt = in.nextOption()) != null; ) {
       switch (opt) {
-        case "--smoke" -> smoke = in.flag(opt);
+        case "--smoke", "--quick" -> smoke = in.flag(opt);
         case "--root" -> root = Paths.get(in.value(opt));
         case "--ranks" -> ranks = in.intValue(opt, 1);
         case "--lines" -> lines = in.longValue(opt, 1);

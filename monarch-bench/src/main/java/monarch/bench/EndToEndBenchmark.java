@@ -101,11 +101,32 @@ public final class EndToEndBenchmark {
           r.withRuns(timings.get(r.arm()), r.countPassed() ? emptyRun(o, runner, r.arm()) : null));
     }
 
+    double javaSec = javaVersion(Math.max(3, o.runs()));
+    progress("java -version: %.2f s (median)", javaSec);
     progress("flush latency: FlushLatencyBenchmark, %d samples per condition", o.flushSamples());
     Flush flush = MeshProbes.flushLatency(o, work);
     progress("time to ready: %d JVM procs, %d runs", o.readyProcs(), o.readyRuns());
     Ready ready = MeshProbes.timeToReady(o, work);
-    return E2eReport.of(o, arms, flush, ready, started, loadBefore);
+    return E2eReport.of(o, arms, flush, ready, started, loadBefore, javaSec);
+  }
+
+  /** The median wall time of {@code runs} runs of {@code java -version}: a bare JVM's start. */
+  private static double javaVersion(int runs) throws IOException, InterruptedException {
+    double[] s = new double[runs];
+    for (int k = 0; k < runs; k++) {
+      long t0 = System.nanoTime();
+      Process p =
+          new ProcessBuilder("java", "-version")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (p.waitFor() != 0) {
+        throw new IOException("java -version exited " + p.exitValue());
+      }
+      s[k] = (System.nanoTime() - t0) / 1e9;
+    }
+    java.util.Arrays.sort(s);
+    return ArmResult.median(s);
   }
 
   /**

@@ -49,6 +49,13 @@ class E2eOptionsTest {
   }
 
   @Test
+  void quickIsSmoke() {
+    assertThat(parse("--root", ROOT.toString(), "--quick"))
+        .isEqualTo(parse("--root", ROOT.toString(), "--smoke"))
+        .isEqualTo(E2eOptions.smoke(ROOT));
+  }
+
+  @Test
   void theLaterOfCliJarAndCliFromClasspathWins() {
     assertThat(
             parse("--root", ROOT.toString(), "--cli-jar", "/x.jar", "--cli-from-classpath")

@@ -39,6 +39,8 @@ class EndToEndBenchmarkTest {
     assertThat(r.flushTable()).contains("4 procs idle");
     assertThat(r.readyFailure()).isNull();
     assertThat(r.readyMs()).hasSize(o.readyRuns()).allSatisfy(ms -> assertThat(ms).isPositive());
+    assertThat(r.javaVersionSec()).isPositive();
+    assertThat(r.markdown()).contains("| `java -version` |", "lines/s vs aggregation off");
     assertThat(r.markdown()).doesNotContain("FAILED");
     assertThat(r.allPassed()).isTrue();
   }
