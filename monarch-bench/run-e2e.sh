@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end benchmark in one command: `monarch run` vs `mpirun --tag-output` vs a raw pipe
-# (docs/BENCHMARKS.md, "End to end"). Builds what is missing or stale, installs openmpi-bin and
+# (docs/BENCHMARKS.md, "End to end"), then, as root, one client fed by 1, 2 and 4 namespace hosts
+# ("Many hosts into one client"). Builds what is missing or stale, installs openmpi-bin and
 # GNU time when missing (as root; otherwise says what to install), then runs
 # monarch.bench.EndToEndBenchmark, which compiles the C producer and prints a Markdown report.
 # The report is also kept in monarch-bench/target/e2e/report.md.
@@ -26,7 +27,7 @@ stale() {
 
 # Help builds nothing: the harness's own flags come from its jar when that is built and fresh.
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then
-  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   echo
   if stale; then
     echo "The harness's flags: monarch-bench/src/main/java/monarch/bench/E2eOptions.java (or --help once built)."
@@ -66,5 +67,20 @@ if stale; then
 fi
 
 mkdir -p monarch-bench/target/e2e
-java -cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*" monarch.bench.EndToEndBenchmark "$@" \
-  | tee monarch-bench/target/e2e/report.md
+cp=(-cp "monarch-bench/target/monarch-bench.jar:monarch-bench/target/lib/*")
+status=0
+java "${cp[@]}" monarch.bench.EndToEndBenchmark "$@" | tee monarch-bench/target/e2e/report.md || status=1
+
+# Many hosts into one client (namespace hosts, so root only), after the full workload only:
+# the same 8 M lines on 1, 2 and 4 hosts against a local host (HostsFanInBenchmark).
+quick=0
+for a in "$@"; do [[ $a == --quick || $a == --smoke ]] && quick=1; done
+if ((quick)); then
+  :
+elif [[ $(id -u) -ne 0 ]]; then
+  echo "run-e2e: many hosts skipped: namespace hosts need root" >&2
+else
+  echo >> monarch-bench/target/e2e/report.md
+  java "${cp[@]}" monarch.bench.HostsFanInBenchmark | tee -a monarch-bench/target/e2e/report.md || status=1
+fi
+exit $status

@@ -360,7 +360,8 @@ public record E2eReport(
   }
 
   private static String producerRatio(ArmResult a, ArmResult base) {
-    return a.passed() && base.passed() ? x(a.producerMedianMs() / base.producerMedianMs()) : "n/a";
+    double v = a.producerMedianMs() / base.producerMedianMs();
+    return a.passed() && base.passed() && !Double.isNaN(v) ? x(v) : "n/a";
   }
 
   private static String x(double v) {
