@@ -102,8 +102,10 @@ public enum Arm {
       }
       case WARM -> {
         cmd.addAll(wrapClient);
+        // with the heap bin/monarch gives the client, so that its RSS compares with theirs
         cmd.addAll(
             ChildProcesses.javaMain(
+                List.of("-Xmx2g", "-XX:MaxNewSize=32m"),
                 WarmClient.class.getName(),
                 Integer.toString(o.ranks()),
                 n,

@@ -42,9 +42,14 @@ final class ChildProcesses {
 
   /** A main class of this class path in a JVM of its own: the command line. */
   static List<String> javaMain(String mainClass, String... args) {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(javaBinary(), "-cp", System.getProperty("java.class.path"), mainClass));
+    return javaMain(List.of(), mainClass, args);
+  }
+
+  /** As above, with JVM options before the class path. */
+  static List<String> javaMain(List<String> jvmOptions, String mainClass, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(javaBinary()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(List.of(args));
     return cmd;
   }
