@@ -51,9 +51,11 @@ import java.util.Set;
  * {@link #DISTINCT} smallest hashes per position (at most 64). Memory is bounded by {@code
  * maxParts}: per part O(line length + 64 * 250 bytes + highest rank / 8); families at most {@code
  * maxParts * MAX_WORDS}; scratch that grows with the longest line, about 26 bytes a byte of it (its
- * key and a table of powers). It never keeps a line other than a part's first, works on the bytes
- * (never decodes a line it does not print), allocates per line only when a part is created or at
- * the cap, never prints, and is not thread-safe (one window, one owner).
+ * key and a table of powers); and a {@link LineCache} (at most about 900 KB), through which a line
+ * that differs from an earlier one in its digits only skips the scan and its unchanged fields. It
+ * keeps no line other than a part's first and the cache's, works on the bytes (never decodes a line
+ * it does not print), allocates per line only when a part is created or at the cap, never prints,
+ * and is not thread-safe (one window, one owner).
  */
 public final class TemplateAggregator implements LineAggregator {
   /** Parts that differ in one word only and become one group. */
