@@ -48,7 +48,7 @@ final class LineCache {
   private int slot = -1; // the entry of the line last probed
   private long changed;
 
-  /** Caching lines of at most {@code longest} bytes (at most {@link #LONGEST}). */
+  /** Caching lines of at most {@code longest} bytes (at most {@link #LONGEST}; 0: none). */
   LineCache(int longest) {
     this.longest = Math.min(longest, LONGEST);
     clear();
@@ -60,7 +60,7 @@ final class LineCache {
    */
   int probe(int rank, byte[] b, int from, int end) {
     int n = end - from;
-    if (n > longest) {
+    if (n > longest || longest == 0) {
       slot = -1;
       return -1;
     }
