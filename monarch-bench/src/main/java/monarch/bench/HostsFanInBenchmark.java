@@ -157,6 +157,11 @@ public final class HostsFanInBenchmark {
                   ? "(in the client)"
                   : String.format(Locale.ROOT, "%.2f", median(runs.get(s), Run::agentsCpu)));
         }
+        report.printf(
+            Locale.ROOT,
+            "%nClient peak RSS over all sides: %,d MiB (run-e2e.sh gives this JVM bin/monarch's"
+                + " heap flags).%n",
+            peakRssKb() / 1024);
       } finally { // before the hosts go: their close kills what still runs there
         for (Process p : agents) {
           p.destroy(); // SIGTERM: the agent stops its procs, then exits
@@ -263,6 +268,16 @@ public final class HostsFanInBenchmark {
     drain.setDaemon(true);
     drain.start();
     return line.substring(line.indexOf(" listening on ") + 14).split(" ")[0];
+  }
+
+  /** This JVM's peak resident set (VmHWM), in KB. */
+  static long peakRssKb() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
   }
 
   private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
