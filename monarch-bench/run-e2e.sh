@@ -81,7 +81,7 @@ elif [[ $(id -u) -ne 0 ]]; then
   echo "run-e2e: many hosts skipped: namespace hosts need root" >&2
 else
   echo >> monarch-bench/target/e2e/report.md
-  java -Xmx2g -XX:MaxNewSize=32m "${cp[@]}" monarch.bench.HostsFanInBenchmark \
+  java -XX:+UseSerialGC -Xmx2g -XX:MaxNewSize=32m "${cp[@]}" monarch.bench.HostsFanInBenchmark \
     | tee -a monarch-bench/target/e2e/report.md || status=1
 fi
 exit $status

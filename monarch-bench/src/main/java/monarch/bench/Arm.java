@@ -105,7 +105,7 @@ public enum Arm {
         // with the heap bin/monarch gives the client, so that its RSS compares with theirs
         cmd.addAll(
             ChildProcesses.javaMain(
-                List.of("-Xmx2g", "-XX:MaxNewSize=32m"),
+                List.of("-XX:+UseSerialGC", "-Xmx2g", "-XX:MaxNewSize=32m"),
                 WarmClient.class.getName(),
                 Integer.toString(o.ranks()),
                 n,
