@@ -229,15 +229,13 @@ public final class HostsFanInBenchmark {
   static Process startAgent(NamespaceHosts.Host h, Path keys) throws IOException {
     ProcessBuilder pb =
         h.command(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "monarch.cli.MonarchCli",
-            "agent",
-            "--listen",
-            h.address() + ":" + PORT,
-            "--tls",
-            keys.toString());
+            ChildProcesses.javaMain(
+                "monarch.cli.MonarchCli",
+                "agent",
+                "--listen",
+                h.address() + ":" + PORT,
+                "--tls",
+                keys.toString()));
     if (System.getenv("AGENT_JFR") != null) {
       pb.environment().put("JAVA_TOOL_OPTIONS", System.getenv("AGENT_JFR").replace("%h", h.name()));
     }
@@ -267,7 +265,7 @@ public final class HostsFanInBenchmark {
             });
     drain.setDaemon(true);
     drain.start();
-    return line.substring(line.indexOf(" listening on ") + 14).split(" ")[0];
+    return RemoteMeshBenchmark.listeningAddress(line);
   }
 
   /** This JVM's peak resident set (VmHWM), in KB. */

@@ -211,17 +211,15 @@ public final class RemoteMeshBenchmark {
 
   static Process startAgent(Path keys, String name) throws IOException {
     return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "monarch.cli.MonarchCli",
-            "agent",
-            "--listen",
-            "127.0.0.1:0",
-            "--tls",
-            keys.toString(),
-            "--hostname",
-            name)
+            ChildProcesses.javaMain(
+                "monarch.cli.MonarchCli",
+                "agent",
+                "--listen",
+                "127.0.0.1:0",
+                "--tls",
+                keys.toString(),
+                "--hostname",
+                name))
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
   }
@@ -232,6 +230,11 @@ public final class RemoteMeshBenchmark {
         new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8))
             .readLine();
     check(line != null && line.contains(" listening on "), "agent said " + line);
+    return listeningAddress(line);
+  }
+
+  /** ADDR:PORT from an agent's line "... listening on ADDR:PORT (...)". */
+  static String listeningAddress(String line) {
     return line.substring(line.indexOf(" listening on ") + 14).split(" ")[0];
   }
 
