@@ -118,7 +118,6 @@ public final class TemplateAggregator implements LineAggregator {
   private int[] parent = new int[16];
   private long[][] rankBits = new long[16][];
   private Stats[] stats = new Stats[16];
-  private long[] partForced = new long[16]; // the words its first line's scan made fields
 
   /** Exact table: key hash -> part + 1, open addressing, at most half full. */
   private long[] exactHashes = new long[64];
@@ -746,13 +745,11 @@ public final class TemplateAggregator implements LineAggregator {
       parent = Arrays.copyOf(parent, cap);
       rankBits = Arrays.copyOf(rankBits, cap);
       stats = Arrays.copyOf(stats, cap);
-      partForced = Arrays.copyOf(partForced, cap);
       clusterWords = Arrays.copyOf(clusterWords, cap);
     }
     keys[p] = Arrays.copyOf(key, keyLen);
     keyHashes[p] = hash;
     firstLines[p] = Arrays.copyOfRange(b, from, end);
-    partForced[p] = forcedNow;
     counts[p] = 0;
     parent[p] = p;
     rankBits[p] = null;
@@ -1409,7 +1406,8 @@ public final class TemplateAggregator implements LineAggregator {
     }
     recording = true;
     recN = 0;
-    scan(line, 0, line.length, partForced[r]); // the tokens as the part's key saw them
+    scan(line, 0, line.length, 0); // the tokens as the part's key saw them (a new part's line
+    // forced no word: newPart follows only a findMerged that found nothing)
     recording = false;
     int[] starts = Arrays.copyOf(fieldStart, nFields);
     int[] ends = Arrays.copyOf(fieldEnd, nFields);
